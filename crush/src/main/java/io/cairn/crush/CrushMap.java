@@ -195,6 +195,56 @@ public final class CrushMap {
         return null;
     }
 
+    /**
+     * The share of a rule's placements each device should get by CRUSH weight, as Ceph's
+     * {@code get_rule_weight_osd_map}: for each TAKE, the devices below it weighted by their item
+     * weights, normalised to sum to 1 within that take. Used for expected utilisation and for how
+     * much a pool can still store.
+     */
+    public Map<Integer, Double> ruleWeights(int ruleId) {
+        Rule r = rule(ruleId);
+        if (r == null) {
+            throw new IllegalArgumentException("no rule " + ruleId);
+        }
+        Map<Integer, Double> shares = new TreeMap<>();
+        for (RuleStep step : r.steps()) {
+            if (step.op() != RuleOp.TAKE) {
+                continue;
+            }
+            Map<Integer, Long> below = new TreeMap<>();
+            if (step.arg1() >= 0) {
+                below.put(step.arg1(), (long) WEIGHT_IN);
+            } else {
+                collectDevices(step.arg1(), below, 0);
+            }
+            long sum = 0;
+            for (long w : below.values()) {
+                sum += w;
+            }
+            if (sum > 0) {
+                for (Map.Entry<Integer, Long> e : below.entrySet()) {
+                    shares.merge(e.getKey(), e.getValue() / (double) sum, Double::sum);
+                }
+            }
+        }
+        return shares;
+    }
+
+    private void collectDevices(int bucketId, Map<Integer, Long> out, int depth) {
+        Bucket b = bucket(bucketId);
+        if (b == null || depth > buckets.length) {
+            return;
+        }
+        for (int i = 0; i < b.size(); i++) {
+            int item = b.item(i);
+            if (item >= 0) {
+                out.merge(item, Integer.toUnsignedLong(b.itemWeight(i)), Long::sum);
+            } else {
+                collectDevices(item, out, depth + 1);
+            }
+        }
+    }
+
     /** Non-shadow buckets that no other non-shadow bucket contains, in ascending id order. */
     public List<Integer> roots() {
         TreeSet<Integer> roots = new TreeSet<>();

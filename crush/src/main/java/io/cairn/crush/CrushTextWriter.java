@@ -28,8 +28,17 @@ public final class CrushTextWriter {
      * three decimals (rounded from the exact binary value, as C's printf does).
      */
     public static String formatWeight(int weight16) {
+        return formatWeight(weight16, 3);
+    }
+
+    /**
+     * A 16.16 weight as C prints {@code (float)w / 0x10000} with {@code decimals} places: rounded
+     * from the float's exact value (Java's own float formatting rounds a shorter decimal instead
+     * and can differ in the last place).
+     */
+    public static String formatWeight(int weight16, int decimals) {
         float f = (float) weight16 / (float) 0x10000;
-        return new BigDecimal(f).setScale(3, RoundingMode.HALF_EVEN).toPlainString();
+        return new BigDecimal(f).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
     }
 
     private String run() {

@@ -16,6 +16,8 @@ final class Mapper {
 
     private final CrushMap map;
     private final PermutationState[] perms;
+    /** Each rule's steps as an array: iterating a List would allocate an iterator per mapping. */
+    private final RuleStep[][] ruleSteps;
     private int[] a = new int[0];
     private int[] b = new int[0];
     private int[] c = new int[0];
@@ -28,6 +30,14 @@ final class Mapper {
             Bucket bucket = map.bucketAt(i);
             perms[i] = new PermutationState(bucket == null ? 0 : bucket.size());
         }
+        int maxRule = -1;
+        for (Rule r : map.rules()) {
+            maxRule = Math.max(maxRule, r.id());
+        }
+        ruleSteps = new RuleStep[maxRule + 1][];
+        for (Rule r : map.rules()) {
+            ruleSteps[r.id()] = r.steps().toArray(new RuleStep[0]);
+        }
     }
 
     /** Bucket choices made so far by this workspace: the unit of CRUSH's work. */
@@ -36,8 +46,8 @@ final class Mapper {
     }
 
     int doRule(int ruleId, int x, int[] result, int resultMax, int[] weights, int weightMax) {
-        Rule rule = map.rule(ruleId);
-        if (rule == null || resultMax <= 0) {
+        RuleStep[] steps = ruleId >= 0 && ruleId < ruleSteps.length ? ruleSteps[ruleId] : null;
+        if (steps == null || resultMax <= 0) {
             return 0;
         }
         if (result.length < resultMax) {
@@ -63,7 +73,7 @@ final class Mapper {
         int[] o = b;
         int wsize = 0;
         int resultLen = 0;
-        for (RuleStep step : rule.steps()) {
+        for (RuleStep step : steps) {
             switch (step.op()) {
                 case TAKE -> {
                     int item = step.arg1();

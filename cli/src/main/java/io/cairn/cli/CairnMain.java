@@ -1,0 +1,80 @@
+package io.cairn.cli;
+
+import io.cairn.crush.CrushMapException;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+
+/**
+ * Entry point of the {@code cairn} command. Exit codes: 0 success, 2 bad usage or bad input
+ * (one line on stderr, no stack trace unless --debug), 1 any other failure.
+ */
+public final class CairnMain {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_USAGE = 2;
+
+    private CairnMain() {}
+
+    public static void main(String[] args) {
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs one command line with the given streams; returns the exit code. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new CairnCommand());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("cairn: " + oneLine(ex.getMessage()));
+            if (debugRequested(a)) {
+                ex.printStackTrace(err);
+            }
+            return EXIT_USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            boolean debug = CairnCommand.of(commandLine.getCommandSpec()).debug();
+            int code = isUserError(ex) ? EXIT_USAGE : EXIT_FAILURE;
+            err.println("cairn: " + oneLine(describe(ex)));
+            if (debug) {
+                ex.printStackTrace(err);
+            }
+            return code;
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    private static boolean isUserError(Throwable ex) {
+        return ex instanceof UserInputException || ex instanceof CrushMapException
+                || ex instanceof NoSuchFileException || ex instanceof IllegalArgumentException;
+    }
+
+    private static String describe(Throwable ex) {
+        if (ex instanceof NoSuchFileException nf) {
+            return "no such file: " + nf.getFile();
+        }
+        String m = ex.getMessage();
+        return m == null || m.isBlank() ? ex.getClass().getSimpleName() : m;
+    }
+
+    private static String oneLine(String s) {
+        if (s == null) {
+            return "error";
+        }
+        int nl = s.indexOf('\n');
+        return (nl >= 0 ? s.substring(0, nl) : s).strip();
+    }
+
+    private static boolean debugRequested(String[] args) {
+        for (String a : args) {
+            if (a.equals("--debug")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
