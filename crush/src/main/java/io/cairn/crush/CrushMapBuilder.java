@@ -712,6 +712,13 @@ public final class CrushMapBuilder {
             if (classNames.isEmpty()) {
                 return result;
             }
+            for (BucketDef b : buckets.values()) {
+                if (b.alg == BucketAlgorithm.UNIFORM) {
+                    // Ceph cannot build shadow trees over uniform buckets either (crushtool fails)
+                    throw new CrushMapException("uniform bucket '" + b.name
+                            + "' cannot be used with device classes; use straw2");
+                }
+            }
             Set<Integer> children = new HashSet<>();
             for (BucketDef b : buckets.values()) {
                 for (Item i : b.items) {
