@@ -116,6 +116,18 @@ class CairnMainTest {
     }
 
     @Test
+    void readmeExampleMapWorks() {
+        Result r = run("crush", "test", "--map", "../deploy/examples/crushmap.txt", "--rule", "0", "--num-rep", "3",
+                "--max-x", "2", "--show-mappings");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("CRUSH rule 0 x 0 [2,5,0]\nCRUSH rule 0 x 1 [2,4,1]\nCRUSH rule 0 x 2 [1,3,4]\n", r.out());
+        Result ssd = run("crush", "test", "--map", "../deploy/examples/crushmap.txt", "--rule", "1", "--num-rep", "3",
+                "--show-statistics");
+        assertEquals("rule 1 (fast), x = 0..1023, numrep = 3..3\nrule 1 (fast) num_rep 3 result size == 2:\t1024/1024\n",
+                ssd.out());
+    }
+
+    @Test
     void benchReportsARate() {
         Result r = run("crush", "bench", "--map", map("flat-3h4o"), "--rule", "0", "--num-rep", "3",
                 "--count", "20000", "--rounds", "1");

@@ -103,6 +103,17 @@ class CrushMapBuilderTest {
     }
 
     @Test
+    void ruleWeightsShareByCrushWeight() {
+        CrushMapBuilder b = cluster(2, 2);
+        b.setDeviceWeight(0, 3 * ONE);
+        var shares = b.build().ruleWeights(0);
+        assertEquals(4, shares.size());
+        assertEquals(0.5, shares.get(0), 1e-9);
+        assertEquals(1.0 / 6, shares.get(3), 1e-9);
+        assertEquals(1.0, shares.values().stream().mapToDouble(Double::doubleValue).sum(), 1e-9);
+    }
+
+    @Test
     void badEditsAreRefused() {
         CrushMapBuilder b = cluster(1, 1);
         assertEquals("duplicate name 'h0'", assertThrows(CrushMapException.class, () -> b.addHost("h0", -1)).getMessage());

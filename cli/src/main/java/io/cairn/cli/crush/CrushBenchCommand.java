@@ -5,7 +5,6 @@ import io.cairn.cli.Json;
 import io.cairn.cli.OutputFormat;
 import io.cairn.cli.UserInputException;
 import io.cairn.crush.CrushMap;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -31,8 +31,8 @@ public final class CrushBenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--map", required = true, paramLabel = "FILE", description = "Text CRUSH map (crushtool -d form).")
-    Path mapFile;
+    @Mixin
+    MapFileOption mapFile;
 
     @Option(names = "--rule", required = true, paramLabel = "R", description = "Rule id.")
     int rule;
@@ -54,7 +54,7 @@ public final class CrushBenchCommand implements Runnable {
         if (count <= 0 || numRep <= 0 || threads <= 0 || threads > 256 || rounds <= 0 || rounds > ROUNDS_MAX) {
             throw new UserInputException("--count, --num-rep must be positive; --threads 1..256; --rounds 1.." + ROUNDS_MAX);
         }
-        CrushMap map = CrushCommand.load(mapFile);
+        CrushMap map = mapFile.load();
         if (map.rule(rule) == null) {
             throw new UserInputException("rule " + rule + " does not exist in " + mapFile);
         }

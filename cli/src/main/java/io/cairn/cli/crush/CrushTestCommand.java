@@ -7,13 +7,13 @@ import io.cairn.cli.UserInputException;
 import io.cairn.crush.CrushMap;
 import io.cairn.crush.Rule;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -27,8 +27,8 @@ public final class CrushTestCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--map", required = true, paramLabel = "FILE", description = "Text CRUSH map (crushtool -d form).")
-    Path mapFile;
+    @Mixin
+    MapFileOption mapFile;
 
     @Option(names = "--rule", paramLabel = "R", description = "Rule id (default: every rule).")
     Integer rule;
@@ -67,7 +67,7 @@ public final class CrushTestCommand implements Runnable {
         if (numRep != null && numRep <= 0) {
             throw new UserInputException("--num-rep must be positive: " + numRep);
         }
-        CrushMap map = CrushCommand.load(mapFile);
+        CrushMap map = mapFile.load();
         int[] weights = reweights(map);
         List<Rule> rules = new ArrayList<>();
         if (rule != null) {

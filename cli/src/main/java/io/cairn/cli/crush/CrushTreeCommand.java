@@ -7,12 +7,12 @@ import io.cairn.cli.TextTable;
 import io.cairn.crush.CrushMap;
 import io.cairn.crush.CrushTextWriter;
 import io.cairn.crush.CrushTree;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -23,15 +23,15 @@ public final class CrushTreeCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--map", required = true, paramLabel = "FILE", description = "Text CRUSH map (crushtool -d form).")
-    Path mapFile;
+    @Mixin
+    MapFileOption mapFile;
 
     @Option(names = "--show-shadow", description = "Also show the per-device-class shadow trees.")
     boolean showShadow;
 
     @Override
     public void run() {
-        CrushMap map = CrushCommand.load(mapFile);
+        CrushMap map = mapFile.load();
         List<CrushTree.Row> rows = CrushTree.rows(map, showShadow);
         OutputFormat format = CairnCommand.of(spec).format();
         if (format.isJson()) {
