@@ -1,6 +1,8 @@
 package io.cairn.cli;
 
 import io.cairn.cli.crush.CrushCommand;
+import io.cairn.common.cli.GlobalOptions;
+import io.cairn.common.cli.OutputFormat;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine;
@@ -14,7 +16,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "cairn", mixinStandardHelpOptions = true, versionProvider = CairnVersion.class,
         description = "Cairn: a distributed object store in the family of Ceph RADOS.",
         subcommands = {CrushCommand.class, CommandLine.HelpCommand.class})
-public final class CairnCommand implements Runnable {
+public final class CairnCommand implements Runnable, GlobalOptions {
     @Spec
     CommandSpec spec;
 
@@ -37,14 +39,17 @@ public final class CairnCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (see 'cairn --help')");
     }
 
+    @Override
     public OutputFormat format() {
         return format;
     }
 
+    @Override
     public Path conf() {
         return conf;
     }
 
+    @Override
     public boolean debug() {
         return debug;
     }

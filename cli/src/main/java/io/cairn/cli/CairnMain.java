@@ -1,8 +1,12 @@
 package io.cairn.cli;
 
+import io.cairn.common.cli.CommandProvider;
+import io.cairn.common.cli.GlobalOptions;
+import io.cairn.common.cli.UserInputException;
 import io.cairn.crush.CrushMapException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 
 /**
@@ -23,6 +27,9 @@ public final class CairnMain {
     /** Runs one command line with the given streams; returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new CairnCommand());
+        for (CommandProvider provider : ServiceLoader.load(CommandProvider.class)) {
+            cl.addSubcommand(provider.command());
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -34,7 +41,7 @@ public final class CairnMain {
             return EXIT_USAGE;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            boolean debug = CairnCommand.of(commandLine.getCommandSpec()).debug();
+            boolean debug = ((GlobalOptions) commandLine.getCommandSpec().root().userObject()).debug();
             int code = isUserError(ex) ? EXIT_USAGE : EXIT_FAILURE;
             err.println("cairn: " + oneLine(describe(ex)));
             if (debug) {

@@ -1,9 +1,9 @@
 package io.cairn.cli.crush;
 
 import io.cairn.cli.CairnCommand;
-import io.cairn.cli.Json;
-import io.cairn.cli.OutputFormat;
-import io.cairn.cli.TextTable;
+import io.cairn.common.cli.Json;
+import io.cairn.common.cli.OutputFormat;
+import io.cairn.common.cli.TextTable;
 import io.cairn.crush.CrushMap;
 import io.cairn.crush.CrushTextWriter;
 import io.cairn.crush.CrushTree;

@@ -1,6 +1,6 @@
 package io.cairn.cli.crush;
 
-import io.cairn.cli.UserInputException;
+import io.cairn.common.cli.UserInputException;
 import io.cairn.crush.CrushMap;
 import io.cairn.crush.CrushMapException;
 import io.cairn.crush.CrushTextParser;

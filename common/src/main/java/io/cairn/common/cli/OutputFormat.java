@@ -1,4 +1,4 @@
-package io.cairn.cli;
+package io.cairn.common.cli;
 
 /** The {@code --format} values, as Ceph's {@code -f}: plain text, or JSON compact or indented. */
 public enum OutputFormat {

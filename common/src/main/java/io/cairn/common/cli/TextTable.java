@@ -1,4 +1,4 @@
-package io.cairn.cli;
+package io.cairn.common.cli;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.cairn.cli;
+package io.cairn.common.cli;
 
 /** Bad input from the user (a bad file, value or combination): exit code 2, one line on stderr. */
 public class UserInputException extends RuntimeException {
