@@ -1,0 +1,41 @@
+package io.cairn.common;
+
+/**
+ * Error codes on the wire and in CLI replies, with the negative errno values Ceph uses so that
+ * scripts written against Ceph read them the same way.
+ */
+public enum ErrorCode {
+    OK(0),
+    EPERM(-1),
+    ENOENT(-2),
+    EIO(-5),
+    EAGAIN(-11),
+    EACCES(-13),
+    EBUSY(-16),
+    EEXIST(-17),
+    EINVAL(-22),
+    ENOSPC(-28),
+    ERANGE(-34),
+    ENOTEMPTY(-39),
+    ENOTSUP(-95),
+    ETIMEDOUT(-110);
+
+    private final int code;
+
+    ErrorCode(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public static ErrorCode of(int code) {
+        for (ErrorCode e : values()) {
+            if (e.code == code) {
+                return e;
+            }
+        }
+        return EIO;
+    }
+}

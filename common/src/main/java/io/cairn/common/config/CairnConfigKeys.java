@@ -1,0 +1,156 @@
+package io.cairn.common.config;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every config option, grouped by the daemon that reads it. Names follow Ceph's where Ceph has
+ * the option. {@link #all()} finds them by reflection; a test checks each one's shape.
+ */
+public final class CairnConfigKeys {
+    private CairnConfigKeys() {}
+
+    private static ConfigOption.Builder<Integer> intOpt(String name, int def) {
+        return ConfigOption.builder(name, ConfigType.INT, def);
+    }
+
+    private static ConfigOption.Builder<Duration> seconds(String name, long defSeconds) {
+        return ConfigOption.<Duration>builder(name, ConfigType.SECONDS, Duration.ofSeconds(defSeconds)).unit("seconds");
+    }
+
+    /** Options every daemon and client reads, usually set in [global]. */
+    public static final class Global {
+        private Global() {}
+
+        public static final ConfigOption<String> MON_HOST = ConfigOption.builder("mon_host", ConfigType.STRING, "")
+                .description("Comma-separated host:port of every monitor's public endpoint, in mon_initial_members order.")
+                .build();
+        public static final ConfigOption<String> MON_INITIAL_MEMBERS = ConfigOption
+                .builder("mon_initial_members", ConfigType.STRING, "")
+                .description("Comma-separated monitor names (a,b,c), in the order of mon_host.").build();
+        public static final ConfigOption<Integer> MON_RAFT_PORT_OFFSET = intOpt("mon_raft_port_offset", 1000)
+                .check(v -> v > 0 && v < 60000, "1..59999")
+                .description("A monitor's Raft port is its public port plus this.").build();
+        public static final ConfigOption<Integer> METRICS_PORT_OFFSET = intOpt("metrics_port_offset", 2000)
+                .check(v -> v >= 0 && v < 60000, "0..59999")
+                .description("A daemon serves Prometheus /metrics on its public port plus this; 0 disables.").build();
+        public static final ConfigOption<String> RUN_DIR = ConfigOption.builder("run_dir", ConfigType.STRING, "")
+                .description("Directory of a local cluster: data under it, pid files, log/.").build();
+    }
+
+    /** Monitor options. */
+    public static final class Mon {
+        private Mon() {}
+
+        public static final ConfigOption<String> MON_DATA = ConfigOption.builder("mon_data", ConfigType.STRING, "")
+                .description("The monitor's data directory (Raft log, snapshots); default run_dir/mon.<id>.").build();
+        public static final ConfigOption<Integer> MIN_DOWN_REPORTERS = intOpt("mon_osd_min_down_reporters", 2)
+                .check(v -> v >= 1, ">= 1")
+                .description("Reporters from distinct failure domains needed to mark an OSD down.").runtime().build();
+        public static final ConfigOption<String> REPORTER_SUBTREE_LEVEL = ConfigOption
+                .builder("mon_osd_reporter_subtree_level", ConfigType.STRING, "host")
+                .description("The CRUSH type whose buckets count as distinct failure reporters.").runtime().build();
+        public static final ConfigOption<Duration> REPORT_TIMEOUT = seconds("mon_osd_report_timeout", 900)
+                .description("Mark an up OSD down after this long without a beacon.").runtime().build();
+        public static final ConfigOption<Duration> DOWN_OUT_INTERVAL = seconds("mon_osd_down_out_interval", 600)
+                .description("Mark a down OSD out after this long (unless noout); 0 never.").runtime().build();
+        public static final ConfigOption<Double> MIN_IN_RATIO = ConfigOption
+                .builder("mon_osd_min_in_ratio", ConfigType.DOUBLE, 0.75)
+                .check(v -> v >= 0 && v <= 1, "0..1")
+                .description("Never auto-mark OSDs out below this fraction of existing OSDs in.").runtime().build();
+        public static final ConfigOption<Integer> MIN_OSDMAP_EPOCHS = intOpt("mon_min_osdmap_epochs", 500)
+                .check(v -> v >= 1, ">= 1")
+                .description("OSDMap epochs the monitors keep (as full maps or incrementals) before trimming.").build();
+        public static final ConfigOption<Boolean> ALLOW_POOL_DELETE = ConfigOption
+                .builder("mon_allow_pool_delete", ConfigType.BOOL, Boolean.FALSE)
+                .description("Whether `osd pool rm` may delete pools at all.").runtime().build();
+        public static final ConfigOption<Integer> MAX_POOL_PG_NUM = intOpt("mon_max_pool_pg_num", 65536)
+                .check(v -> v >= 1, ">= 1").description("Largest pg_num a pool may have.").build();
+        public static final ConfigOption<Duration> TICK_INTERVAL = seconds("mon_tick_interval", 1)
+                .description("How often the leader checks beacons, failure reports and down-out timers.").build();
+        public static final ConfigOption<Duration> ELECTION_TIMEOUT_MIN = ConfigOption
+                .<Duration>builder("mon_election_timeout_min", ConfigType.MILLIS, Duration.ofMillis(1000)).unit("ms")
+                .description("Raft election timeout, lower bound.").build();
+        public static final ConfigOption<Duration> ELECTION_TIMEOUT_MAX = ConfigOption
+                .<Duration>builder("mon_election_timeout_max", ConfigType.MILLIS, Duration.ofMillis(2000)).unit("ms")
+                .description("Raft election timeout, upper bound.").build();
+        public static final ConfigOption<Long> SNAPSHOT_THRESHOLD = ConfigOption
+                .builder("mon_raft_snapshot_threshold", ConfigType.LONG, 1024L).unit("entries")
+                .check(v -> v >= 16, ">= 16")
+                .description("Raft log entries between automatic state snapshots.").build();
+        public static final ConfigOption<Long> LOG_PRESERVE = ConfigOption
+                .builder("mon_raft_log_preserve", ConfigType.LONG, 512L).unit("entries")
+                .check(v -> v >= 0, ">= 0")
+                .description("Raft log entries kept behind a snapshot so slow followers catch up from the log.").build();
+        public static final ConfigOption<Integer> SUBSCRIBER_BACKLOG_MAX = intOpt("mon_subscriber_backlog_max", 256)
+                .check(v -> v >= 1, ">= 1").unit("updates")
+                .description("Map updates queued for one slow subscriber before it is dropped (it re-subscribes).").build();
+    }
+
+    /** Pool defaults, read by the monitors when a pool is created (Ceph keeps them under osd_). */
+    public static final class Pool {
+        private Pool() {}
+
+        public static final ConfigOption<Integer> DEFAULT_SIZE = intOpt("osd_pool_default_size", 3)
+                .check(v -> v >= 1 && v <= 10, "1..10").description("Replicas of a new pool.").runtime().build();
+        public static final ConfigOption<Integer> DEFAULT_MIN_SIZE = intOpt("osd_pool_default_min_size", 0)
+                .check(v -> v >= 0 && v <= 10, "0..10")
+                .description("min_size of a new pool; 0 = size - size/2.").runtime().build();
+        public static final ConfigOption<Integer> DEFAULT_PG_NUM = intOpt("osd_pool_default_pg_num", 32)
+                .check(v -> v >= 1, ">= 1").description("pg_num of a new pool when none is given.").runtime().build();
+    }
+
+    /** OSD options the monitors also need (failure detection). */
+    public static final class Osd {
+        private Osd() {}
+
+        public static final ConfigOption<Duration> HEARTBEAT_INTERVAL = seconds("osd_heartbeat_interval", 6)
+                .description("How often an OSD pings its heartbeat peers.").build();
+        public static final ConfigOption<Duration> HEARTBEAT_GRACE = seconds("osd_heartbeat_grace", 20)
+                .description("Silence from a peer after which an OSD reports it failed.").runtime().build();
+        public static final ConfigOption<Duration> BEACON_REPORT_INTERVAL = seconds("osd_beacon_report_interval", 300)
+                .description("How often an OSD sends the monitors a beacon.").build();
+    }
+
+    /** Client options. */
+    public static final class Client {
+        private Client() {}
+
+        public static final ConfigOption<Duration> MON_OP_TIMEOUT = seconds("rados_mon_op_timeout", 30)
+                .description("How long a client waits for the monitors to answer a command.").build();
+        public static final ConfigOption<Duration> MON_CONNECT_TIMEOUT = seconds("client_mon_connect_timeout", 5)
+                .description("How long a client tries one monitor before the next.").build();
+    }
+
+    /** Every option declared above. */
+    public static List<ConfigOption<?>> all() {
+        List<ConfigOption<?>> all = new ArrayList<>();
+        for (Class<?> c : CairnConfigKeys.class.getDeclaredClasses()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (Modifier.isStatic(f.getModifiers()) && f.getType() == ConfigOption.class) {
+                    try {
+                        all.add((ConfigOption<?>) f.get(null));
+                    } catch (IllegalAccessException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        }
+        all.sort((x, y) -> x.name().compareTo(y.name()));
+        return all;
+    }
+
+    /** The option with this name (spaces or underscores), or null. */
+    public static ConfigOption<?> find(String name) {
+        String n = ConfigFile.normalizeKey(name);
+        for (ConfigOption<?> o : all()) {
+            if (o.name().equals(n)) {
+                return o;
+            }
+        }
+        return null;
+    }
+}
