@@ -1,5 +1,8 @@
 package io.cairn.cli;
 
+import io.cairn.cli.admin.MonCall;
+import io.cairn.cli.admin.OsdCommands;
+import io.cairn.cli.admin.StatusCommands;
 import io.cairn.cli.crush.CrushCommand;
 import io.cairn.common.cli.GlobalOptions;
 import io.cairn.common.cli.OutputFormat;
@@ -15,8 +18,9 @@ import picocli.CommandLine.Spec;
 /** The root {@code cairn} command: global options every subcommand inherits. */
 @Command(name = "cairn", mixinStandardHelpOptions = true, versionProvider = CairnVersion.class,
         description = "Cairn: a distributed object store in the family of Ceph RADOS.",
-        subcommands = {CrushCommand.class, CommandLine.HelpCommand.class})
-public final class CairnCommand implements Runnable, GlobalOptions {
+        subcommands = {StatusCommands.Status.class, StatusCommands.Health.class, StatusCommands.QuorumStatus.class,
+            OsdCommands.class, CrushCommand.class, CommandLine.HelpCommand.class})
+public final class CairnCommand implements java.util.concurrent.Callable<Integer>, GlobalOptions {
     @Spec
     CommandSpec spec;
 
@@ -33,8 +37,14 @@ public final class CairnCommand implements Runnable, GlobalOptions {
             description = "Show stack traces on errors.")
     boolean debug;
 
+    @Option(names = {"-s", "--status"}, description = "Show cluster status (same as `cairn status`).")
+    boolean status;
+
     @Override
-    public void run() {
+    public Integer call() {
+        if (status) {
+            return MonCall.run(spec, "status", java.util.Map.of());
+        }
         // `cairn` alone prints usage and is a usage error
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (see 'cairn --help')");
     }

@@ -1,5 +1,6 @@
 package io.cairn.cli;
 
+import io.cairn.cli.admin.StatusCommands;
 import io.cairn.common.cli.CommandProvider;
 import io.cairn.common.cli.GlobalOptions;
 import io.cairn.common.cli.UserInputException;
@@ -30,6 +31,15 @@ public final class CairnMain {
         for (CommandProvider provider : ServiceLoader.load(CommandProvider.class)) {
             cl.addSubcommand(provider.command());
         }
+        // `cairn mon --id a` runs the daemon (from mon/); `cairn mon stat` asks the monitors
+        CommandLine mon = cl.getSubcommands().get("mon");
+        if (mon == null) {
+            mon = new CommandLine(new StatusCommands.Mon());
+            cl.addSubcommand("mon", mon);
+        }
+        if (!mon.getSubcommands().containsKey("stat")) {
+            mon.addSubcommand("stat", new StatusCommands.MonStat());
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -56,6 +66,9 @@ public final class CairnMain {
     }
 
     private static boolean isUserError(Throwable ex) {
+        if (ex instanceof io.cairn.common.CairnException ce) {
+            return ce.code() == io.cairn.common.ErrorCode.EINVAL;
+        }
         return ex instanceof UserInputException || ex instanceof CrushMapException
                 || ex instanceof NoSuchFileException || ex instanceof IllegalArgumentException;
     }

@@ -61,6 +61,56 @@ public final class Json {
         }
     }
 
+    /** Re-indents compact JSON text the way {@link #write} with pretty=true would print it. */
+    public static String pretty(String compact) {
+        StringBuilder sb = new StringBuilder(compact.length() * 2);
+        int depth = 0;
+        boolean inString = false;
+        for (int i = 0; i < compact.length(); i++) {
+            char c = compact.charAt(i);
+            if (inString) {
+                sb.append(c);
+                if (c == '\\' && i + 1 < compact.length()) {
+                    sb.append(compact.charAt(++i));
+                } else if (c == '"') {
+                    inString = false;
+                }
+                continue;
+            }
+            switch (c) {
+                case '"' -> {
+                    inString = true;
+                    sb.append(c);
+                }
+                case '{', '[' -> {
+                    char close = c == '{' ? '}' : ']';
+                    if (i + 1 < compact.length() && compact.charAt(i + 1) == close) {
+                        sb.append(c).append(close);
+                        i++;
+                    } else {
+                        sb.append(c);
+                        newline(sb, true, ++depth);
+                    }
+                }
+                case '}', ']' -> {
+                    newline(sb, true, --depth);
+                    sb.append(c);
+                }
+                case ',' -> {
+                    sb.append(c);
+                    newline(sb, true, depth);
+                }
+                case ':' -> sb.append(": ");
+                default -> {
+                    if (!Character.isWhitespace(c)) {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.toString();
+    }
+
     private static void newline(StringBuilder sb, boolean pretty, int depth) {
         if (pretty) {
             sb.append('\n').append("    ".repeat(depth));

@@ -6,7 +6,7 @@ package io.cairn.common.osdmap;
  * came up, up_thru the last epoch it confirmed as a primary, down_at when it last went down.
  */
 public record OsdInfo(int id, String uuid, boolean exists, boolean up, int weight, String address,
-                      int upFrom, int upThru, int downAt, long downStampMs, String host) {
+                      int upFrom, int upThru, int downAt, long downStampMs, String host, boolean autoOut) {
     public static final int WEIGHT_IN = 0x10000;
 
     public OsdInfo {
@@ -23,7 +23,7 @@ public record OsdInfo(int id, String uuid, boolean exists, boolean up, int weigh
 
     /** A newly created OSD: exists, down, out. */
     public static OsdInfo created(int id, String uuid) {
-        return new OsdInfo(id, uuid, true, false, 0, "", 0, 0, 0, 0, "");
+        return new OsdInfo(id, uuid, true, false, 0, "", 0, 0, 0, 0, "", false);
     }
 
     public boolean in() {
@@ -36,14 +36,20 @@ public record OsdInfo(int id, String uuid, boolean exists, boolean up, int weigh
 
     public OsdInfo withUp(boolean newUp, int epoch, long nowMs, String newAddress, String newHost) {
         return new OsdInfo(id, uuid, exists, newUp, weight, newAddress, newUp ? epoch : upFrom, upThru,
-                newUp ? downAt : epoch, newUp ? 0 : nowMs, newHost);
+                newUp ? downAt : epoch, newUp ? 0 : nowMs, newHost, autoOut);
+    }
+
+    /** A new reweight; {@code byMonitor} records an automatic mark-out, undone when the OSD boots. */
+    public OsdInfo withWeight(int newWeight, boolean byMonitor) {
+        return new OsdInfo(id, uuid, exists, up, newWeight, address, upFrom, upThru, downAt, downStampMs, host,
+                byMonitor && newWeight == 0);
     }
 
     public OsdInfo withWeight(int newWeight) {
-        return new OsdInfo(id, uuid, exists, up, newWeight, address, upFrom, upThru, downAt, downStampMs, host);
+        return withWeight(newWeight, false);
     }
 
     public OsdInfo withUpThru(int epoch) {
-        return new OsdInfo(id, uuid, exists, up, weight, address, upFrom, epoch, downAt, downStampMs, host);
+        return new OsdInfo(id, uuid, exists, up, weight, address, upFrom, epoch, downAt, downStampMs, host, autoOut);
     }
 }

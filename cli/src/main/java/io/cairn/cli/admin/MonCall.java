@@ -1,0 +1,97 @@
+package io.cairn.cli.admin;
+
+import io.cairn.client.MonClient;
+import io.cairn.common.CairnException;
+import io.cairn.common.ErrorCode;
+import io.cairn.common.cli.GlobalOptions;
+import io.cairn.common.cli.Json;
+import io.cairn.common.cli.OutputFormat;
+import io.cairn.common.config.CairnConfig;
+import io.cairn.proto.v1.CommandReply;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Runs one mon command for a CLI subcommand and prints the reply as Ceph's CLI does: the result
+ * on stdout (plain or JSON), status messages on stderr, {@code Error EINVAL: ...} on failure.
+ * Exit codes: 0 success; 2 for a refused command (bad input, unknown name, not permitted);
+ * 1 when the monitors could not be reached or failed.
+ */
+public final class MonCall {
+    private MonCall() {}
+
+    /** The config a CLI run uses: -c FILE, else $CAIRN_CONF, else ./run/cairn.conf, else /etc/cairn/cairn.conf. */
+    public static CairnConfig config(CommandSpec spec) {
+        GlobalOptions g = (GlobalOptions) spec.root().userObject();
+        Path conf = g.conf();
+        if (conf == null) {
+            String env = System.getenv("CAIRN_CONF");
+            for (String candidate : new String[] {env, "run/cairn.conf", "/etc/cairn/cairn.conf"}) {
+                if (candidate != null && Files.isRegularFile(Path.of(candidate))) {
+                    conf = Path.of(candidate);
+                    break;
+                }
+            }
+        }
+        if (conf == null) {
+            throw new IllegalArgumentException("no cluster configuration: pass -c cairn.conf (cairn cluster up writes run/cairn.conf)");
+        }
+        return CairnConfig.load(conf, "client.admin", Map.of());
+    }
+
+    public static int run(CommandSpec spec, String prefix, Map<String, String> args) {
+        GlobalOptions g = (GlobalOptions) spec.root().userObject();
+        CommandReply reply;
+        try (MonClient mon = MonClient.fromConfig(config(spec))) {
+            reply = mon.command(prefix, args);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (reply.getCode() != 0) {
+            ErrorCode code = ErrorCode.of(reply.getCode());
+            err.println("Error " + code.name() + ": " + reply.getMessage());
+            err.flush();
+            return switch (code) {
+                case EINVAL, ENOENT, EEXIST, EPERM, ERANGE, EBUSY, ENOTEMPTY, EACCES -> 2;
+                default -> 1;
+            };
+        }
+        print(g.format(), reply, out);
+        if (!reply.getMessage().isEmpty()) {
+            err.println(reply.getMessage());
+        }
+        out.flush();
+        err.flush();
+        return 0;
+    }
+
+    private static void print(OutputFormat format, CommandReply reply, PrintWriter out) {
+        String json = reply.getOutputJson();
+        if (format.isJson()) {
+            if (!json.isEmpty()) {
+                out.println(format == OutputFormat.JSON_PRETTY ? Json.pretty(json) : json);
+            }
+            return;
+        }
+        out.print(reply.getOutputPlain());
+    }
+
+    /** Builds an argument map, skipping nulls. */
+    public static Map<String, String> args(Object... kv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < kv.length; i += 2) {
+            if (kv[i + 1] != null) {
+                m.put((String) kv[i], String.valueOf(kv[i + 1]));
+            }
+        }
+        return m;
+    }
+
+    static int fail(String message) {
+        throw new CairnException(ErrorCode.EINVAL, message);
+    }
+}

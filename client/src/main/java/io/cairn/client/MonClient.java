@@ -1,0 +1,156 @@
+package io.cairn.client;
+
+import io.cairn.common.CairnException;
+import io.cairn.common.ErrorCode;
+import io.cairn.common.config.CairnConfig;
+import io.cairn.common.config.CairnConfigKeys;
+import io.cairn.common.osdmap.OsdMap;
+import io.cairn.common.osdmap.OsdMapCodec;
+import io.cairn.proto.v1.CommandReply;
+import io.cairn.proto.v1.CommandRequest;
+import io.cairn.proto.v1.GetMapRequest;
+import io.cairn.proto.v1.MapUpdate;
+import io.cairn.proto.v1.MonServiceGrpc;
+import io.cairn.proto.v1.SubscribeRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Talks to the monitors listed in {@code mon_host}: commands, map fetches and subscriptions.
+ * A call goes to the monitor that answered last; when it cannot be reached the next one is tried,
+ * round the list, until the op timeout. Thread-safe; close it when done.
+ */
+public final class MonClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MonClient.class);
+    private static final int MESSAGE_MAX_BYTES = 64 << 20;
+    private static final long RETRY_SLEEP_MS = 200;
+
+    private final List<String> addresses;
+    private final List<ManagedChannel> channels = new ArrayList<>();
+    private final Duration opTimeout;
+    private final Duration tryTimeout;
+    private final String entity;
+    private volatile int current;
+
+    public MonClient(List<String> monAddresses, String entity, Duration opTimeout, Duration tryTimeout) {
+        if (monAddresses.isEmpty()) {
+            throw new IllegalArgumentException("no monitors to talk to: set mon_host");
+        }
+        this.addresses = List.copyOf(monAddresses);
+        this.entity = entity;
+        this.opTimeout = opTimeout;
+        this.tryTimeout = tryTimeout;
+        for (String a : addresses) {
+            int colon = a.lastIndexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("bad monitor address '" + a + "' (host:port)");
+            }
+            channels.add(NettyChannelBuilder.forAddress(a.substring(0, colon), Integer.parseInt(a.substring(colon + 1)))
+                    .usePlaintext().maxInboundMessageSize(MESSAGE_MAX_BYTES).build());
+        }
+    }
+
+    /** From {@code mon_host}, {@code rados_mon_op_timeout} and {@code client_mon_connect_timeout}. */
+    public static MonClient fromConfig(CairnConfig config) {
+        String hosts = config.get(CairnConfigKeys.Global.MON_HOST).strip();
+        if (hosts.isEmpty()) {
+            throw new IllegalArgumentException("mon_host is not set: pass -c cairn.conf or --mon_host");
+        }
+        return new MonClient(List.of(hosts.split("\\s*,\\s*")), config.entity(),
+                config.get(CairnConfigKeys.Client.MON_OP_TIMEOUT), config.get(CairnConfigKeys.Client.MON_CONNECT_TIMEOUT));
+    }
+
+    public List<String> addresses() {
+        return addresses;
+    }
+
+    /** Runs a mon command; the reply carries the code (0 or a negative errno) and the output. */
+    public CommandReply command(String prefix, Map<String, String> args) {
+        CommandRequest req = CommandRequest.newBuilder().setPrefix(prefix).putAllArgs(args).setEntity(entity).build();
+        return call(stub -> stub.command(req));
+    }
+
+    /** The map at an epoch (0 = newest). */
+    public OsdMap getMap(int epoch) {
+        return OsdMapCodec.decode(call(stub -> stub.getMap(GetMapRequest.newBuilder().setEpoch(epoch).build())).getMap());
+    }
+
+    /** The address of the monitor that answered last. */
+    public String currentMonitor() {
+        return addresses.get(current);
+    }
+
+    private interface Call<T> {
+        T run(MonServiceGrpc.MonServiceBlockingStub stub);
+    }
+
+    private <T> T call(Call<T> call) {
+        long deadline = System.nanoTime() + opTimeout.toNanos();
+        StatusRuntimeException last = null;
+        int attempts = 0;
+        while (System.nanoTime() < deadline && attempts < 1000) {
+            int i = current;
+            long leftMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            try {
+                T result = call.run(MonServiceGrpc.newBlockingStub(channels.get(i))
+                        .withDeadlineAfter(Math.min(leftMs, tryTimeout.toMillis()), TimeUnit.MILLISECONDS));
+                return result;
+            } catch (StatusRuntimeException e) {
+                Status.Code code = e.getStatus().getCode();
+                if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {
+                    throw new CairnException(code == Status.Code.NOT_FOUND ? ErrorCode.ENOENT : ErrorCode.EIO,
+                            e.getStatus().getDescription() == null ? code.toString() : e.getStatus().getDescription());
+                }
+                last = e;
+                LOG.debug("mon {} unavailable: {}", addresses.get(i), e.getStatus());
+                current = (i + 1) % addresses.size();
+                attempts++;
+                if (attempts % addresses.size() == 0) {
+                    sleep(RETRY_SLEEP_MS);
+                }
+            }
+        }
+        throw new CairnException(ErrorCode.ETIMEDOUT, "no monitor answered within " + opTimeout.toSeconds() + "s (tried "
+                + String.join(", ", addresses) + ")" + (last == null ? "" : ": " + last.getStatus().getCode()));
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CairnException(ErrorCode.EIO, "interrupted");
+        }
+    }
+
+    /** Streams map updates from the current monitor into {@code observer} (from {@code haveEpoch}). */
+    public void subscribe(int haveEpoch, StreamObserver<MapUpdate> observer) {
+        MonServiceGrpc.newStub(channels.get(current)).subscribe(
+                SubscribeRequest.newBuilder().setHaveEpoch(haveEpoch).build(), observer);
+    }
+
+    @Override
+    public void close() {
+        for (ManagedChannel c : channels) {
+            c.shutdownNow();
+        }
+        for (ManagedChannel c : channels) {
+            try {
+                c.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

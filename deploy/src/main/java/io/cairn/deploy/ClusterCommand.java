@@ -1,0 +1,131 @@
+package io.cairn.deploy;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code cairn cluster up|down|stop|start}: a local cluster of separate daemon processes. */
+@Command(name = "cluster", mixinStandardHelpOptions = true, description = "Run a cluster on this machine.",
+        subcommands = {ClusterCommand.Up.class, ClusterCommand.Down.class, ClusterCommand.Stop.class,
+            ClusterCommand.Start.class})
+public final class ClusterCommand {
+    static final String DIR_DEFAULT = "run";
+
+    @Command(name = "up", mixinStandardHelpOptions = true,
+            description = "Write DIR/cairn.conf (first time), start the monitors, wait for quorum, print status.")
+    public static final class Up implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--dir", defaultValue = DIR_DEFAULT, description = "Cluster directory (default ${DEFAULT-VALUE}).")
+        Path dir;
+
+        @Option(names = "--mons", defaultValue = "3", description = "Monitors (default ${DEFAULT-VALUE}).")
+        int mons;
+
+        @Option(names = "--base-port", defaultValue = "6789", description = "First monitor port (default ${DEFAULT-VALUE}).")
+        int basePort;
+
+        @Option(names = "--timeout", defaultValue = "90", description = "Seconds to wait for quorum (default ${DEFAULT-VALUE}).")
+        int timeoutSec;
+
+        @Override
+        public Integer call() throws IOException {
+            LocalCluster c = new LocalCluster(dir);
+            PrintWriter out = spec.commandLine().getOut();
+            if (c.writeConfIfMissing(mons, basePort)) {
+                out.println("wrote " + c.conf());
+            }
+            for (String d : c.daemons()) {
+                out.println("started " + d + " (pid " + c.start(d) + ")");
+            }
+            out.flush();
+            out.print(c.awaitQuorum(Duration.ofSeconds(timeoutSec)));
+            out.println("\nconfig: " + c.conf() + "  (e.g. bin/cairn -c " + c.conf() + " status)");
+            return 0;
+        }
+    }
+
+    @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop every daemon of the cluster (data stays).")
+    public static final class Down implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--dir", defaultValue = DIR_DEFAULT, description = "Cluster directory (default ${DEFAULT-VALUE}).")
+        Path dir;
+
+        @Override
+        public Integer call() throws IOException {
+            LocalCluster c = new LocalCluster(dir);
+            requireConf(c);
+            for (String d : c.daemons()) {
+                spec.commandLine().getOut().println((c.stop(d, false) ? "stopped " : "not running: ") + d);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop daemons by name (mon.b): SIGTERM, or SIGKILL with --kill.")
+    public static final class Stop implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--dir", defaultValue = DIR_DEFAULT, description = "Cluster directory (default ${DEFAULT-VALUE}).")
+        Path dir;
+
+        @Option(names = "--kill", description = "SIGKILL instead of SIGTERM (a crash).")
+        boolean kill;
+
+        @Parameters(arity = "1..*", paramLabel = "NAME")
+        List<String> names;
+
+        @Override
+        public Integer call() throws IOException {
+            LocalCluster c = new LocalCluster(dir);
+            requireConf(c);
+            for (String n : names) {
+                if (!c.daemons().contains(n)) {
+                    throw new IllegalArgumentException("unknown daemon '" + n + "' (this cluster has " + c.daemons() + ")");
+                }
+                spec.commandLine().getOut().println((c.stop(n, kill) ? (kill ? "killed " : "stopped ") : "not running: ") + n);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "Start daemons by name (mon.b).")
+    public static final class Start implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--dir", defaultValue = DIR_DEFAULT, description = "Cluster directory (default ${DEFAULT-VALUE}).")
+        Path dir;
+
+        @Parameters(arity = "1..*", paramLabel = "NAME")
+        List<String> names;
+
+        @Override
+        public Integer call() throws IOException {
+            LocalCluster c = new LocalCluster(dir);
+            requireConf(c);
+            for (String n : names) {
+                spec.commandLine().getOut().println("started " + n + " (pid " + c.start(n) + ")");
+            }
+            return 0;
+        }
+    }
+
+    static void requireConf(LocalCluster c) {
+        if (!java.nio.file.Files.exists(c.conf())) {
+            throw new IllegalArgumentException("no cluster at " + c.dir() + " (no cairn.conf); run cairn cluster up");
+        }
+    }
+}

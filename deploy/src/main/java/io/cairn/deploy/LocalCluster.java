@@ -1,0 +1,202 @@
+package io.cairn.deploy;
+
+import io.cairn.client.MonClient;
+import io.cairn.common.CairnException;
+import io.cairn.common.config.CairnConfig;
+import io.cairn.proto.v1.CommandReply;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A cluster on this machine under one directory: {@code cairn.conf}, one data directory per
+ * daemon, {@code <name>.pid} files and {@code log/<name>.log}. Daemons run as separate JVMs
+ * (this jar, {@code cairn mon --id X}), bound to 127.0.0.1, and are stopped by the PID they were
+ * started with — after checking the PID still belongs to that daemon.
+ */
+public final class LocalCluster {
+    public static final int BASE_PORT_DEFAULT = 6789;
+    private static final long STOP_GRACE_MS = 15_000;
+
+    private final Path dir;
+
+    public LocalCluster(Path dir) {
+        this.dir = dir.toAbsolutePath().normalize();
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path conf() {
+        return dir.resolve("cairn.conf");
+    }
+
+    /** Writes cairn.conf for {@code mons} monitors from {@code basePort}, unless one exists. */
+    public boolean writeConfIfMissing(int mons, int basePort) throws IOException {
+        if (Files.exists(conf())) {
+            return false;
+        }
+        if (mons < 1 || mons > 7) {
+            throw new IllegalArgumentException("--mons must be 1..7, not " + mons);
+        }
+        List<String> hosts = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < mons; i++) {
+            int port = basePort + i;
+            for (int p : new int[] {port, port + 1000, port + 2000}) {
+                if (!portFree(p)) {
+                    throw new IllegalArgumentException("port " + p + " on 127.0.0.1 is in use; pick another --base-port");
+                }
+            }
+            hosts.add("127.0.0.1:" + port);
+            names.add(String.valueOf((char) ('a' + i)));
+        }
+        Files.createDirectories(dir.resolve("log"));
+        String text = "# written by `cairn cluster up`; edit and restart daemons to change\n"
+                + "[global]\n"
+                + "mon_host = " + String.join(",", hosts) + "\n"
+                + "mon_initial_members = " + String.join(",", names) + "\n"
+                + "run_dir = " + dir + "\n"
+                + "\n[mon]\n"
+                + "# mon_data defaults to run_dir/mon.<id>\n";
+        Files.writeString(conf(), text, StandardCharsets.UTF_8);
+        return true;
+    }
+
+    static boolean portFree(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress("127.0.0.1", port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Daemon names this cluster's config defines (mon.a, mon.b, ...). */
+    public List<String> daemons() {
+        CairnConfig c = CairnConfig.load(conf(), "client.admin", Map.of());
+        List<String> out = new ArrayList<>();
+        String members = c.get(io.cairn.common.config.CairnConfigKeys.Global.MON_INITIAL_MEMBERS);
+        for (String m : members.split("\\s*,\\s*")) {
+            if (!m.isEmpty()) {
+                out.add("mon." + m);
+            }
+        }
+        return out;
+    }
+
+    private Path pidFile(String name) {
+        return dir.resolve(name + ".pid");
+    }
+
+    /** The running process of a daemon, if its pid file names a live process that is that daemon. */
+    public Optional<ProcessHandle> running(String name) throws IOException {
+        Path pf = pidFile(name);
+        if (!Files.exists(pf)) {
+            return Optional.empty();
+        }
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readString(pf).strip());
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(p -> isDaemon(p, name));
+    }
+
+    private boolean isDaemon(ProcessHandle p, String name) {
+        // a pid can be reused by an unrelated process: only trust one whose command line is ours
+        String[] args = p.info().arguments().orElse(new String[0]);
+        String joined = String.join(" ", args);
+        String[] typeId = name.split("\\.", 2);
+        return joined.contains(conf().toString()) && joined.contains(" " + typeId[0] + " ")
+                && joined.contains("--id " + typeId[1]);
+    }
+
+    /** Starts a daemon in the background unless it already runs; returns its pid. */
+    public long start(String name) throws IOException {
+        Optional<ProcessHandle> r = running(name);
+        if (r.isPresent()) {
+            return r.get().pid();
+        }
+        String[] typeId = name.split("\\.", 2);
+        if (typeId.length != 2 || !daemons().contains(name)) {
+            throw new IllegalArgumentException("unknown daemon '" + name + "' (this cluster has " + daemons() + ")");
+        }
+        Files.createDirectories(dir.resolve("log"));
+        List<String> cmd = new ArrayList<>(JavaCommand.forThisJar());
+        cmd.add(1, "-Dcairn.log.level=INFO");
+        cmd.addAll(List.of("-c", conf().toString(), typeId[0], "--id", typeId[1]));
+        Path log = dir.resolve("log").resolve(name + ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        Files.writeString(pidFile(name), Long.toString(p.pid()) + "\n");
+        return p.pid();
+    }
+
+    /** Stops a daemon by its pid: SIGTERM (or SIGKILL), then waits for it to go. */
+    public boolean stop(String name, boolean kill) throws IOException {
+        Optional<ProcessHandle> r = running(name);
+        if (r.isEmpty()) {
+            Files.deleteIfExists(pidFile(name));
+            return false;
+        }
+        ProcessHandle p = r.get();
+        if (kill) {
+            p.destroyForcibly();
+        } else {
+            p.destroy();
+        }
+        try {
+            p.onExit().get(STOP_GRACE_MS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            p.destroyForcibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+        Files.deleteIfExists(pidFile(name));
+        return true;
+    }
+
+    /** Waits until the monitors answer {@code status}; returns its plain text. */
+    public String awaitQuorum(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        CairnConfig c = CairnConfig.load(conf(), "client.admin", Map.of());
+        String last = "no answer";
+        try (MonClient mon = MonClient.fromConfig(c)) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    CommandReply r = mon.command("status", Map.of());
+                    if (r.getCode() == 0) {
+                        return r.getOutputPlain();
+                    }
+                    last = r.getMessage();
+                } catch (CairnException e) {
+                    last = e.getMessage();
+                }
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        throw new IllegalStateException("the monitors did not form a quorum within " + timeout.toSeconds() + "s: " + last
+                + " (see " + dir.resolve("log") + ")");
+    }
+}

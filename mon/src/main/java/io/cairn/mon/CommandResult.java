@@ -1,0 +1,41 @@
+package io.cairn.mon;
+
+import io.cairn.common.CairnException;
+import io.cairn.common.ErrorCode;
+import io.cairn.common.cli.Json;
+import io.cairn.common.osdmap.OsdMap;
+import io.cairn.proto.v1.CommandReply;
+
+/**
+ * What a command produced: an error, or output (JSON-able value and plain text) and, for a write
+ * that changed something, the next map.
+ */
+record CommandResult(ErrorCode code, String message, Object json, String plain, OsdMap newMap) {
+    /** A read's output; with no plain form (JSON-only views) people get indented JSON, as in Ceph. */
+    static CommandResult ok(Object json, String plain) {
+        String text = plain != null ? plain : json == null ? "" : Json.write(json, true) + "\n";
+        return new CommandResult(ErrorCode.OK, "", json, text, null);
+    }
+
+    static CommandResult changed(OsdMap newMap, String message) {
+        return new CommandResult(ErrorCode.OK, message, null, "", newMap);
+    }
+
+    static CommandResult changed(OsdMap newMap, String message, Object json, String plain) {
+        return new CommandResult(ErrorCode.OK, message, json, plain, newMap);
+    }
+
+    static CommandResult error(CairnException e) {
+        return new CommandResult(e.code(), e.getMessage(), null, "", null);
+    }
+
+    /** The reply, stamped with the epoch the monitor is at after the command. */
+    CommandReply toReply(int epoch) {
+        CommandReply.Builder b = CommandReply.newBuilder().setCode(code.code()).setMessage(message)
+                .setEpoch(newMap != null ? newMap.epoch() : epoch).setOutputPlain(plain == null ? "" : plain);
+        if (json != null) {
+            b.setOutputJson(Json.write(json, false));
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,99 @@
+package io.cairn.mon;
+
+import io.cairn.common.osdmap.ClusterFlag;
+import io.cairn.common.osdmap.OsdInfo;
+import io.cairn.common.osdmap.OsdMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Ceph's health checks that the monitors can judge from the maps and the quorum. */
+final class HealthChecks {
+    enum Severity { HEALTH_OK, HEALTH_WARN, HEALTH_ERR }
+
+    record Check(String code, Severity severity, String summary, List<String> detail) { }
+
+    private HealthChecks() {}
+
+    static List<Check> compute(OsdMap map, QuorumView quorum) {
+        List<Check> checks = new ArrayList<>();
+        List<String> down = quorum.outOfQuorum();
+        if (!down.isEmpty()) {
+            List<String> detail = new ArrayList<>();
+            for (String name : down) {
+                MonMap.Member m = quorum.monMap().member(name);
+                detail.add("mon." + name + " (rank " + m.rank() + ") addr " + m.publicAddr() + " is down (out of quorum)");
+            }
+            checks.add(new Check("MON_DOWN", Severity.HEALTH_WARN,
+                    down.size() + "/" + quorum.monMap().members().size() + " mons down, quorum "
+                            + String.join(",", quorum.quorum()), detail));
+        }
+        if (map != null) {
+            List<String> detail = new ArrayList<>();
+            for (OsdInfo o : map.osds().values()) {
+                if (o.exists() && !o.up() && o.upFrom() > 0) {
+                    detail.add("osd." + o.id() + (o.host().isEmpty() ? "" : " (root=default,host=" + o.host() + ")")
+                            + " is down");
+                }
+            }
+            if (!detail.isEmpty()) {
+                checks.add(new Check("OSD_DOWN", Severity.HEALTH_WARN, detail.size() + " osds down", detail));
+            }
+            List<String> flags = map.flagList().stream().map(ClusterFlag::cephName).toList();
+            if (!flags.isEmpty()) {
+                checks.add(new Check("OSDMAP_FLAGS", Severity.HEALTH_WARN, String.join(",", flags) + " flag(s) set",
+                        List.of()));
+            }
+        }
+        return checks;
+    }
+
+    static Severity overall(List<Check> checks) {
+        Severity s = Severity.HEALTH_OK;
+        for (Check c : checks) {
+            if (c.severity().ordinal() > s.ordinal()) {
+                s = c.severity();
+            }
+        }
+        return s;
+    }
+
+    /** {@code ceph health [detail]} text: the status, the summaries, and with detail the lines. */
+    static String text(List<Check> checks, boolean detail) {
+        Severity s = overall(checks);
+        if (checks.isEmpty()) {
+            return s.name() + "\n";
+        }
+        StringBuilder sb = new StringBuilder(s.name());
+        if (!detail) {
+            sb.append(' ').append(String.join("; ", checks.stream().map(Check::summary).toList())).append('\n');
+            return sb.toString();
+        }
+        sb.append(' ').append(String.join("; ", checks.stream().map(Check::summary).toList())).append('\n');
+        for (Check c : checks) {
+            sb.append("[").append(c.severity() == Severity.HEALTH_ERR ? "ERR" : "WRN").append("] ").append(c.code())
+                    .append(": ").append(c.summary()).append('\n');
+            for (String d : c.detail()) {
+                sb.append("    ").append(d).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    static Map<String, Object> json(List<Check> checks) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("status", overall(checks).name());
+        Map<String, Object> byCode = new LinkedHashMap<>();
+        for (Check c : checks) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("severity", c.severity().name());
+            m.put("summary", Map.of("message", c.summary(), "count", c.detail().size()));
+            m.put("detail", c.detail().stream().map(d -> Map.of("message", d)).toList());
+            byCode.put(c.code(), m);
+        }
+        out.put("checks", byCode);
+        out.put("mutes", List.of());
+        return out;
+    }
+}

@@ -1,0 +1,451 @@
+package io.cairn.mon;
+
+import io.cairn.common.CairnException;
+import io.cairn.common.ErrorCode;
+import io.cairn.common.config.CairnConfig;
+import io.cairn.common.config.CairnConfigKeys;
+import io.cairn.common.metrics.MetricsServer;
+import io.cairn.common.osdmap.OsdMap;
+import io.cairn.common.time.Clock;
+import io.cairn.proto.v1.CommandReply;
+import io.cairn.proto.v1.CommandRequest;
+import io.cairn.proto.v1.MonLogEntry;
+import io.cairn.proto.v1.MonQuery;
+import io.cairn.proto.v1.OsdBeaconRequest;
+import io.cairn.proto.v1.OsdFailureRequest;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.proto.RaftProtos;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One monitor process: a member of the Ratis group that replicates the maps, the public gRPC
+ * service, map subscriptions, the leader's duties (creating the first map, failure detection,
+ * down-out) and a Prometheus endpoint. A thin shell around {@link MonStateMachine},
+ * {@link WriteCommands}/{@link ReadCommands} and {@link FailureDetector}.
+ */
+public final class MonDaemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MonDaemon.class);
+    private static final long QUORUM_RPC_MAX_MS = 5_000;
+    private static final int GRPC_THREADS = 8;
+    private static final int READ_RETRIES_MAX = 25;
+    private static final int GRPC_MESSAGE_MAX_BYTES = 64 << 20;
+
+    private final CairnConfig config;
+    private final Clock clock;
+    private final MonMap monMap;
+    private final MonMap.Member me;
+    private final RaftGroup group;
+    private final MonStateMachine sm;
+    private final Subscriptions subscriptions;
+    private final RaftServer raftServer;
+    private final RaftClient raftClient;
+    private final Server grpcServer;
+    private final ExecutorService grpcExecutor;
+    private final ScheduledExecutorService ticker;
+    private final PrometheusMeterRegistry registry;
+    private final MetricsServer metrics;
+    private final Object leaderLock = new Object();
+    private FailureDetector detector;
+    private long detectorTerm = -1;
+    private long lastInitProposalMs;
+
+    private MonDaemon(CairnConfig config, Clock clock) throws IOException {
+        this.config = config;
+        this.clock = clock;
+        monMap = MonMap.fromConfig(config);
+        me = monMap.member(config.entityId());
+        List<RaftPeer> peers = new ArrayList<>();
+        for (MonMap.Member m : monMap.members()) {
+            peers.add(RaftPeer.newBuilder().setId(m.name()).setAddress(m.raftAddr()).build());
+        }
+        group = RaftGroup.valueOf(RaftGroupId.valueOf(monMap.groupId()), peers);
+        Subscriptions[] subs = new Subscriptions[1];
+        sm = new MonStateMachine(() -> config.get(CairnConfigKeys.Mon.MIN_OSDMAP_EPOCHS), map -> {
+            if (subs[0] != null) {
+                subs[0].published(map);
+            }
+        });
+        subscriptions = new Subscriptions(sm);
+        subs[0] = subscriptions;
+        Path data = dataDir(config);
+        RaftProperties props = raftProperties(config, me, data);
+        // a monitor that has run before recovers its log and snapshots; a new one formats its storage
+        boolean hasRun = Files.isDirectory(data.resolve(group.getGroupId().getUuid().toString()));
+        raftServer = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf(me.name())).setGroup(group)
+                .setProperties(props).setStateMachine(sm)
+                .setOption(hasRun ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT).build();
+        raftClient = RaftClient.newBuilder().setProperties(clientProperties()).setRaftGroup(group)
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(40,
+                        TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)))
+                .build();
+        registry = MetricsServer.newRegistry(config.entity());
+        grpcExecutor = Executors.newFixedThreadPool(GRPC_THREADS, named("mon-grpc"));
+        grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(me.host(), me.port()))
+                .executor(grpcExecutor).maxInboundMessageSize(GRPC_MESSAGE_MAX_BYTES)
+                .addService(new MonServiceImpl(this, registry)).build();
+        ticker = Executors.newSingleThreadScheduledExecutor(named("mon-tick"));
+        int metricsOffset = config.get(CairnConfigKeys.Global.METRICS_PORT_OFFSET);
+        metrics = metricsOffset == 0 ? null : MetricsServer.start(registry, me.host(), me.port() + metricsOffset);
+        registerGauges();
+    }
+
+    /** Starts a monitor and returns once it serves (the quorum may still be forming). */
+    public static MonDaemon start(CairnConfig config, Clock clock) throws IOException {
+        MonDaemon d = new MonDaemon(config, clock);
+        try {
+            d.raftServer.start();
+            d.sm.setLeaderSide(d.new Leader());
+            d.grpcServer.start();
+        } catch (IOException | RuntimeException e) {
+            d.close();
+            throw e;
+        }
+        long tickMs = Math.max(100, config.get(CairnConfigKeys.Mon.TICK_INTERVAL).toMillis());
+        d.ticker.scheduleWithFixedDelay(d::tick, 200, tickMs, TimeUnit.MILLISECONDS);
+        LOG.info("mon.{} serving on {} (raft {}), group {}", d.me.name(), d.me.publicAddr(), d.me.raftAddr(),
+                d.group.getGroupId());
+        return d;
+    }
+
+    static Path dataDir(CairnConfig config) throws IOException {
+        String data = config.get(CairnConfigKeys.Mon.MON_DATA);
+        if (data.isEmpty()) {
+            String run = config.get(CairnConfigKeys.Global.RUN_DIR);
+            if (run.isEmpty()) {
+                throw new IllegalArgumentException("set mon_data (or run_dir) for " + config.entity());
+            }
+            data = Path.of(run, config.entity()).toString();
+        }
+        Path dir = Path.of(data);
+        Files.createDirectories(dir);
+        return dir;
+    }
+
+    private static RaftProperties raftProperties(CairnConfig config, MonMap.Member me, Path dir) {
+        RaftProperties p = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(p, List.of(dir.toFile()));
+        GrpcConfigKeys.Server.setHost(p, me.host());
+        GrpcConfigKeys.Server.setPort(p, me.raftPort());
+        long min = config.get(CairnConfigKeys.Mon.ELECTION_TIMEOUT_MIN).toMillis();
+        long max = Math.max(min + 1, config.get(CairnConfigKeys.Mon.ELECTION_TIMEOUT_MAX).toMillis());
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(min, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(max, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.get(CairnConfigKeys.Mon.SNAPSHOT_THRESHOLD));
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Log.setPurgePreservationLogNum(p, config.get(CairnConfigKeys.Mon.LOG_PRESERVE));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("1MB"));
+        // log entries are commands (small): Ratis's default message and buffer sizes fit them
+        return p;
+    }
+
+    private static RaftProperties clientProperties() {
+        RaftProperties p = new RaftProperties();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
+        return p;
+    }
+
+    private void registerGauges() {
+        Gauge.builder("cairn.mon.raft.term", this, d -> d.divisionInfo() == null ? 0 : d.divisionInfo().getCurrentTerm())
+                .description("Current Raft term (Ceph's election epoch)").register(registry);
+        Gauge.builder("cairn.mon.raft.commit.index", this, MonDaemon::commitIndex)
+                .description("Raft commit index").register(registry);
+        Gauge.builder("cairn.mon.raft.applied.index", this,
+                d -> d.divisionInfo() == null ? 0 : d.divisionInfo().getLastAppliedIndex())
+                .description("Last log index applied to the maps").register(registry);
+        Gauge.builder("cairn.mon.raft.leader", this, d -> d.isLeader() ? 1 : 0)
+                .description("1 if this monitor leads the quorum").register(registry);
+        Gauge.builder("cairn.mon.osdmap.epoch", sm, MonStateMachine::epoch)
+                .description("Newest OSDMap epoch this monitor has applied").register(registry);
+        Gauge.builder("cairn.mon.subscribers", subscriptions, Subscriptions::count)
+                .description("Open map subscriptions").register(registry);
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    CairnConfig config() {
+        return config;
+    }
+
+    MonStateMachine stateMachine() {
+        return sm;
+    }
+
+    Subscriptions subscriptions() {
+        return subscriptions;
+    }
+
+    public int metricsPort() {
+        return metrics == null ? -1 : metrics.port();
+    }
+
+    public int epoch() {
+        return sm.epoch();
+    }
+
+    private DivisionInfo divisionInfo() {
+        try {
+            return raftServer.getDivision(group.getGroupId()).getInfo();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private long commitIndex() {
+        try {
+            return raftServer.getDivision(group.getGroupId()).getRaftLog().getLastCommittedIndex();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    boolean isLeader() {
+        DivisionInfo info = divisionInfo();
+        return info != null && info.isLeader();
+    }
+
+    /** Proposes a command to the group; completes with the reply once a majority applied it. */
+    CompletableFuture<CommandReply> propose(CommandRequest req, boolean internal) {
+        MonLogEntry entry = MonLogEntry.newBuilder().setProposedMs(clock.wallMs()).setCommand(req)
+                .setInternal(internal).build();
+        return raftClient.async().send(Message.valueOf(ByteString.copyFrom(entry.toByteArray())))
+                .thenApply(MonDaemon::parseReply);
+    }
+
+    /**
+     * A linearizable read, sent to the leader: only the leader knows the quorum, so a read that
+     * needs it and lands on a follower (leadership just moved) is retried a bounded number of times.
+     */
+    CompletableFuture<CommandReply> read(CommandRequest req) {
+        return readAttempt(req, 0);
+    }
+
+    private CompletableFuture<CommandReply> readAttempt(CommandRequest req, int attempt) {
+        MonQuery q = MonQuery.newBuilder().setRead(req).setNowMs(clock.wallMs()).build();
+        DivisionInfo info = divisionInfo();
+        RaftPeerId leader = info == null ? null : info.getLeaderId();
+        Message msg = Message.valueOf(ByteString.copyFrom(q.toByteArray()));
+        CompletableFuture<RaftClientReply> sent = leader == null ? raftClient.async().sendReadOnly(msg)
+                : raftClient.async().sendReadOnly(msg, leader);
+        return sent.thenApply(MonDaemon::parseReply).thenCompose(reply -> {
+            if (reply.getCode() == ErrorCode.EAGAIN.code() && reply.getMessage().equals(ReadCommands.NOT_LEADER)
+                    && attempt < READ_RETRIES_MAX) {
+                return CompletableFuture.supplyAsync(() -> null,
+                        CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS)).thenCompose(x -> readAttempt(req, attempt + 1));
+            }
+            return CompletableFuture.completedFuture(reply);
+        });
+    }
+
+    CompletableFuture<CommandReply> beacon(OsdBeaconRequest req) {
+        return query(MonQuery.newBuilder().setBeacon(req).setNowMs(clock.wallMs()).build());
+    }
+
+    CompletableFuture<CommandReply> failure(OsdFailureRequest req) {
+        return query(MonQuery.newBuilder().setFailure(req).setNowMs(clock.wallMs()).build());
+    }
+
+    /** Beacons and failure reports feed the leader's detector, so they go to the leader. */
+    private CompletableFuture<CommandReply> query(MonQuery q) {
+        DivisionInfo info = divisionInfo();
+        RaftPeerId leader = info == null ? null : info.getLeaderId();
+        Message msg = Message.valueOf(ByteString.copyFrom(q.toByteArray()));
+        return (leader == null ? raftClient.async().sendReadOnly(msg) : raftClient.async().sendReadOnly(msg, leader))
+                .thenApply(MonDaemon::parseReply);
+    }
+
+    private static CommandReply parseReply(RaftClientReply r) {
+        if (!r.isSuccess()) {
+            throw new CairnException(ErrorCode.EAGAIN, "quorum unavailable: "
+                    + (r.getException() == null ? "no reply" : r.getException().getMessage()));
+        }
+        try {
+            return CommandReply.parseFrom(r.getMessage().getContent().asReadOnlyByteBuffer());
+        } catch (IOException e) {
+            throw new CairnException(ErrorCode.EIO, "unreadable reply from the state machine");
+        }
+    }
+
+    static String describe(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof java.util.concurrent.CompletionException || c instanceof java.util.concurrent.ExecutionException)
+                && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    }
+
+    /** Runs on the ticker thread: create the first map, and on the leader detect failures. */
+    private void tick() {
+        try {
+            long now = clock.wallMs();
+            OsdMap map = sm.current();
+            if (map == null && now - lastInitProposalMs >= 2_000) {
+                lastInitProposalMs = now;
+                // every monitor proposes; the first one applied creates the cluster, the rest are no-ops
+                propose(CommandRequest.newBuilder().setPrefix("mon init").setEntity(config.entity())
+                        .putArgs("fsid", UUID.randomUUID().toString()).build(), true)
+                        .whenComplete((r, e) -> {
+                            if (e != null) {
+                                LOG.debug("mon init not yet accepted: {}", describe(e));
+                            }
+                        });
+            }
+            DivisionInfo info = divisionInfo();
+            List<FailureDetector.Action> actions = List.of();
+            synchronized (leaderLock) {
+                if (info == null || !info.isLeader()) {
+                    detector = null;
+                    return;
+                }
+                if (detector == null || detectorTerm != info.getCurrentTerm()) {
+                    detector = new FailureDetector(now);
+                    detectorTerm = info.getCurrentTerm();
+                }
+                actions = detector.tick(now, map, settings());
+            }
+            for (FailureDetector.Action a : actions) {
+                propose(toCommand(a), true).whenComplete((r, e) -> LOG.info("{} -> {}", a,
+                        e != null ? describe(e) : r.getMessage()));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("mon tick failed: {}", e.toString());
+        }
+    }
+
+    private FailureDetector.Settings settings() {
+        return new FailureDetector.Settings(config.get(CairnConfigKeys.Mon.MIN_DOWN_REPORTERS),
+                config.get(CairnConfigKeys.Mon.REPORTER_SUBTREE_LEVEL),
+                config.get(CairnConfigKeys.Mon.REPORT_TIMEOUT).toMillis(),
+                config.get(CairnConfigKeys.Mon.DOWN_OUT_INTERVAL).toMillis(),
+                2 * config.get(CairnConfigKeys.Osd.HEARTBEAT_GRACE).toMillis(),
+                config.get(CairnConfigKeys.Mon.MIN_IN_RATIO));
+    }
+
+    private CommandRequest toCommand(FailureDetector.Action a) {
+        return switch (a) {
+            case FailureDetector.MarkDown d -> CommandRequest.newBuilder().setPrefix("osd mark-down")
+                    .setEntity(config.entity()).putArgs("ids", join(d.osds())).putArgs("reason", d.reason()).build();
+            case FailureDetector.MarkOut o -> CommandRequest.newBuilder().setPrefix("osd auto-out")
+                    .setEntity(config.entity()).putArgs("ids", join(o.osds()))
+                    .putArgs("min_in_ratio", Double.toString(o.minInRatio())).build();
+        };
+    }
+
+    private static String join(List<Integer> ids) {
+        return String.join(",", ids.stream().map(String::valueOf).toList());
+    }
+
+    /** The leader-only answers of the state machine's query path. */
+    private final class Leader implements MonStateMachine.LeaderSide {
+        @Override
+        public QuorumView quorum() {
+            DivisionInfo info = divisionInfo();
+            if (info == null) {
+                return new QuorumView(0, null, List.of(), monMap, 0, false);
+            }
+            List<String> quorum = new ArrayList<>();
+            RaftPeerId leader = info.getLeaderId();
+            if (info.isLeader()) {
+                quorum.add(me.name());
+                RaftProtos.RoleInfoProto role = info.getRoleInfoProto();
+                for (RaftProtos.ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
+                    if (f.getLastRpcElapsedTimeMs() <= QUORUM_RPC_MAX_MS) {
+                        quorum.add(f.getId().getId().toStringUtf8());
+                    }
+                }
+            }
+            List<String> ordered = monMap.members().stream().map(MonMap.Member::name).filter(quorum::contains).toList();
+            return new QuorumView(info.getCurrentTerm(), leader == null ? null : leader.toString(), ordered, monMap,
+                    commitIndex(), info.isLeader());
+        }
+
+        @Override
+        public void beacon(OsdBeaconRequest beacon, long nowMs) {
+            synchronized (leaderLock) {
+                if (detector != null) {
+                    detector.step(new FailureDetector.Beacon(beacon.getOsdId(), clock.wallMs()));
+                }
+            }
+        }
+
+        @Override
+        public void failure(OsdFailureRequest report, long nowMs) {
+            synchronized (leaderLock) {
+                if (detector == null) {
+                    return;
+                }
+                if (report.getStillAlive()) {
+                    detector.step(new FailureDetector.FailureCancel(report.getReporter(), report.getTarget()));
+                } else {
+                    detector.step(new FailureDetector.FailureReport(report.getReporter(), report.getTarget(),
+                            clock.wallMs()));
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        subscriptions.close();
+        grpcServer.shutdownNow();
+        try {
+            raftClient.close();
+        } catch (IOException e) {
+            LOG.debug("closing raft client: {}", e.toString());
+        }
+        try {
+            raftServer.close();
+        } catch (IOException e) {
+            LOG.warn("closing raft server: {}", e.toString());
+        }
+        grpcExecutor.shutdownNow();
+        if (metrics != null) {
+            metrics.close();
+        }
+        LOG.info("mon.{} stopped", me.name());
+    }
+}

@@ -1,0 +1,143 @@
+package io.cairn.mon;
+
+import io.cairn.common.CairnException;
+import io.cairn.common.ErrorCode;
+import io.cairn.proto.v1.Ack;
+import io.cairn.proto.v1.CommandReply;
+import io.cairn.proto.v1.CommandRequest;
+import io.cairn.proto.v1.GetIncrementalsReply;
+import io.cairn.proto.v1.GetIncrementalsRequest;
+import io.cairn.proto.v1.GetMapReply;
+import io.cairn.proto.v1.GetMapRequest;
+import io.cairn.proto.v1.MapUpdate;
+import io.cairn.proto.v1.MonServiceGrpc;
+import io.cairn.proto.v1.OsdBeaconRequest;
+import io.cairn.proto.v1.OsdBootReply;
+import io.cairn.proto.v1.OsdBootRequest;
+import io.cairn.proto.v1.OsdFailureRequest;
+import io.cairn.proto.v1.SubscribeRequest;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The monitor's gRPC face. Every handler hands its work to Ratis asynchronously and answers from
+ * the callback, so no gRPC thread ever waits on consensus. Errors become replies with a code and
+ * a message (commands) or a gRPC status with the same (the OSD calls); the monitor keeps serving.
+ */
+final class MonServiceImpl extends MonServiceGrpc.MonServiceImplBase {
+    private final MonDaemon daemon;
+    private final Timer readLatency;
+    private final Timer writeLatency;
+
+    MonServiceImpl(MonDaemon daemon, MeterRegistry registry) {
+        this.daemon = daemon;
+        readLatency = Timer.builder("cairn.mon.command.latency").tag("kind", "read")
+                .description("Time to answer a read command").publishPercentileHistogram().register(registry);
+        writeLatency = Timer.builder("cairn.mon.command.latency").tag("kind", "write")
+                .description("Time to commit and answer a map-changing command").publishPercentileHistogram()
+                .register(registry);
+    }
+
+    @Override
+    public void command(CommandRequest req, StreamObserver<CommandReply> out) {
+        long start = System.nanoTime();
+        String prefix = req.getPrefix();
+        CompletableFuture<CommandReply> f;
+        Timer timer;
+        if (ReadCommands.isRead(prefix)) {
+            timer = readLatency;
+            f = daemon.read(req);
+        } else if (WriteCommands.isWrite(prefix)) {
+            timer = writeLatency;
+            if (WriteCommands.INTERNAL.contains(prefix)) {
+                f = CompletableFuture.completedFuture(error(ErrorCode.EPERM, "'" + prefix + "' is for monitors only"));
+            } else {
+                try {
+                    f = daemon.propose(CommandPreparer.prepare(req, daemon.config()), false);
+                } catch (CairnException e) {
+                    f = CompletableFuture.completedFuture(error(e.code(), e.getMessage()));
+                } catch (IllegalArgumentException e) {
+                    f = CompletableFuture.completedFuture(error(ErrorCode.EINVAL, e.getMessage()));
+                }
+            }
+        } else {
+            timer = readLatency;
+            f = CompletableFuture.completedFuture(error(ErrorCode.EINVAL, "unknown command '" + prefix + "'"));
+        }
+        f.whenComplete((reply, err) -> {
+            timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            out.onNext(err == null ? reply : error(ErrorCode.EAGAIN, MonDaemon.describe(err)));
+            out.onCompleted();
+        });
+    }
+
+    private static CommandReply error(ErrorCode code, String message) {
+        return CommandReply.newBuilder().setCode(code.code()).setMessage(message).build();
+    }
+
+    @Override
+    public void getMap(GetMapRequest req, StreamObserver<GetMapReply> out) {
+        try {
+            out.onNext(daemon.stateMachine().getMap(req.getEpoch()));
+            out.onCompleted();
+        } catch (CairnException e) {
+            out.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+        }
+    }
+
+    @Override
+    public void getIncrementals(GetIncrementalsRequest req, StreamObserver<GetIncrementalsReply> out) {
+        out.onNext(daemon.stateMachine().incrementals(req.getSinceEpoch(), req.getMaxCount()));
+        out.onCompleted();
+    }
+
+    @Override
+    public void subscribe(SubscribeRequest req, StreamObserver<MapUpdate> out) {
+        daemon.subscriptions().add((ServerCallStreamObserver<MapUpdate>) out, req.getHaveEpoch());
+    }
+
+    @Override
+    public void osdBoot(OsdBootRequest req, StreamObserver<OsdBootReply> out) {
+        CommandRequest cmd = CommandRequest.newBuilder().setPrefix("osd boot").setEntity("osd." + req.getOsdId())
+                .putArgs("id", Integer.toString(req.getOsdId())).putArgs("uuid", req.getUuid())
+                .putArgs("addr", req.getAddress()).putArgs("host", req.getHost())
+                .putArgs("weight", Double.toString(req.getCrushWeight())).build();
+        daemon.propose(cmd, true).whenComplete((reply, err) -> {
+            if (err != null) {
+                out.onError(Status.UNAVAILABLE.withDescription(MonDaemon.describe(err)).asRuntimeException());
+            } else if (reply.getCode() != 0) {
+                out.onError(Status.FAILED_PRECONDITION.withDescription(reply.getMessage()).asRuntimeException());
+            } else {
+                out.onNext(OsdBootReply.newBuilder().setEpoch(reply.getEpoch()).build());
+                out.onCompleted();
+            }
+        });
+    }
+
+    @Override
+    public void osdBeacon(OsdBeaconRequest req, StreamObserver<Ack> out) {
+        ack(daemon.beacon(req), out);
+    }
+
+    @Override
+    public void osdFailure(OsdFailureRequest req, StreamObserver<Ack> out) {
+        ack(daemon.failure(req), out);
+    }
+
+    private static void ack(CompletableFuture<CommandReply> f, StreamObserver<Ack> out) {
+        f.whenComplete((reply, err) -> {
+            if (err != null) {
+                out.onError(Status.UNAVAILABLE.withDescription(MonDaemon.describe(err)).asRuntimeException());
+            } else {
+                out.onNext(Ack.newBuilder().setCode(reply.getCode()).setMessage(reply.getMessage())
+                        .setEpoch(reply.getEpoch()).build());
+                out.onCompleted();
+            }
+        });
+    }
+}

@@ -1,0 +1,143 @@
+package io.cairn.mon;
+
+import io.cairn.common.CairnException;
+import io.cairn.common.ErrorCode;
+import io.cairn.common.osdmap.ClusterFlag;
+import io.cairn.common.osdmap.OsdInfo;
+import io.cairn.common.osdmap.OsdMap;
+import io.cairn.crush.CrushMapBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** OSD state changes: boot, down, in/out (by command or by the monitors), removal. */
+final class OsdLifecycle {
+    private OsdLifecycle() {}
+
+    /**
+     * An OSD process announces itself: up at its address, placed in CRUSH under its host the first
+     * time (Ceph's crush create-or-move on start), and marked in on its first boot or when the
+     * monitors had marked it out (unless noin).
+     */
+    static CommandResult boot(OsdMap map, CommandArgs a, long nowMs) {
+        int id = a.integer("id");
+        OsdInfo o = WriteCommands.requireOsd(map, id);
+        String uuid = a.str("uuid", "");
+        if (!o.uuid().isEmpty() && !uuid.equals(o.uuid())) {
+            throw CairnException.invalid("osd." + id + " has uuid " + o.uuid() + ", not " + uuid);
+        }
+        if (map.hasFlag(ClusterFlag.NOUP)) {
+            throw new CairnException(ErrorCode.EAGAIN, "noup is set: osd." + id + " stays down");
+        }
+        String addr = a.str("addr");
+        String host = a.str("host", "localhost");
+        if (o.up() && o.address().equals(addr)) {
+            return CommandResult.ok(null, "osd." + id + " is already up");
+        }
+        OsdMap.Builder b = map.toBuilder();
+        OsdInfo next = o.withUp(true, map.epoch() + 1, nowMs, addr, host);
+        boolean firstBoot = o.upFrom() == 0 && o.weight() == 0 && !o.autoOut();
+        if ((firstBoot || o.autoOut()) && !map.hasFlag(ClusterFlag.NOIN)) {
+            next = next.withWeight(OsdInfo.WEIGHT_IN);
+        }
+        b.putOsd(next);
+        if (map.crush().name(id) == null || !map.crush().isDevicePresent(id)) {
+            CrushMapBuilder cb = map.crush().toBuilder();
+            if (cb.idOf("osd." + id) == null) {
+                cb.addDevice(id, "osd." + id, a.has("class") ? a.str("class") : null);
+            }
+            int parent = CrushEdits.ensureLocation(cb, Map.of("host", host, "root", "default"));
+            double w = a.has("weight") ? a.decimal("weight") : 1.0;
+            cb.link(id, parent, CrushEdits.weight16(w <= 0 ? 1.0 : w));
+            b.crush(CrushEdits.build(cb));
+        }
+        return CommandResult.changed(b.build(nowMs), "osd." + id + " booted");
+    }
+
+    /** Marks OSDs down, by command or ({@code byMonitors}) by a failure decision, which nodown blocks. */
+    static CommandResult markDown(OsdMap map, List<Integer> ids, long nowMs, boolean byMonitors) {
+        if (byMonitors && map.hasFlag(ClusterFlag.NODOWN)) {
+            return CommandResult.ok(null, "nodown is set");
+        }
+        OsdMap.Builder b = map.toBuilder();
+        List<String> done = new ArrayList<>();
+        for (int id : ids) {
+            OsdInfo o = WriteCommands.requireOsd(map, id);
+            if (o.up()) {
+                b.putOsd(o.withUp(false, map.epoch() + 1, nowMs, o.address(), o.host()));
+                done.add("osd." + id);
+            }
+        }
+        if (done.isEmpty()) {
+            return CommandResult.ok(null, "osd(s) already down");
+        }
+        return CommandResult.changed(b.build(nowMs), "marked down " + String.join(", ", done));
+    }
+
+    static CommandResult setIn(OsdMap map, List<Integer> ids, boolean in, boolean byMonitors, long nowMs) {
+        OsdMap.Builder b = map.toBuilder();
+        List<String> done = new ArrayList<>();
+        for (int id : ids) {
+            OsdInfo o = WriteCommands.requireOsd(map, id);
+            if (o.in() != in) {
+                b.putOsd(o.withWeight(in ? OsdInfo.WEIGHT_IN : 0, byMonitors));
+                done.add("osd." + id);
+            }
+        }
+        if (done.isEmpty()) {
+            return CommandResult.ok(null, "osd(s) already " + (in ? "in" : "out"));
+        }
+        return CommandResult.changed(b.build(nowMs), "marked " + (in ? "in " : "out ") + String.join(", ", done));
+    }
+
+    /**
+     * The monitors mark long-down OSDs out: never with noout, never an OSD that came back up, and
+     * never below {@code min_in_ratio} of existing OSDs in (the proposer passes its ratio).
+     */
+    static CommandResult autoOut(OsdMap map, CommandArgs a, long nowMs) {
+        if (map.hasFlag(ClusterFlag.NOOUT)) {
+            return CommandResult.ok(null, "noout is set");
+        }
+        double minInRatio = a.decimal("min_in_ratio");
+        int existing = map.numOsds();
+        int in = map.numInOsds();
+        List<Integer> chosen = new ArrayList<>();
+        for (int id : a.osdIds("ids", List.of())) {
+            OsdInfo o = map.osd(id);
+            if (o == null || !o.exists() || o.up() || !o.in()) {
+                continue;
+            }
+            if (existing == 0 || (in - 1) / (double) existing < minInRatio) {
+                break;
+            }
+            in--;
+            chosen.add(id);
+        }
+        if (chosen.isEmpty()) {
+            return CommandResult.ok(null, "no osd marked out");
+        }
+        return setIn(map, chosen, false, true, nowMs);
+    }
+
+    /** Removes down OSDs from the map and from CRUSH. */
+    static CommandResult remove(OsdMap map, List<Integer> ids, long nowMs) {
+        OsdMap.Builder b = map.toBuilder();
+        CrushMapBuilder cb = map.crush().toBuilder();
+        boolean crushChanged = false;
+        for (int id : ids) {
+            OsdInfo o = WriteCommands.requireOsd(map, id);
+            if (o.up()) {
+                throw new CairnException(ErrorCode.EBUSY, "osd." + id + " is still up; must be down before removal");
+            }
+            b.removeOsd(id);
+            if (cb.idOf("osd." + id) != null) {
+                cb.removeDevice(id);
+                crushChanged = true;
+            }
+        }
+        if (crushChanged) {
+            b.crush(CrushEdits.build(cb));
+        }
+        return CommandResult.changed(b.build(nowMs), "removed " + ids.stream().map(i -> "osd." + i).toList());
+    }
+}

@@ -1,0 +1,49 @@
+package io.cairn.mon;
+
+import io.cairn.common.osdmap.OsdMap;
+import io.cairn.common.osdmap.Pool;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code ceph status}: cluster id and health, services, data. */
+final class StatusView {
+    private StatusView() {}
+
+    static CommandResult status(OsdMap map, QuorumView q) {
+        List<HealthChecks.Check> checks = HealthChecks.compute(map, q);
+        int pgs = map.pools().values().stream().mapToInt(Pool::pgNum).sum();
+        StringBuilder sb = new StringBuilder();
+        sb.append("  cluster:\n");
+        sb.append("    id:     ").append(map.fsid()).append('\n');
+        sb.append("    health: ").append(HealthChecks.overall(checks).name()).append('\n');
+        for (HealthChecks.Check c : checks) {
+            sb.append("            ").append(c.summary()).append('\n');
+        }
+        sb.append('\n').append("  services:\n");
+        sb.append("    mon: ").append(q.monMap().members().size()).append(" daemons, quorum ")
+                .append(String.join(",", q.quorum()));
+        if (!q.outOfQuorum().isEmpty()) {
+            sb.append(", out of quorum: ").append(String.join(",", q.outOfQuorum()));
+        }
+        sb.append('\n');
+        sb.append("    osd: ").append(map.numOsds()).append(" osds: ").append(map.numUpOsds()).append(" up, ")
+                .append(map.numInOsds()).append(" in").append('\n');
+        sb.append('\n').append("  data:\n");
+        sb.append("    pools:   ").append(map.pools().size()).append(" pools, ").append(pgs).append(" pgs\n");
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("fsid", map.fsid());
+        json.put("health", HealthChecks.json(checks));
+        json.put("election_epoch", q.term());
+        json.put("quorum", q.quorum().stream().map(n -> q.monMap().member(n).rank()).toList());
+        json.put("quorum_names", q.quorum());
+        Map<String, Object> osdmap = new LinkedHashMap<>();
+        osdmap.put("epoch", map.epoch());
+        osdmap.put("num_osds", map.numOsds());
+        osdmap.put("num_up_osds", map.numUpOsds());
+        osdmap.put("num_in_osds", map.numInOsds());
+        json.put("osdmap", osdmap);
+        json.put("pgmap", Map.of("num_pools", map.pools().size(), "num_pgs", pgs));
+        return CommandResult.ok(json, sb.toString());
+    }
+}
