@@ -41,13 +41,21 @@ final class MetaDb implements AutoCloseable {
 
     private MetaDb(Env<byte[]> env) {
         this.env = env;
-        this.meta = env.openDbi("meta", DbiFlags.MDB_CREATE);
-        this.colls = env.openDbi("colls", DbiFlags.MDB_CREATE);
-        this.onodes = env.openDbi("onodes", DbiFlags.MDB_CREATE);
-        this.extents = env.openDbi("extents", DbiFlags.MDB_CREATE);
-        this.omap = env.openDbi("omap", DbiFlags.MDB_CREATE);
-        this.refs = env.openDbi("refs", DbiFlags.MDB_CREATE);
-        this.bitmap = env.openDbi("bitmap", DbiFlags.MDB_CREATE);
+        this.meta = table(env, "meta");
+        this.colls = table(env, "colls");
+        this.onodes = table(env, "onodes");
+        this.extents = table(env, "extents");
+        this.omap = table(env, "omap");
+        this.refs = table(env, "refs");
+        this.bitmap = table(env, "bitmap");
+    }
+
+    /**
+     * LMDB itself orders keys with memcmp; lmdbjava's range iteration needs the same order
+     * spelled out (its default compares bytes signed, which ends ranges early on bytes >= 0x80).
+     */
+    private static Dbi<byte[]> table(Env<byte[]> env, String name) {
+        return env.openDbi(name, ByteArrayProxy::compareArrays, false, DbiFlags.MDB_CREATE);
     }
 
     /**
@@ -72,7 +80,13 @@ final class MetaDb implements AutoCloseable {
      * table's size; callers that can meet many keys pass a limit in their visitor.
      */
     static void scan(Dbi<byte[]> dbi, Txn<byte[]> txn, byte[] from, byte[] to, BiPredicate<byte[], byte[]> visitor) {
-        KeyRange<byte[]> range = to == null ? KeyRange.atLeast(from) : KeyRange.closedOpen(from, to);
+        // LMDB rejects empty keys, so an empty start means "from the first key".
+        KeyRange<byte[]> range;
+        if (from.length == 0) {
+            range = to == null ? KeyRange.all() : KeyRange.lessThan(to);
+        } else {
+            range = to == null ? KeyRange.atLeast(from) : KeyRange.closedOpen(from, to);
+        }
         try (CursorIterable<byte[]> it = dbi.iterate(txn, range)) {
             for (CursorIterable.KeyVal<byte[]> kv : it) {
                 if (!visitor.test(kv.key(), kv.val())) {

@@ -82,7 +82,7 @@ final class MemObject {
     void zero(long offset, long length) {
         long end = offset + length;
         long clipEnd = Math.min(end, sizeBytes);
-        for (long c = offset / unitBytes; c * unitBytes < clipEnd; c++) {
+        for (long c = offset / unitBytes; clipEnd > offset && c * unitBytes < clipEnd; c++) {
             long chunkStart = c * unitBytes;
             byte[] old = chunks.get(c);
             if (old == null) {
