@@ -129,6 +129,8 @@ public final class BlockStore implements ObjectStore {
         }
         db = MetaDb.open(dir.resolve(META_DIR), options.metadataMapBytes());
         try {
+            // A process killed while reading leaves reader slots behind; free them.
+            db.env.readerCheck();
             long storedBytes;
             long nextNid;
             BitSet bits = new BitSet();
@@ -208,6 +210,17 @@ public final class BlockStore implements ObjectStore {
             readerLock.writeLock().unlock();
         }
         log.info("unmounted {}", dir);
+    }
+
+    /** LMDB commits since mount; fewer than submissions when group commit shares them. */
+    public long commitCount() {
+        requireMounted();
+        return committer.commits();
+    }
+
+    public long submissionCount() {
+        requireMounted();
+        return committer.submissionsCommitted();
     }
 
     public Path dir() {

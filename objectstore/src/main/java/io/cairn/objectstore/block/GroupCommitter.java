@@ -47,8 +47,8 @@ final class GroupCommitter implements Runnable {
     private volatile ObjectStoreException failure;
     private volatile long storedBytes;
     private long nextNid;
-    private long commits;
-    private long submissionsCommitted;
+    private volatile long commits;
+    private volatile long submissionsCommitted;
 
     GroupCommitter(MetaDb db, BlockFile file, Allocator allocator, SpaceAccount space, int unitBytes,
                    ReadWriteLock readerLock, Executor finisher, long storedBytes, long nextNid) {
@@ -66,6 +66,16 @@ final class GroupCommitter implements Runnable {
 
     long storedBytes() {
         return storedBytes;
+    }
+
+    /** LMDB commits (each one fsync of the metadata) since mount. */
+    long commits() {
+        return commits;
+    }
+
+    /** Submissions (successful or not) those commits carried. */
+    long submissionsCommitted() {
+        return submissionsCommitted;
     }
 
     /** Queues without blocking; a full queue or a stopped store fails the future at once. */
