@@ -2,7 +2,6 @@ package io.cairn.objectstore;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Checks every op's arguments against {@link StoreLimits} before a store touches anything. Both
@@ -126,14 +125,5 @@ public final class TransactionChecks {
             throw new ObjectStoreException.InvalidArgument("omap value of " + key + " is " + value.length
                     + " bytes, max " + limits.omapValueBytesMax());
         }
-    }
-
-    /** Sum of sizes of a map's values, for callers that bound totals. */
-    static long valueBytes(Map<String, byte[]> m) {
-        long n = 0;
-        for (byte[] v : m.values()) {
-            n += v.length;
-        }
-        return n;
     }
 }

@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -439,9 +438,5 @@ public final class BlockStore implements ObjectStore {
             }
             return out;
         });
-    }
-
-    static long longOf(byte[] v) {
-        return ByteBuffer.wrap(v).getLong();
     }
 }

@@ -10,7 +10,6 @@ import org.lmdbjava.Txn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -234,9 +233,5 @@ final class GroupCommitter implements Runnable {
         List<Submission> rest = new ArrayList<>();
         queue.drainTo(rest);
         fail(rest, e);
-    }
-
-    static long decodeLong(byte[] v) {
-        return ByteBuffer.wrap(v).getLong();
     }
 }
