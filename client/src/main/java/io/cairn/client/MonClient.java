@@ -6,11 +6,15 @@ import io.cairn.common.config.CairnConfig;
 import io.cairn.common.config.CairnConfigKeys;
 import io.cairn.common.osdmap.OsdMap;
 import io.cairn.common.osdmap.OsdMapCodec;
+import io.cairn.proto.v1.Ack;
 import io.cairn.proto.v1.CommandReply;
 import io.cairn.proto.v1.CommandRequest;
 import io.cairn.proto.v1.GetMapRequest;
 import io.cairn.proto.v1.MapUpdate;
 import io.cairn.proto.v1.MonServiceGrpc;
+import io.cairn.proto.v1.OsdBeaconRequest;
+import io.cairn.proto.v1.OsdBootRequest;
+import io.cairn.proto.v1.OsdFailureRequest;
 import io.cairn.proto.v1.SubscribeRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -83,6 +87,28 @@ public final class MonClient implements AutoCloseable {
     /** The map at an epoch (0 = newest). */
     public OsdMap getMap(int epoch) {
         return OsdMapCodec.decode(call(stub -> stub.getMap(GetMapRequest.newBuilder().setEpoch(epoch).build())).getMap());
+    }
+
+    /** An OSD announces itself: returns the epoch in which it is up. */
+    public int osdBoot(int osdId, String uuid, String address, String host, double crushWeight) {
+        OsdBootRequest req = OsdBootRequest.newBuilder().setOsdId(osdId).setUuid(uuid).setAddress(address).setHost(host)
+                .setCrushWeight(crushWeight).build();
+        try {
+            return call(stub -> stub.osdBoot(req)).getEpoch();
+        } catch (CairnException e) {
+            throw new CairnException(ErrorCode.EINVAL, e.getMessage());
+        }
+    }
+
+    /** An OSD's periodic sign of life. */
+    public Ack osdBeacon(int osdId, int epoch) {
+        return call(stub -> stub.osdBeacon(OsdBeaconRequest.newBuilder().setOsdId(osdId).setEpoch(epoch).build()));
+    }
+
+    /** {@code reporter} cannot reach {@code target} (or, with stillAlive, can again). */
+    public Ack osdFailure(int reporter, int target, int epoch, boolean stillAlive, int failedForSec) {
+        return call(stub -> stub.osdFailure(OsdFailureRequest.newBuilder().setReporter(reporter).setTarget(target)
+                .setEpoch(epoch).setStillAlive(stillAlive).setFailedForSec(failedForSec).build()));
     }
 
     /** The address of the monitor that answered last. */

@@ -23,12 +23,26 @@ final class JavaCommand {
         if (Runtime.version().feature() >= 24) {
             cmd.add("--sun-misc-unsafe-memory-access=allow");
         }
-        if (jar.toString().endsWith(".jar")) {
+        if (isRunnableJar(jar)) {
             cmd.addAll(List.of("-jar", jar.toString()));
         } else {
-            // running from classes (tests): same classpath, same main class
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.cairn.cli.CairnMain"));
+            // running from classes (tests): the same classpath (surefire's real one if set), same main class
+            String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+            cmd.addAll(List.of("-cp", cp, "io.cairn.cli.CairnMain"));
         }
         return cmd;
+    }
+
+    /** True for the shaded cairn.jar (it names its main class); false for classes or a plain module jar. */
+    private static boolean isRunnableJar(Path jar) {
+        if (!jar.toString().endsWith(".jar")) {
+            return false;
+        }
+        try (java.util.jar.JarFile f = new java.util.jar.JarFile(jar.toFile())) {
+            java.util.jar.Manifest m = f.getManifest();
+            return m != null && "io.cairn.cli.CairnMain".equals(m.getMainAttributes().getValue("Main-Class"));
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 }

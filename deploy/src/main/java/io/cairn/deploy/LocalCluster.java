@@ -73,6 +73,11 @@ public final class LocalCluster {
         return true;
     }
 
+    /** Adds lines to cairn.conf (e.g. a [global] section of overrides); daemons read it at start. */
+    public void appendConf(String text) throws IOException {
+        Files.writeString(conf(), text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+    }
+
     static boolean portFree(int port) {
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(false);
@@ -117,11 +122,23 @@ public final class LocalCluster {
 
     private boolean isDaemon(ProcessHandle p, String name) {
         // a pid can be reused by an unrelated process: only trust one whose command line is ours
-        String[] args = p.info().arguments().orElse(new String[0]);
-        String joined = String.join(" ", args);
+        String joined = commandLine(p);
         String[] typeId = name.split("\\.", 2);
         return joined.contains(conf().toString()) && joined.contains(" " + typeId[0] + " ")
                 && joined.contains("--id " + typeId[1]);
+    }
+
+    /** The full command line (ProcessHandle.Info truncates long ones, such as a test classpath). */
+    private static String commandLine(ProcessHandle p) {
+        Path proc = Path.of("/proc", Long.toString(p.pid()), "cmdline");
+        try {
+            if (Files.isReadable(proc)) {
+                return new String(Files.readAllBytes(proc), StandardCharsets.UTF_8).replace('\0', ' ');
+            }
+        } catch (IOException e) {
+            // fall through to what the JDK reports
+        }
+        return String.join(" ", p.info().arguments().orElse(new String[0]));
     }
 
     /** Starts a daemon in the background unless it already runs; returns its pid. */

@@ -17,6 +17,11 @@ record CommandResult(ErrorCode code, String message, Object json, String plain, 
         return new CommandResult(ErrorCode.OK, "", json, text, null);
     }
 
+    /** A write that found nothing to change: success, the map as it was, and why. */
+    static CommandResult noop(String message) {
+        return new CommandResult(ErrorCode.OK, message, null, "", null);
+    }
+
     static CommandResult changed(OsdMap newMap, String message) {
         return new CommandResult(ErrorCode.OK, message, null, "", newMap);
     }

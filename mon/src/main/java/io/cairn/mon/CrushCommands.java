@@ -56,7 +56,7 @@ final class CrushCommands {
             case "osd crush rule create-replicated" -> {
                 String name = a.str("name");
                 if (map.crush().rule(name) != null) {
-                    yield CommandResult.ok(null, "rule " + name + " already exists");
+                    yield CommandResult.noop("rule " + name + " already exists");
                 }
                 String cls = a.str("class", null);
                 if (cls != null && !b.hasClass(cls)) {
@@ -70,7 +70,7 @@ final class CrushCommands {
                 String name = a.str("name");
                 Rule r = map.crush().rule(name);
                 if (r == null) {
-                    yield CommandResult.ok(null, "rule " + name + " does not exist");
+                    yield CommandResult.noop("rule " + name + " does not exist");
                 }
                 for (Pool p : map.pools().values()) {
                     if (p.crushRule() == r.id()) {

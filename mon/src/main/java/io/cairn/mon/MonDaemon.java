@@ -9,6 +9,8 @@ import io.cairn.common.osdmap.OsdMap;
 import io.cairn.common.time.Clock;
 import io.cairn.proto.v1.CommandReply;
 import io.cairn.proto.v1.CommandRequest;
+import io.cairn.proto.v1.GetMapReply;
+import io.cairn.proto.v1.GetMapRequest;
 import io.cairn.proto.v1.MonLogEntry;
 import io.cairn.proto.v1.MonQuery;
 import io.cairn.proto.v1.OsdBeaconRequest;
@@ -62,6 +64,8 @@ public final class MonDaemon implements AutoCloseable {
     private static final long QUORUM_RPC_MAX_MS = 5_000;
     private static final int GRPC_THREADS = 8;
     private static final int READ_RETRIES_MAX = 25;
+    private static final int PROPOSERS = 16;
+    private static final int PROPOSALS_QUEUED_MAX = 4096;
     private static final int GRPC_MESSAGE_MAX_BYTES = 64 << 20;
 
     private final CairnConfig config;
@@ -76,6 +80,7 @@ public final class MonDaemon implements AutoCloseable {
     private final Server grpcServer;
     private final ExecutorService grpcExecutor;
     private final ScheduledExecutorService ticker;
+    private final java.util.concurrent.ThreadPoolExecutor proposer;
     private final PrometheusMeterRegistry registry;
     private final MetricsServer metrics;
     private final Object leaderLock = new Object();
@@ -118,6 +123,8 @@ public final class MonDaemon implements AutoCloseable {
                 .executor(grpcExecutor).maxInboundMessageSize(GRPC_MESSAGE_MAX_BYTES)
                 .addService(new MonServiceImpl(this, registry)).build();
         ticker = Executors.newSingleThreadScheduledExecutor(named("mon-tick"));
+        proposer = new java.util.concurrent.ThreadPoolExecutor(PROPOSERS, PROPOSERS, 60, TimeUnit.SECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(PROPOSALS_QUEUED_MAX), named("mon-propose"));
         int metricsOffset = config.get(CairnConfigKeys.Global.METRICS_PORT_OFFSET);
         metrics = metricsOffset == 0 ? null : MetricsServer.start(registry, me.host(), me.port() + metricsOffset);
         registerGauges();
@@ -177,7 +184,7 @@ public final class MonDaemon implements AutoCloseable {
 
     private static RaftProperties clientProperties() {
         RaftProperties p = new RaftProperties();
-        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(10, TimeUnit.SECONDS));
         return p;
     }
 
@@ -246,12 +253,27 @@ public final class MonDaemon implements AutoCloseable {
         return info != null && info.isLeader();
     }
 
-    /** Proposes a command to the group; completes with the reply once a majority applied it. */
+    /**
+     * Proposes a command to the group; completes with the reply once a majority applied it. Each
+     * proposal is its own blocking Raft call on a bounded pool: Ratis's ordered async stream would
+     * make every later request wait behind one that is being retried.
+     */
     CompletableFuture<CommandReply> propose(CommandRequest req, boolean internal) {
         MonLogEntry entry = MonLogEntry.newBuilder().setProposedMs(clock.wallMs()).setCommand(req)
                 .setInternal(internal).build();
-        return raftClient.async().send(Message.valueOf(ByteString.copyFrom(entry.toByteArray())))
-                .thenApply(MonDaemon::parseReply);
+        Message msg = Message.valueOf(ByteString.copyFrom(entry.toByteArray()));
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return parseReply(raftClient.io().send(msg));
+                } catch (IOException e) {
+                    throw new CairnException(ErrorCode.EAGAIN, "quorum unavailable: " + e.getMessage());
+                }
+            }, proposer);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return CompletableFuture.completedFuture(CommandReply.newBuilder().setCode(ErrorCode.EAGAIN.code())
+                    .setMessage("monitor busy: too many commands in flight").build());
+        }
     }
 
     /**
@@ -267,8 +289,7 @@ public final class MonDaemon implements AutoCloseable {
         DivisionInfo info = divisionInfo();
         RaftPeerId leader = info == null ? null : info.getLeaderId();
         Message msg = Message.valueOf(ByteString.copyFrom(q.toByteArray()));
-        CompletableFuture<RaftClientReply> sent = leader == null ? raftClient.async().sendReadOnly(msg)
-                : raftClient.async().sendReadOnly(msg, leader);
+        CompletableFuture<RaftClientReply> sent = raftClient.async().sendReadOnlyUnordered(msg, leader);
         return sent.thenApply(MonDaemon::parseReply).thenCompose(reply -> {
             if (reply.getCode() == ErrorCode.EAGAIN.code() && reply.getMessage().equals(ReadCommands.NOT_LEADER)
                     && attempt < READ_RETRIES_MAX) {
@@ -287,13 +308,40 @@ public final class MonDaemon implements AutoCloseable {
         return query(MonQuery.newBuilder().setFailure(req).setNowMs(clock.wallMs()).build());
     }
 
+    /**
+     * The newest map as the leader has it (a linearizable read, so a client sees its own writes);
+     * an older epoch from this monitor's own history. Empty when that epoch is not kept.
+     */
+    CompletableFuture<GetMapReply> getMap(int epoch) {
+        if (epoch > 0 && epoch <= sm.epoch()) {
+            try {
+                return CompletableFuture.completedFuture(sm.getMap(epoch));
+            } catch (CairnException e) {
+                return CompletableFuture.completedFuture(GetMapReply.getDefaultInstance());
+            }
+        }
+        MonQuery q = MonQuery.newBuilder().setGetMap(GetMapRequest.newBuilder().setEpoch(epoch)).build();
+        DivisionInfo info = divisionInfo();
+        RaftPeerId leader = info == null ? null : info.getLeaderId();
+        return raftClient.async().sendReadOnlyUnordered(Message.valueOf(ByteString.copyFrom(q.toByteArray())), leader)
+                .thenApply(r -> {
+                    if (!r.isSuccess()) {
+                        throw new CairnException(ErrorCode.EAGAIN, "quorum unavailable");
+                    }
+                    try {
+                        return GetMapReply.parseFrom(r.getMessage().getContent().asReadOnlyByteBuffer());
+                    } catch (IOException e) {
+                        throw new CairnException(ErrorCode.EIO, "unreadable map from the state machine");
+                    }
+                });
+    }
+
     /** Beacons and failure reports feed the leader's detector, so they go to the leader. */
     private CompletableFuture<CommandReply> query(MonQuery q) {
         DivisionInfo info = divisionInfo();
         RaftPeerId leader = info == null ? null : info.getLeaderId();
         Message msg = Message.valueOf(ByteString.copyFrom(q.toByteArray()));
-        return (leader == null ? raftClient.async().sendReadOnly(msg) : raftClient.async().sendReadOnly(msg, leader))
-                .thenApply(MonDaemon::parseReply);
+        return raftClient.async().sendReadOnlyUnordered(msg, leader).thenApply(MonDaemon::parseReply);
     }
 
     private static CommandReply parseReply(RaftClientReply r) {
@@ -430,6 +478,7 @@ public final class MonDaemon implements AutoCloseable {
     @Override
     public void close() {
         ticker.shutdownNow();
+        proposer.shutdownNow();
         subscriptions.close();
         grpcServer.shutdownNow();
         try {

@@ -82,12 +82,17 @@ final class MonServiceImpl extends MonServiceGrpc.MonServiceImplBase {
 
     @Override
     public void getMap(GetMapRequest req, StreamObserver<GetMapReply> out) {
-        try {
-            out.onNext(daemon.stateMachine().getMap(req.getEpoch()));
-            out.onCompleted();
-        } catch (CairnException e) {
-            out.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
-        }
+        daemon.getMap(req.getEpoch()).whenComplete((reply, err) -> {
+            if (err != null) {
+                out.onError(Status.UNAVAILABLE.withDescription(MonDaemon.describe(err)).asRuntimeException());
+            } else if (!reply.hasMap()) {
+                out.onError(Status.NOT_FOUND.withDescription("epoch " + req.getEpoch() + " is not kept, or the cluster "
+                        + "is not initialised yet").asRuntimeException());
+            } else {
+                out.onNext(reply);
+                out.onCompleted();
+            }
+        });
     }
 
     @Override

@@ -233,7 +233,13 @@ final class MonStateMachine extends BaseStateMachine {
                 }
                 yield bytes(CommandReply.newBuilder().setEpoch(epoch()).build().toByteArray());
             }
-            case GET_MAP -> bytes(getMap(q.getGetMap().getEpoch()).toByteArray());
+            case GET_MAP -> {
+                try {
+                    yield bytes(getMap(q.getGetMap().getEpoch()).toByteArray());
+                } catch (CairnException e) {
+                    yield bytes(GetMapReply.getDefaultInstance().toByteArray());
+                }
+            }
             case GET_INCREMENTALS -> bytes(incrementals(q.getGetIncrementals().getSinceEpoch(),
                     q.getGetIncrementals().getMaxCount()).toByteArray());
             case KIND_NOT_SET -> bytes(error(ErrorCode.EINVAL, "empty query").toByteArray());

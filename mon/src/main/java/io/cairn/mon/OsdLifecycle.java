@@ -32,7 +32,7 @@ final class OsdLifecycle {
         String addr = a.str("addr");
         String host = a.str("host", "localhost");
         if (o.up() && o.address().equals(addr)) {
-            return CommandResult.ok(null, "osd." + id + " is already up");
+            return CommandResult.noop("osd." + id + " is already up");
         }
         OsdMap.Builder b = map.toBuilder();
         OsdInfo next = o.withUp(true, map.epoch() + 1, nowMs, addr, host);
@@ -57,7 +57,7 @@ final class OsdLifecycle {
     /** Marks OSDs down, by command or ({@code byMonitors}) by a failure decision, which nodown blocks. */
     static CommandResult markDown(OsdMap map, List<Integer> ids, long nowMs, boolean byMonitors) {
         if (byMonitors && map.hasFlag(ClusterFlag.NODOWN)) {
-            return CommandResult.ok(null, "nodown is set");
+            return CommandResult.noop("nodown is set");
         }
         OsdMap.Builder b = map.toBuilder();
         List<String> done = new ArrayList<>();
@@ -69,7 +69,7 @@ final class OsdLifecycle {
             }
         }
         if (done.isEmpty()) {
-            return CommandResult.ok(null, "osd(s) already down");
+            return CommandResult.noop("osd(s) already down");
         }
         return CommandResult.changed(b.build(nowMs), "marked down " + String.join(", ", done));
     }
@@ -85,7 +85,7 @@ final class OsdLifecycle {
             }
         }
         if (done.isEmpty()) {
-            return CommandResult.ok(null, "osd(s) already " + (in ? "in" : "out"));
+            return CommandResult.noop("osd(s) already " + (in ? "in" : "out"));
         }
         return CommandResult.changed(b.build(nowMs), "marked " + (in ? "in " : "out ") + String.join(", ", done));
     }
@@ -96,7 +96,7 @@ final class OsdLifecycle {
      */
     static CommandResult autoOut(OsdMap map, CommandArgs a, long nowMs) {
         if (map.hasFlag(ClusterFlag.NOOUT)) {
-            return CommandResult.ok(null, "noout is set");
+            return CommandResult.noop("noout is set");
         }
         double minInRatio = a.decimal("min_in_ratio");
         int existing = map.numOsds();
@@ -114,7 +114,7 @@ final class OsdLifecycle {
             chosen.add(id);
         }
         if (chosen.isEmpty()) {
-            return CommandResult.ok(null, "no osd marked out");
+            return CommandResult.noop("no osd marked out");
         }
         return setIn(map, chosen, false, true, nowMs);
     }

@@ -61,7 +61,7 @@ final class PoolSettings {
             default -> throw CairnException.invalid("unknown pool variable '" + var + "' (" + String.join(", ", VARIABLES) + ")");
         };
         if (next.equals(p)) {
-            return CommandResult.ok(null, "set pool " + p.id() + " " + var + " to " + a.str("val"));
+            return CommandResult.noop("set pool " + p.id() + " " + var + " to " + a.str("val"));
         }
         return CommandResult.changed(map.toBuilder().putPool(next).build(nowMs),
                 "set pool " + p.id() + " " + var + " to " + a.str("val"));

@@ -144,7 +144,7 @@ final class WriteCommands {
             throw CairnException.invalid("unknown flag '" + key + "' (" + String.join(", ", names) + ")");
         }
         if (map.hasFlag(f) == on) {
-            return CommandResult.ok(null, "");
+            return CommandResult.noop(key + " is already " + (on ? "set" : "unset"));
         }
         OsdMap next = map.toBuilder().setFlag(f, on).build(nowMs);
         return CommandResult.changed(next, key + " is " + (on ? "set" : "unset"));
@@ -156,7 +156,7 @@ final class WriteCommands {
             throw CairnException.invalid("bad pool name '" + name + "' (letters, digits, _ . -; at most 100)");
         }
         if (map.pool(name) != null) {
-            return CommandResult.ok(null, "pool '" + name + "' already exists");
+            return CommandResult.noop("pool '" + name + "' already exists");
         }
         int pgNum = a.integer("pg_num");
         int pgpNum = a.integer("pgp_num", pgNum);
@@ -216,7 +216,7 @@ final class WriteCommands {
         String name = a.str("pool");
         Pool p = map.pool(name);
         if (p == null) {
-            return CommandResult.ok(null, "pool '" + name + "' does not exist");
+            return CommandResult.noop("pool '" + name + "' does not exist");
         }
         if (!name.equals(a.str("pool2", "")) || !a.flag("yes_i_really_really_mean_it")) {
             throw new CairnException(ErrorCode.EPERM, "WARNING: this will *PERMANENTLY DESTROY* all data stored in pool "

@@ -1,0 +1,162 @@
+package io.cairn.mon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cairn.common.ErrorCode;
+import io.cairn.common.config.CairnConfig;
+import io.cairn.common.osdmap.OsdMap;
+import io.cairn.crush.CrushMapBuilder;
+import io.cairn.proto.v1.CommandRequest;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The map-changing commands as pure functions: results, and refusals that leave the map alone. */
+class WriteCommandsTest {
+    private static final CairnConfig CONFIG = CairnConfig.defaults("mon.a");
+
+    static OsdMap fresh() {
+        return OsdMap.initial("fsid", 0, CrushMapBuilder.newDefault().build());
+    }
+
+    static CommandResult run(OsdMap map, String prefix, Map<String, String> args) {
+        CommandRequest req = CommandPreparer.prepare(CommandRequest.newBuilder().setPrefix(prefix).putAllArgs(args).build(),
+                CONFIG);
+        return WriteCommands.apply(map, req, 1000, false);
+    }
+
+    static CommandResult internal(OsdMap map, String prefix, Map<String, String> args) {
+        return WriteCommands.apply(map, CommandRequest.newBuilder().setPrefix(prefix).putAllArgs(args).build(), 1000, true);
+    }
+
+    static OsdMap ok(CommandResult r) {
+        assertEquals(ErrorCode.OK, r.code(), r.message());
+        assertNotNull(r.newMap(), "the map changed");
+        return r.newMap();
+    }
+
+    static void refused(ErrorCode code, String message, CommandResult r) {
+        assertEquals(code, r.code(), r.message());
+        assertEquals(message, r.message());
+        assertNull(r.newMap(), "a refused command leaves the map alone");
+    }
+
+    /** Three OSDs booted on three hosts, and pool "data". */
+    static OsdMap cluster() {
+        OsdMap m = fresh();
+        for (int i = 0; i < 3; i++) {
+            m = ok(run(m, "osd create", Map.of("uuid", "u" + i)));
+            m = ok(internal(m, "osd boot", Map.of("id", "" + i, "uuid", "u" + i, "addr", "127.0.0.1:" + (6800 + i),
+                    "host", "h" + i)));
+        }
+        return ok(run(m, "osd pool create", Map.of("pool", "data", "pg_num", "16")));
+    }
+
+    @Test
+    void bootPlacesOsdsInCrushAndMarksThemIn() {
+        OsdMap m = cluster();
+        assertEquals(3, m.numUpOsds());
+        assertEquals(3, m.numInOsds());
+        assertEquals(3 * 0x10000, m.crush().bucket(-1).weight());
+        assertEquals(3, m.mapPg(new io.cairn.common.osdmap.PgId(1, 0)).up().size());
+        assertEquals(m.epoch(), m.pool("data").createdEpoch());
+    }
+
+    @Test
+    void sameUuidSameId() {
+        OsdMap m = ok(run(fresh(), "osd create", Map.of("uuid", "x")));
+        CommandResult again = run(m, "osd create", Map.of("uuid", "x"));
+        assertEquals(ErrorCode.OK, again.code());
+        assertNull(again.newMap());
+        assertEquals("0\n", again.plain());
+        assertEquals("1\n", run(m, "osd create", Map.of("uuid", "y")).plain());
+    }
+
+    @Test
+    void badPoolInputIsRefused() {
+        OsdMap m = cluster();
+        refused(ErrorCode.ENOENT, "pool 'nope' does not exist", run(m, "osd pool set", Map.of("pool", "nope", "var", "size", "val", "2")));
+        refused(ErrorCode.EINVAL, "pool size must be between 1 and 10, not 0", run(m, "osd pool set", Map.of("pool", "data", "var", "size", "val", "0")));
+        refused(ErrorCode.EINVAL, "pool size must be between 1 and 10, not 11", run(m, "osd pool set", Map.of("pool", "data", "var", "size", "val", "11")));
+        refused(ErrorCode.EINVAL, "pool min_size must be between 1 and size (3), not 4", run(m, "osd pool set", Map.of("pool", "data", "var", "min_size", "val", "4")));
+        refused(ErrorCode.EINVAL, "pg_num 8 < current 16: decreasing pg_num is not supported", run(m, "osd pool set", Map.of("pool", "data", "var", "pg_num", "val", "8")));
+        refused(ErrorCode.EINVAL, "'val' must be an integer, not 'many'", run(m, "osd pool set", Map.of("pool", "data", "var", "size", "val", "many")));
+        refused(ErrorCode.EINVAL, "unknown pool variable 'colour' (size, min_size, pg_num, pgp_num, crush_rule)",
+                run(m, "osd pool set", Map.of("pool", "data", "var", "colour", "val", "red")));
+        refused(ErrorCode.EINVAL, "bad pool name 'a b' (letters, digits, _ . -; at most 100)", run(m, "osd pool create", Map.of("pool", "a b")));
+    }
+
+    @Test
+    void poolDeleteNeedsConfigNameTwiceAndFlag() {
+        OsdMap m = cluster();
+        CairnConfig allow = CairnConfig.of(io.cairn.common.config.ConfigFile.empty(), "mon.a",
+                Map.of("mon_allow_pool_delete", "true"));
+        CommandRequest noFlag = CommandPreparer.prepare(CommandRequest.newBuilder().setPrefix("osd pool rm")
+                .putArgs("pool", "data").putArgs("pool2", "data").build(), allow);
+        assertEquals(ErrorCode.EPERM, WriteCommands.apply(m, noFlag, 1, false).code());
+        CommandRequest yes = noFlag.toBuilder().putArgs("yes_i_really_really_mean_it", "true").build();
+        OsdMap after = ok(WriteCommands.apply(m, yes, 1, false));
+        assertNull(after.pool("data"));
+        try {
+            CommandPreparer.prepare(yes, CONFIG);
+            throw new AssertionError("deletion must be refused without mon_allow_pool_delete");
+        } catch (io.cairn.common.CairnException e) {
+            assertEquals(ErrorCode.EPERM, e.code());
+        }
+    }
+
+    @Test
+    void badCrushInputIsRefused() {
+        OsdMap m = cluster();
+        refused(ErrorCode.EINVAL, "weight must be a number from 0 to 65535, not -1.0",
+                run(m, "osd crush reweight", Map.of("name", "osd.0", "weight", "-1")));
+        refused(ErrorCode.EINVAL, "'weight' must be a number, not 'NaN'",
+                run(m, "osd crush reweight", Map.of("name", "osd.0", "weight", "NaN")));
+        refused(ErrorCode.ENOENT, "item 'nowhere' does not exist in the crush map",
+                run(m, "osd crush move", Map.of("name", "nowhere", "args", "root=default")));
+        refused(ErrorCode.EINVAL, "unknown type 'shelf'", run(m, "osd crush add-bucket", Map.of("name", "s1", "type", "shelf")));
+        refused(ErrorCode.EINVAL, "unknown type 'galaxy'",
+                run(m, "osd crush rule create-replicated", Map.of("name", "r", "root", "default", "type", "galaxy")));
+        refused(ErrorCode.EBUSY, "rule replicated_rule is in use by pool 'data'",
+                run(m, "osd crush rule rm", Map.of("name", "replicated_rule")));
+    }
+
+    @Test
+    void changeThatLeavesARuleUnableToMapIsRefused() {
+        OsdMap m = cluster();
+        // moving every host under a new root leaves "default" empty: pool data could not map
+        m = ok(run(m, "osd crush add-bucket", Map.of("name", "other", "type", "root")));
+        m = ok(run(m, "osd crush move", Map.of("name", "h0", "args", "root=other")));
+        m = ok(run(m, "osd crush move", Map.of("name", "h1", "args", "root=other")));
+        CommandResult last = run(m, "osd crush move", Map.of("name", "h2", "args", "root=other"));
+        refused(ErrorCode.EINVAL, "the change would leave CRUSH rule 0 (used by pool 'data') unable to map any OSD", last);
+    }
+
+    @Test
+    void internalCommandsAreForMonitorsOnly() {
+        refused(ErrorCode.EPERM, "'osd boot' is for monitors only", run(cluster(), "osd boot", Map.of("id", "0")));
+    }
+
+    @Test
+    void autoOutStopsAtTheInRatio() {
+        OsdMap m = cluster();
+        m = ok(run(m, "osd down", Map.of("ids", "0,1,2")));
+        OsdMap out = ok(internal(m, "osd auto-out", Map.of("ids", "0,1,2", "min_in_ratio", "0.5")));
+        assertEquals(2, out.numInOsds(), "only one of three may go: 1/3 in would be below 0.5");
+        assertTrue(out.osd(0).autoOut());
+        OsdMap back = ok(internal(out, "osd boot", Map.of("id", "0", "uuid", "u0", "addr", "127.0.0.1:7000", "host", "h0")));
+        assertTrue(back.isIn(0), "an OSD the monitors marked out goes back in when it boots");
+    }
+
+    @Test
+    void flagsAndNoout() {
+        OsdMap m = ok(run(cluster(), "osd set", Map.of("key", "noout")));
+        m = ok(run(m, "osd down", Map.of("ids", "1")));
+        CommandResult r = internal(m, "osd auto-out", Map.of("ids", "1", "min_in_ratio", "0"));
+        assertNull(r.newMap(), "noout keeps a down OSD in");
+        refused(ErrorCode.EINVAL, "unknown flag 'nofun' (noout, noin, nodown, noup, norecover, nobackfill, noscrub, "
+                + "nodeep-scrub, pause, full)", run(m, "osd set", Map.of("key", "nofun")));
+    }
+}
