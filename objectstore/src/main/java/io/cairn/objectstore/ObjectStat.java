@@ -1,5 +1,7 @@
 package io.cairn.objectstore;
 
+import io.cairn.common.Invariants;
+
 /** What {@code stat} tells about one object: its size, and the space its data holds. */
 public record ObjectStat(long sizeBytes, long allocatedBytes) {
     public ObjectStat {

@@ -1,5 +1,7 @@
 package io.cairn.objectstore;
 
+import io.cairn.common.Invariants;
+
 /**
  * The space ledger both stores keep: allocated bytes, outstanding reservations, and the full
  * ratio past which only deletes go through. Exact: every change is a whole transaction's net

@@ -1,5 +1,7 @@
 package io.cairn.objectstore;
 
+import io.cairn.common.Invariants;
+
 /**
  * Space in a store. {@code allocatedBytes} is space held by object data (in allocation units,
  * shared clone extents counted once); {@code storedBytes} is the sum of object sizes;

@@ -1,5 +1,6 @@
 package io.cairn.objectstore;
 
+import io.cairn.common.Invariants;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

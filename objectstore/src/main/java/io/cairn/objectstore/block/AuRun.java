@@ -1,6 +1,6 @@
 package io.cairn.objectstore.block;
 
-import io.cairn.objectstore.Invariants;
+import io.cairn.common.Invariants;
 
 /** A run of allocation units in the block file: {@code count} units from unit {@code start}. */
 record AuRun(long start, long count) {

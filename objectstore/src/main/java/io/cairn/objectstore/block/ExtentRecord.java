@@ -1,6 +1,6 @@
 package io.cairn.objectstore.block;
 
-import io.cairn.objectstore.Invariants;
+import io.cairn.common.Invariants;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;

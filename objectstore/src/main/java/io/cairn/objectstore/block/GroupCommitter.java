@@ -1,6 +1,6 @@
 package io.cairn.objectstore.block;
 
-import io.cairn.objectstore.Invariants;
+import io.cairn.common.Invariants;
 import io.cairn.objectstore.ObjectStoreException;
 import io.cairn.objectstore.Op;
 import io.cairn.objectstore.SpaceAccount;

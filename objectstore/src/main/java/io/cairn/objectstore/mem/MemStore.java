@@ -2,7 +2,7 @@ package io.cairn.objectstore.mem;
 
 import io.cairn.objectstore.CollectionId;
 import io.cairn.objectstore.HashRange;
-import io.cairn.objectstore.Invariants;
+import io.cairn.common.Invariants;
 import io.cairn.objectstore.ListPage;
 import io.cairn.objectstore.ObjectId;
 import io.cairn.objectstore.ObjectStat;
