@@ -1,8 +1,6 @@
 package io.cairn.cli;
 
 import io.cairn.cli.admin.MonCall;
-import io.cairn.cli.admin.OsdCommands;
-import io.cairn.cli.admin.StatusCommands;
 import io.cairn.cli.crush.CrushCommand;
 import io.cairn.common.cli.GlobalOptions;
 import io.cairn.common.cli.OutputFormat;
@@ -18,8 +16,7 @@ import picocli.CommandLine.Spec;
 /** The root {@code cairn} command: global options every subcommand inherits. */
 @Command(name = "cairn", mixinStandardHelpOptions = true, versionProvider = CairnVersion.class,
         description = "Cairn: a distributed object store in the family of Ceph RADOS.",
-        subcommands = {StatusCommands.Status.class, StatusCommands.Health.class, StatusCommands.QuorumStatus.class,
-            OsdCommands.class, CrushCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CrushCommand.class, CommandLine.HelpCommand.class})
 public final class CairnCommand implements java.util.concurrent.Callable<Integer>, GlobalOptions {
     @Spec
     CommandSpec spec;

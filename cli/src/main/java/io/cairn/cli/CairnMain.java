@@ -1,6 +1,6 @@
 package io.cairn.cli;
 
-import io.cairn.cli.admin.StatusCommands;
+import io.cairn.cli.admin.MonCommandTree;
 import io.cairn.common.cli.CommandProvider;
 import io.cairn.common.cli.GlobalOptions;
 import io.cairn.common.cli.UserInputException;
@@ -31,15 +31,8 @@ public final class CairnMain {
         for (CommandProvider provider : ServiceLoader.load(CommandProvider.class)) {
             cl.addSubcommand(provider.command());
         }
-        // `cairn mon --id a` runs the daemon (from mon/); `cairn mon stat` asks the monitors
-        CommandLine mon = cl.getSubcommands().get("mon");
-        if (mon == null) {
-            mon = new CommandLine(new StatusCommands.Mon());
-            cl.addSubcommand("mon", mon);
-        }
-        if (!mon.getSubcommands().containsKey("stat")) {
-            mon.addSubcommand("stat", new StatusCommands.MonStat());
-        }
+        // after the providers: `cairn mon --id a` runs the daemon (from mon/), `cairn mon stat` asks the monitors
+        MonCommandTree.install(cl);
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

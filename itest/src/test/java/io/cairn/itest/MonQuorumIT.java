@@ -160,6 +160,40 @@ class MonQuorumIT {
 
     @Test
     @Order(3)
+    void subscribersGetEveryNewEpochInOrder() throws Exception {
+        try (MonClient mon = cluster.client(); MonClient sub = cluster.clientOf(1)) {
+            int start = mon.getMap(0).epoch();
+            java.util.concurrent.BlockingQueue<Integer> epochs = new java.util.concurrent.LinkedBlockingQueue<>();
+            sub.subscribe(start, new io.grpc.stub.StreamObserver<>() {
+                @Override
+                public void onNext(io.cairn.proto.v1.MapUpdate u) {
+                    if (u.hasFull()) {
+                        epochs.add(u.getFull().getEpoch());
+                    }
+                    u.getIncrementalsList().forEach(i -> epochs.add(i.getEpoch()));
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    epochs.add(-1);
+                }
+
+                @Override
+                public void onCompleted() {
+                }
+            });
+            for (int i = 0; i < 5; i++) {
+                TestCluster.ok(mon.command("osd pool create", Map.of("pool", "sub" + i, "pg_num", "8")));
+            }
+            for (int e = start + 1; e <= start + 5; e++) {
+                Integer got = epochs.poll(10, TimeUnit.SECONDS);
+                assertEquals(e, got, "subscriber sees epoch " + e + " next");
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
     void badInputGetsClearErrorsAndChangesNothing() throws Exception {
         try (MonClient mon = cluster.client()) {
             TestCluster.ok(mon.command("osd pool create", Map.of("pool", "victim", "pg_num", "16")));
@@ -226,7 +260,7 @@ class MonQuorumIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void metricsShowRaftAndMapState() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         for (int rank = 0; rank < 3; rank++) {
@@ -242,7 +276,7 @@ class MonQuorumIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void tenThousandMapChangesKeepDiskUseBounded() throws Exception {
         int changes = 10_000;
         int threads = 8;

@@ -1,7 +1,6 @@
 package io.cairn.cli.admin;
 
 import io.cairn.client.MonClient;
-import io.cairn.common.CairnException;
 import io.cairn.common.ErrorCode;
 import io.cairn.common.cli.GlobalOptions;
 import io.cairn.common.cli.Json;
@@ -11,7 +10,6 @@ import io.cairn.proto.v1.CommandReply;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -80,18 +78,4 @@ public final class MonCall {
         out.print(reply.getOutputPlain());
     }
 
-    /** Builds an argument map, skipping nulls. */
-    public static Map<String, String> args(Object... kv) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < kv.length; i += 2) {
-            if (kv[i + 1] != null) {
-                m.put((String) kv[i], String.valueOf(kv[i + 1]));
-            }
-        }
-        return m;
-    }
-
-    static int fail(String message) {
-        throw new CairnException(ErrorCode.EINVAL, message);
-    }
 }

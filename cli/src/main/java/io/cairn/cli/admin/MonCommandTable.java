@@ -1,0 +1,111 @@
+package io.cairn.cli.admin;
+
+import java.util.List;
+
+/**
+ * Every admin command that is one mon command, as data: the words a user types, the mon prefix,
+ * the positional arguments and options and the mon argument each fills. {@link MonCommandTree}
+ * turns the table into picocli commands, so adding a command is adding a line.
+ */
+final class MonCommandTable {
+    private MonCommandTable() {}
+
+    /** One argument: the mon argument it fills, its label, and whether it is optional or takes the rest. */
+    record Arg(String key, String label, boolean optional, boolean rest, String literal) {
+        static Arg req(String key, String label) {
+            return new Arg(key, label, false, false, null);
+        }
+
+        static Arg opt(String key, String label) {
+            return new Arg(key, label, true, false, null);
+        }
+
+        /** All remaining words, joined with a space (CRUSH locations, OSD id lists). */
+        static Arg rest(String key, String label, boolean optional) {
+            return new Arg(key, label, optional, true, null);
+        }
+
+        /** An optional fixed word ("detail") that sets the argument to true when given. */
+        static Arg word(String key, String word) {
+            return new Arg(key, word, true, false, word);
+        }
+    }
+
+    /** An option: {@code --name VALUE}, or a flag ({@code valueLabel} null) that sets "true". */
+    record Opt(String name, String key, String valueLabel, String description) { }
+
+    record Def(String path, String prefix, String description, List<Arg> args, List<Opt> opts) {
+        Def(String path, String prefix, String description, Arg... args) {
+            this(path, prefix, description, List.of(args), List.of());
+        }
+    }
+
+    /** Group commands (no mon call of their own) and their descriptions. */
+    static final List<String[]> GROUPS = List.of(
+            new String[] {"osd", "OSD commands."},
+            new String[] {"osd pool", "Pool commands."},
+            new String[] {"osd crush", "Edit and show the cluster's CRUSH map."},
+            new String[] {"osd crush rule", "CRUSH rules."},
+            new String[] {"mon", "Monitor commands."});
+
+    static final List<Def> COMMANDS = List.of(
+            new Def("status", "status", "Cluster id, health, services and data."),
+            new Def("health", "health", "HEALTH_OK, HEALTH_WARN or HEALTH_ERR, and why.", Arg.word("detail", "detail")),
+            new Def("quorum_status", "quorum_status", "The quorum as JSON (quorum_names, quorum_leader_name)."),
+            new Def("mon stat", "mon stat", "Monitors, leader and quorum in one line."),
+            new Def("osd create", "osd create", "Allocate an OSD id (the same uuid always gets the same id).",
+                    Arg.opt("uuid", "UUID"), Arg.opt("id", "ID")),
+            new Def("osd dump", "osd dump", "The OSDMap: epoch, flags, pools, OSDs."),
+            new Def("osd tree", "osd tree", "The CRUSH tree with each OSD's status and reweight."),
+            new Def("osd stat", "osd stat", "How many OSDs exist, are up and are in."),
+            new Def("osd ls", "osd ls", "OSD ids, one a line."),
+            new Def("osd down", "osd down", "Mark OSDs down.", Arg.rest("ids", "ID", false)),
+            new Def("osd out", "osd out", "Mark OSDs out: CRUSH moves their data elsewhere.", Arg.rest("ids", "ID", false)),
+            new Def("osd in", "osd in", "Mark OSDs in.", Arg.rest("ids", "ID", false)),
+            new Def("osd rm", "osd rm", "Remove down OSDs from the map and from CRUSH.", Arg.rest("ids", "ID", false)),
+            new Def("osd reweight", "osd reweight", "Set an OSD's reweight (0..1).", Arg.req("id", "ID"),
+                    Arg.req("weight", "WEIGHT")),
+            new Def("osd set", "osd set", "Set a cluster flag: noout, noin, nodown, noup, norecover, nobackfill, "
+                    + "noscrub, nodeep-scrub, pause, full.", Arg.req("key", "FLAG")),
+            new Def("osd unset", "osd unset", "Clear a cluster flag.", Arg.req("key", "FLAG")),
+            new Def("osd map", "osd map", "Where an object lives: its PG and OSDs.", Arg.req("pool", "POOL"),
+                    Arg.req("object", "OBJECT"), Arg.opt("nspace", "NAMESPACE")),
+            new Def("osd pool create", "osd pool create", "Create a replicated pool.",
+                    List.of(Arg.req("pool", "NAME"), Arg.opt("pg_num", "PG_NUM"), Arg.opt("pgp_num", "PGP_NUM"),
+                            Arg.word("type_replicated", "replicated"), Arg.opt("rule", "RULE")),
+                    List.of(new Opt("--size", "size", "N", "Replicas (default osd_pool_default_size)."))),
+            new Def("osd pool ls", "osd pool ls", "Pool names, one a line; with detail, every setting.",
+                    Arg.word("detail", "detail")),
+            new Def("osd pool set", "osd pool set", "Set size, min_size, pg_num, pgp_num or crush_rule.",
+                    Arg.req("pool", "POOL"), Arg.req("var", "VAR"), Arg.req("val", "VAL")),
+            new Def("osd pool get", "osd pool get", "Show one pool setting.", Arg.req("pool", "POOL"), Arg.req("var", "VAR")),
+            new Def("osd pool rename", "osd pool rename", "Rename a pool.", Arg.req("srcpool", "SRC"),
+                    Arg.req("destpool", "DEST")),
+            new Def("osd pool rm", "osd pool rm", "Delete a pool and all its data: needs mon_allow_pool_delete, the "
+                    + "name twice and the flag.", List.of(Arg.req("pool", "POOL"), Arg.opt("pool2", "POOL")),
+                    List.of(new Opt("--yes-i-really-really-mean-it", "yes_i_really_really_mean_it", null,
+                            "Confirm the deletion."))),
+            new Def("osd crush dump", "osd crush dump", "The CRUSH map as JSON."),
+            new Def("osd crush tree", "osd crush tree", "The CRUSH hierarchy.", List.of(),
+                    List.of(new Opt("--show-shadow", "show_shadow", null, "Include the per-class shadow trees."))),
+            new Def("osd crush add-bucket", "osd crush add-bucket", "Add a bucket, optionally at a location (type=name ...).",
+                    Arg.req("name", "NAME"), Arg.req("type", "TYPE"), Arg.rest("args", "LOC", true)),
+            new Def("osd crush move", "osd crush move", "Move a bucket to a location (type=name ...).",
+                    Arg.req("name", "NAME"), Arg.rest("args", "LOC", false)),
+            new Def("osd crush add", "osd crush add", "Put an OSD into CRUSH at a location, with a weight.",
+                    Arg.req("name", "osd.N"), Arg.req("weight", "WEIGHT"), Arg.rest("args", "LOC", true)),
+            new Def("osd crush set", "osd crush set", "Put or move an OSD to a location and set its weight.",
+                    Arg.req("name", "osd.N"), Arg.req("weight", "WEIGHT"), Arg.rest("args", "LOC", true)),
+            new Def("osd crush reweight", "osd crush reweight", "Set an OSD's CRUSH weight.", Arg.req("name", "NAME"),
+                    Arg.req("weight", "WEIGHT")),
+            new Def("osd crush remove", "osd crush remove", "Remove an OSD or an empty bucket from CRUSH.",
+                    Arg.req("name", "NAME")),
+            new Def("osd crush tunables", "osd crush tunables", "Set a tunables profile (argonaut ... jewel, optimal).",
+                    Arg.req("profile", "PROFILE")),
+            new Def("osd crush rule create-replicated", "osd crush rule create-replicated",
+                    "NAME ROOT FAILURE-DOMAIN-TYPE [CLASS]: replicas in distinct buckets of that type.",
+                    Arg.req("name", "NAME"), Arg.req("root", "ROOT"), Arg.req("type", "TYPE"), Arg.opt("class", "CLASS")),
+            new Def("osd crush rule ls", "osd crush rule ls", "Rule names."),
+            new Def("osd crush rule dump", "osd crush rule dump", "Rules as JSON.", Arg.opt("name", "NAME")),
+            new Def("osd crush rule rm", "osd crush rule rm", "Remove a rule no pool uses.", Arg.req("name", "NAME")));
+}
