@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 /** The root {@code cairn} command: global options every subcommand inherits. */
 @Command(name = "cairn", mixinStandardHelpOptions = true, versionProvider = CairnVersion.class,
         description = "Cairn: a distributed object store in the family of Ceph RADOS.",
-        subcommands = {CrushCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {CrushCommand.class, io.cairn.cli.rados.RadosCommand.class, CommandLine.HelpCommand.class})
 public final class CairnCommand implements java.util.concurrent.Callable<Integer>, GlobalOptions {
     @Spec
     CommandSpec spec;

@@ -15,10 +15,15 @@ public enum ErrorCode {
     EEXIST(-17),
     EINVAL(-22),
     ENOSPC(-28),
+    ENODATA(-61),
+    EOVERFLOW(-75),
     ERANGE(-34),
     ENOTEMPTY(-39),
+    EFBIG(-27),
     ENOTSUP(-95),
-    ETIMEDOUT(-110);
+    ETIMEDOUT(-110),
+    ESTALE(-116),
+    ECANCELED(-125);
 
     private final int code;
 

@@ -34,20 +34,52 @@ public final class ClusterCommand {
         @Option(names = "--base-port", defaultValue = "6789", description = "First monitor port (default ${DEFAULT-VALUE}).")
         int basePort;
 
-        @Option(names = "--timeout", defaultValue = "90", description = "Seconds to wait for quorum (default ${DEFAULT-VALUE}).")
+        @Option(names = "--osds", defaultValue = "3", description = "OSDs (default ${DEFAULT-VALUE}; 0 for monitors only).")
+        int osds;
+
+        @Option(names = "--osd-size", defaultValue = "2147483648", paramLabel = "BYTES",
+                description = "Store size of each new OSD (default 2 GiB, written out in full).")
+        long osdSizeBytes;
+
+        @Option(names = "--timeout", defaultValue = "90", description = "Seconds to wait for quorum and PGs (default ${DEFAULT-VALUE}).")
         int timeoutSec;
 
         @Override
         public Integer call() throws IOException {
+            if (osds < 0 || osds > 64) {
+                throw new IllegalArgumentException("--osds must be 0..64, not " + osds);
+            }
             LocalCluster c = new LocalCluster(dir);
             PrintWriter out = spec.commandLine().getOut();
             if (c.writeConfIfMissing(mons, basePort)) {
                 out.println("wrote " + c.conf());
             }
             for (String d : c.daemons()) {
-                out.println("started " + d + " (pid " + c.start(d) + ")");
+                if (d.startsWith("mon.")) {
+                    out.println("started " + d + " (pid " + c.start(d) + ")");
+                }
             }
             out.flush();
+            c.awaitQuorum(Duration.ofSeconds(timeoutSec));
+            for (int id = 0; id < osds; id++) {
+                if (c.makeOsd(id, osdSizeBytes)) {
+                    out.println("made osd." + id);
+                }
+            }
+            for (String d : c.daemons()) {
+                if (d.startsWith("osd.")) {
+                    out.println("started " + d + " (pid " + c.start(d) + ")");
+                }
+            }
+            out.flush();
+            int running = c.osdIds().size();
+            if (running > 0) {
+                c.createPoolIfMissing("data", Math.min(3, running));
+                if (!c.awaitPgsActive("data", Duration.ofSeconds(timeoutSec))) {
+                    throw new IllegalStateException("pool data's PGs did not all come up within " + timeoutSec + "s (see "
+                            + c.dir().resolve("log") + ")");
+                }
+            }
             out.print(c.awaitQuorum(Duration.ofSeconds(timeoutSec)));
             out.println("\nconfig: " + c.conf() + "  (e.g. bin/cairn -c " + c.conf() + " status)");
             return 0;

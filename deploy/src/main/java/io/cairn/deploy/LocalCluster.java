@@ -1,6 +1,6 @@
 package io.cairn.deploy;
 
-import io.cairn.client.MonClient;
+import io.cairn.common.mon.MonClient;
 import io.cairn.common.CairnException;
 import io.cairn.common.config.CairnConfig;
 import io.cairn.proto.v1.CommandReply;
@@ -88,7 +88,7 @@ public final class LocalCluster {
         }
     }
 
-    /** Daemon names this cluster's config defines (mon.a, mon.b, ...). */
+    /** Daemons of this cluster: the monitors its config names, then every OSD made under it. */
     public List<String> daemons() {
         CairnConfig c = CairnConfig.load(conf(), "client.admin", Map.of());
         List<String> out = new ArrayList<>();
@@ -98,7 +98,87 @@ public final class LocalCluster {
                 out.add("mon." + m);
             }
         }
+        for (int id : osdIds()) {
+            out.add("osd." + id);
+        }
         return out;
+    }
+
+    /** Ids of the OSDs made under this cluster's directory (those with a whoami file). */
+    public List<Integer> osdIds() {
+        List<Integer> ids = new ArrayList<>();
+        try (var dirs = Files.list(dir)) {
+            for (Path p : dirs.toList()) {
+                String name = p.getFileName().toString();
+                if (name.startsWith("osd.") && Files.exists(p.resolve("whoami"))) {
+                    try {
+                        ids.add(Integer.parseInt(name.substring(4)));
+                    } catch (NumberFormatException e) {
+                        // not one of ours
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        ids.sort(null);
+        return ids;
+    }
+
+    /**
+     * Makes OSD {@code id} under this directory unless it exists: its own CRUSH host (one machine
+     * stands in for many, so replicas still land on distinct "hosts"), its data dir, its store.
+     */
+    public boolean makeOsd(int id, long storeBytes) throws IOException {
+        Path data = dir.resolve("osd." + id);
+        if (Files.exists(data.resolve("whoami"))) {
+            return false;
+        }
+        appendConf("\n[osd." + id + "]\ncrush_location = host=host-" + id + "\n");
+        io.cairn.osd.OsdDaemon.mkfs(data, id, java.util.UUID.randomUUID().toString(), storeBytes);
+        return true;
+    }
+
+    /** Creates a replicated pool of {@code size} (32 PGs) unless it exists. */
+    public void createPoolIfMissing(String pool, int size) {
+        CairnConfig c = CairnConfig.load(conf(), "client.admin", Map.of());
+        try (MonClient mon = MonClient.fromConfig(c)) {
+            if (mon.getMap(0).pool(pool) == null) {
+                CommandReply r = mon.command("osd pool create", Map.of("pool", pool, "pg_num", "32",
+                        "size", Integer.toString(size)));
+                if (r.getCode() != 0) {
+                    throw new IllegalStateException("creating pool " + pool + ": " + r.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Waits until every PG of a pool has its full acting set up; false on timeout. */
+    public boolean awaitPgsActive(String pool, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        CairnConfig c = CairnConfig.load(conf(), "client.admin", Map.of());
+        try (MonClient mon = MonClient.fromConfig(c)) {
+            while (System.nanoTime() < deadline) {
+                io.cairn.common.osdmap.OsdMap map = mon.getMap(0);
+                io.cairn.common.osdmap.Pool p = map.pool(pool);
+                if (p != null) {
+                    boolean all = true;
+                    for (int seed = 0; seed < p.pgNum() && all; seed++) {
+                        all = map.mapPg(new io.cairn.common.osdmap.PgId(p.id(), seed)).acting().size() >= p.size();
+                    }
+                    if (all) {
+                        return true;
+                    }
+                }
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return false;
     }
 
     private Path pidFile(String name) {
@@ -125,7 +205,7 @@ public final class LocalCluster {
         String joined = commandLine(p);
         String[] typeId = name.split("\\.", 2);
         return joined.contains(conf().toString()) && joined.contains(" " + typeId[0] + " ")
-                && joined.contains("--id " + typeId[1]);
+                && (joined + " ").contains("--id " + typeId[1] + " ");
     }
 
     /** The full command line (ProcessHandle.Info truncates long ones, such as a test classpath). */

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.cli.CairnMain;
-import io.cairn.client.MonClient;
+import io.cairn.common.mon.MonClient;
 import io.cairn.common.ErrorCode;
 import io.cairn.common.osdmap.OsdMap;
 import io.cairn.common.osdmap.Pool;

@@ -3,7 +3,7 @@ package io.cairn.itest;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cairn.client.MonClient;
+import io.cairn.common.mon.MonClient;
 import io.cairn.common.osdmap.OsdMap;
 import java.time.Duration;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.cairn.itest;
 
-import io.cairn.client.MonClient;
+import io.cairn.common.mon.MonClient;
 import io.cairn.common.config.CairnConfig;
 import io.cairn.deploy.LocalCluster;
 import io.cairn.proto.v1.CommandReply;
@@ -30,6 +30,11 @@ final class TestCluster implements AutoCloseable {
     }
 
     static TestCluster start(int mons, String extraConf) throws IOException {
+        return start(mons, 0, 0, extraConf);
+    }
+
+    /** Monitors, then {@code osds} OSDs with stores of {@code osdBytes}. */
+    static TestCluster start(int mons, int osds, long osdBytes, String extraConf) throws IOException {
         Path dir = Files.createTempDirectory("cairn-itest-");
         SplittableRandom r = new SplittableRandom();
         for (int attempt = 0; attempt < PORT_TRIES_MAX; attempt++) {
@@ -47,6 +52,10 @@ final class TestCluster implements AutoCloseable {
                     c.start(d);
                 }
                 c.awaitQuorum(Duration.ofSeconds(90));
+                for (int id = 0; id < osds; id++) {
+                    c.makeOsd(id, osdBytes);
+                    c.start("osd." + id);
+                }
                 return tc;
             } catch (IOException | RuntimeException e) {
                 tc.close();

@@ -1,6 +1,6 @@
 package io.cairn.cli.admin;
 
-import io.cairn.client.MonClient;
+import io.cairn.common.mon.MonClient;
 import io.cairn.common.ErrorCode;
 import io.cairn.common.cli.GlobalOptions;
 import io.cairn.common.cli.Json;

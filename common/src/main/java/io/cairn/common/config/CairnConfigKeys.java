@@ -113,6 +113,23 @@ public final class CairnConfigKeys {
                 .description("Silence from a peer after which an OSD reports it failed.").runtime().build();
         public static final ConfigOption<Duration> BEACON_REPORT_INTERVAL = seconds("osd_beacon_report_interval", 300)
                 .description("How often an OSD sends the monitors a beacon.").build();
+        public static final ConfigOption<String> DATA = ConfigOption.builder("osd_data", ConfigType.STRING, "")
+                .description("The OSD's data directory (its ObjectStore); default run_dir/osd.<id>.").build();
+        public static final ConfigOption<String> PUBLIC_ADDR = ConfigOption
+                .builder("public_addr", ConfigType.STRING, "127.0.0.1:0")
+                .description("host:port the daemon serves clients on; port 0 picks a free one.").build();
+        public static final ConfigOption<String> CRUSH_LOCATION = ConfigOption
+                .builder("crush_location", ConfigType.STRING, "")
+                .description("Where a booting OSD goes in CRUSH (host=h rack=r); default host=<hostname>.").build();
+        public static final ConfigOption<Long> MAX_OBJECT_SIZE = ConfigOption
+                .builder("osd_max_object_size", ConfigType.BYTES, 128L << 20).unit("bytes")
+                .check(v -> v > 0, "> 0").description("Largest object an OSD accepts.").build();
+        public static final ConfigOption<Long> MAX_WRITE_SIZE = ConfigOption
+                .builder("osd_max_write_size", ConfigType.BYTES, 90L << 20).unit("bytes")
+                .check(v -> v > 0, "> 0").description("Largest single write in one client operation.").build();
+        public static final ConfigOption<Integer> CLIENT_MESSAGE_CAP = intOpt("osd_client_message_cap", 256)
+                .check(v -> v >= 1, ">= 1").unit("ops")
+                .description("Client operations an OSD works on at once; more are answered EAGAIN (busy).").build();
     }
 
     /** Client options. */
@@ -123,6 +140,8 @@ public final class CairnConfigKeys {
                 .description("How long a client waits for the monitors to answer a command.").build();
         public static final ConfigOption<Duration> MON_CONNECT_TIMEOUT = seconds("client_mon_connect_timeout", 5)
                 .description("How long a client tries one monitor before the next.").build();
+        public static final ConfigOption<Duration> OSD_OP_TIMEOUT = seconds("rados_osd_op_timeout", 30)
+                .description("How long a client op may take, resends included, before it fails with a timeout.").build();
     }
 
     /** Every option declared above. */

@@ -1,4 +1,4 @@
-package io.cairn.client;
+package io.cairn.common.mon;
 
 import io.cairn.common.CairnException;
 import io.cairn.common.ErrorCode;
@@ -157,6 +157,11 @@ public final class MonClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new CairnException(ErrorCode.EIO, "interrupted");
         }
+    }
+
+    /** Moves to the next monitor (after a subscription broke). */
+    public void rotate() {
+        current = (current + 1) % addresses.size();
     }
 
     /** Streams map updates from the current monitor into {@code observer} (from {@code haveEpoch}). */

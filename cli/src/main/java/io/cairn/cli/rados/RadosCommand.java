@@ -1,0 +1,204 @@
+package io.cairn.cli.rados;
+
+import io.cairn.cli.admin.MonCall;
+import io.cairn.client.IoCtx;
+import io.cairn.client.ObjectInfo;
+import io.cairn.client.Rados;
+import io.cairn.common.cli.UserInputException;
+import io.cairn.common.config.CairnConfigKeys;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cairn rados -p POOL ...}: the object tool, with the names and arguments of Ceph's
+ * {@code rados} ({@code put NAME FILE}, {@code get NAME FILE}, "-" for stdin/stdout).
+ */
+@Command(name = "rados", mixinStandardHelpOptions = true, description = "Object tool: put, get, ls, xattrs, omap, bench.",
+        subcommands = {RadosBench.class})
+public final class RadosCommand implements Callable<Integer> {
+    private static final DateTimeFormatter MTIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSZ")
+            .withZone(ZoneOffset.UTC);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-p", "--pool"}, scope = ScopeType.INHERIT, paramLabel = "POOL", description = "Pool to use.")
+    String pool;
+
+    @Option(names = {"-N", "--namespace"}, scope = ScopeType.INHERIT, paramLabel = "NS", description = "Object namespace.")
+    String namespace;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "COMMAND", description = "put, get, rm, stat, ls, append, truncate, setxattr, "
+            + "getxattr, rmxattr, listxattr, setomapval, getomapval, rmomapkey, listomapkeys, listomapvals.")
+    String command;
+
+    @Parameters(index = "1..*", arity = "0..*", paramLabel = "ARG")
+    List<String> args = List.of();
+
+    /** The Rados handle for this run, from the same config the admin commands use. */
+    static Rados connect(CommandSpec spec) {
+        var config = MonCall.config(spec);
+        return Rados.builder().monHost(config.get(CairnConfigKeys.Global.MON_HOST)).build().connect();
+    }
+
+    static String pool(CommandSpec spec, String pool) {
+        if (pool == null) {
+            throw new UserInputException("a pool is required: -p POOL");
+        }
+        return pool;
+    }
+
+    private String arg(int i, String what) {
+        if (args.size() <= i) {
+            throw new UserInputException("rados " + command + ": missing " + what);
+        }
+        return args.get(i);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (command == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "a rados command is required (see cairn rados --help)");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try (Rados rados = connect(spec); IoCtx io = rados.ioCtx(pool(spec, pool))) {
+            io.namespace(namespace);
+            switch (command) {
+                case "put" -> io.writeFull(arg(0, "object name"), input(arg(1, "file")));
+                case "append" -> io.append(arg(0, "object name"), input(arg(1, "file")));
+                case "get" -> output(arg(1, "file"), io.read(arg(0, "object name"), 0, 0));
+                case "rm" -> {
+                    for (String name : args) {
+                        io.remove(name);
+                    }
+                }
+                case "stat" -> {
+                    ObjectInfo s = io.stat(arg(0, "object name"));
+                    out.println(io.poolName() + "/" + args.get(0) + " mtime " + MTIME.format(Instant.ofEpochMilli(s.mtimeMs()))
+                            + ", size " + s.sizeBytes());
+                }
+                case "truncate" -> io.truncate(arg(0, "object name"), Long.parseLong(arg(1, "size")));
+                case "ls" -> {
+                    Iterator<IoCtx.ListedObject> it = io.listObjects(false);
+                    while (it.hasNext()) {
+                        out.println(it.next().name());
+                    }
+                }
+                case "setxattr" -> io.setXattr(arg(0, "object name"), arg(1, "attr name"),
+                        args.size() > 2 ? args.get(2).getBytes(StandardCharsets.UTF_8) : System.in.readAllBytes());
+                case "getxattr" -> {
+                    out.flush();
+                    System.out.write(io.getXattr(arg(0, "object name"), arg(1, "attr name")));
+                    System.out.flush();
+                }
+                case "rmxattr" -> io.rmXattr(arg(0, "object name"), arg(1, "attr name"));
+                case "listxattr" -> io.getXattrs(arg(0, "object name")).keySet().forEach(out::println);
+                case "setomapval" -> io.omapSet(arg(0, "object name"), Map.of(arg(1, "key"),
+                        args.size() > 2 ? args.get(2).getBytes(StandardCharsets.UTF_8) : System.in.readAllBytes()));
+                case "getomapval" -> {
+                    var vals = io.operate(arg(0, "object name"), new io.cairn.client.ObjectReadOperation()
+                            .omapGetValsByKeys(List.of(arg(1, "key")))).results().get(0).getValsMap();
+                    if (!vals.containsKey(args.get(1))) {
+                        throw new UserInputException("No such key: " + io.poolName() + "/" + args.get(0) + "/" + args.get(1));
+                    }
+                    byte[] v = vals.get(args.get(1)).toByteArray();
+                    out.println("value (" + v.length + " bytes) :");
+                    out.print(Hexdump.format(v));
+                }
+                case "rmomapkey" -> io.omapRmKeys(arg(0, "object name"), List.of(arg(1, "key")));
+                case "listomapkeys" -> listOmap(io, arg(0, "object name"), false, out);
+                case "listomapvals" -> listOmap(io, arg(0, "object name"), true, out);
+                default -> throw new CommandLine.ParameterException(spec.commandLine(), "unknown rados command '" + command + "'");
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static void listOmap(IoCtx io, String oid, boolean withValues, PrintWriter out) {
+        String after = "";
+        for (int page = 0; page < 1_000_000; page++) {
+            var vals = io.omapGetVals(oid, after, "", 512);
+            if (vals.isEmpty()) {
+                return;
+            }
+            for (var e : vals.entrySet()) {
+                out.println(e.getKey());
+                if (withValues) {
+                    out.println("value (" + e.getValue().length + " bytes) :");
+                    out.print(Hexdump.format(e.getValue()));
+                    out.println();
+                }
+            }
+            after = vals.lastKey();
+        }
+    }
+
+    private static byte[] input(String file) throws IOException {
+        if (file.equals("-")) {
+            return System.in.readAllBytes();
+        }
+        Path p = Path.of(file);
+        if (!Files.isRegularFile(p)) {
+            throw new UserInputException("error reading " + file + ": no such file");
+        }
+        return Files.readAllBytes(p);
+    }
+
+    private void output(String file, byte[] data) throws IOException {
+        if (file.equals("-")) {
+            spec.commandLine().getOut().flush();
+            OutputStream out = System.out;
+            out.write(data);
+            out.flush();
+            return;
+        }
+        Files.write(Path.of(file), data);
+    }
+
+    /** {@code hexdump -C} layout, as rados prints omap values. */
+    static final class Hexdump {
+        private Hexdump() {}
+
+        static String format(byte[] data) {
+            StringBuilder sb = new StringBuilder();
+            for (int off = 0; off < data.length; off += 16) {
+                sb.append(String.format("%08x ", off));
+                StringBuilder ascii = new StringBuilder();
+                for (int i = 0; i < 16; i++) {
+                    if (i == 8) {
+                        sb.append(' ');
+                    }
+                    if (off + i < data.length) {
+                        int b = data[off + i] & 0xff;
+                        sb.append(String.format(" %02x", b));
+                        ascii.append(b >= 0x20 && b < 0x7f ? (char) b : '.');
+                    } else {
+                        sb.append("   ");
+                    }
+                }
+                sb.append("  |").append(ascii).append("|\n");
+            }
+            sb.append(String.format("%08x%n", data.length));
+            return sb.toString();
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package io.cairn.client;
+
+import io.cairn.common.CairnException;
+import io.cairn.common.osdmap.OsdMap;
+import io.cairn.common.osdmap.Pool;
+import io.cairn.proto.v1.ListEntry;
+import io.cairn.proto.v1.ListReply;
+import io.cairn.proto.v1.ObjectLocator;
+import io.cairn.proto.v1.OpReply;
+import io.cairn.proto.v1.OpResult;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * I/O on one pool (and namespace), as librados's IoCtx. Every operation has a blocking form that
+ * throws {@link RadosException} subtypes, and an async form whose future completes once a write
+ * is durable on every member of the acting set.
+ */
+public final class IoCtx implements AutoCloseable {
+    private final Objecter objecter;
+    private final long poolId;
+    private final String poolName;
+    private String namespace = "";
+    private String locatorKey = "";
+
+    IoCtx(Objecter objecter, long poolId, String poolName) {
+        this.objecter = objecter;
+        this.poolId = poolId;
+        this.poolName = poolName;
+    }
+
+    public long poolId() {
+        return poolId;
+    }
+
+    public String poolName() {
+        return poolName;
+    }
+
+    /** Objects named from now on live in this namespace ("" = the default). */
+    public IoCtx namespace(String ns) {
+        namespace = ns == null ? "" : ns;
+        return this;
+    }
+
+    /** Place objects by this key instead of their name ("" = by name). */
+    public IoCtx locatorKey(String key) {
+        locatorKey = key == null ? "" : key;
+        return this;
+    }
+
+    private ObjectLocator oloc(String oid) {
+        if (oid == null || oid.isEmpty()) {
+            throw CairnException.invalid("object name is empty");
+        }
+        return ObjectLocator.newBuilder().setPool(poolId).setName(oid).setNspace(namespace).setKey(locatorKey).build();
+    }
+
+    // ---- async ----
+
+    /** Applies a compound write; completes with the object's new version. */
+    public CompletableFuture<Long> operateAsync(String oid, ObjectWriteOperation op) {
+        return objecter.submit(oloc(oid), op.ops()).thenApply(OpReply::getVersion);
+    }
+
+    public CompletableFuture<ReadResult> operateAsync(String oid, ObjectReadOperation op) {
+        return objecter.submit(oloc(oid), op.ops()).thenApply(r -> new ReadResult(r.getVersion(), r.getResultsList()));
+    }
+
+    public CompletableFuture<Long> writeAsync(String oid, byte[] data, long offset) {
+        return operateAsync(oid, new ObjectWriteOperation().write(data, offset));
+    }
+
+    public CompletableFuture<Long> writeFullAsync(String oid, byte[] data) {
+        return operateAsync(oid, new ObjectWriteOperation().writeFull(data));
+    }
+
+    public CompletableFuture<Long> appendAsync(String oid, byte[] data) {
+        return operateAsync(oid, new ObjectWriteOperation().append(data));
+    }
+
+    public CompletableFuture<byte[]> readAsync(String oid, long length, long offset) {
+        return operateAsync(oid, new ObjectReadOperation().read(offset, length))
+                .thenApply(r -> r.results().get(0).getData().toByteArray());
+    }
+
+    public CompletableFuture<Void> removeAsync(String oid) {
+        return operateAsync(oid, new ObjectWriteOperation().remove()).thenApply(v -> null);
+    }
+
+    // ---- blocking ----
+
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+    }
+
+    public long operate(String oid, ObjectWriteOperation op) {
+        return join(operateAsync(oid, op));
+    }
+
+    public ReadResult operate(String oid, ObjectReadOperation op) {
+        return join(operateAsync(oid, op));
+    }
+
+    public long write(String oid, byte[] data, long offset) {
+        return join(writeAsync(oid, data, offset));
+    }
+
+    public long writeFull(String oid, byte[] data) {
+        return join(writeFullAsync(oid, data));
+    }
+
+    public long append(String oid, byte[] data) {
+        return join(appendAsync(oid, data));
+    }
+
+    public long truncate(String oid, long size) {
+        return operate(oid, new ObjectWriteOperation().truncate(size));
+    }
+
+    public void remove(String oid) {
+        join(removeAsync(oid));
+    }
+
+    /** Reads {@code length} bytes at {@code offset}; length 0 reads to the end. */
+    public byte[] read(String oid, long length, long offset) {
+        return join(readAsync(oid, length, offset));
+    }
+
+    public ObjectInfo stat(String oid) {
+        ReadResult r = operate(oid, new ObjectReadOperation().stat());
+        OpResult s = r.results().get(0);
+        return new ObjectInfo(s.getSize(), s.getMtimeMs(), r.version());
+    }
+
+    public void setXattr(String oid, String name, byte[] value) {
+        operate(oid, new ObjectWriteOperation().setXattr(name, value));
+    }
+
+    public byte[] getXattr(String oid, String name) {
+        return operate(oid, new ObjectReadOperation().getXattr(name)).results().get(0).getData().toByteArray();
+    }
+
+    public void rmXattr(String oid, String name) {
+        operate(oid, new ObjectWriteOperation().rmXattr(name));
+    }
+
+    public SortedMap<String, byte[]> getXattrs(String oid) {
+        SortedMap<String, byte[]> out = new TreeMap<>();
+        operate(oid, new ObjectReadOperation().getXattrs()).results().get(0).getXattrsMap()
+                .forEach((k, v) -> out.put(k, v.toByteArray()));
+        return out;
+    }
+
+    public void omapSet(String oid, Map<String, byte[]> entries) {
+        operate(oid, new ObjectWriteOperation().omapSet(entries));
+    }
+
+    public void omapRmKeys(String oid, List<String> keys) {
+        operate(oid, new ObjectWriteOperation().omapRmKeys(keys));
+    }
+
+    /** Omap values after {@code startAfter} ("" = from the start) with a prefix, at most {@code max}. */
+    public SortedMap<String, byte[]> omapGetVals(String oid, String startAfter, String prefix, int max) {
+        SortedMap<String, byte[]> out = new TreeMap<>();
+        operate(oid, new ObjectReadOperation().omapGetVals(startAfter, prefix, max)).results().get(0).getValsMap()
+                .forEach((k, v) -> out.put(k, v.toByteArray()));
+        return out;
+    }
+
+    public List<String> omapGetKeys(String oid, String startAfter, int max) {
+        return operate(oid, new ObjectReadOperation().omapGetKeys(startAfter, max)).results().get(0).getKeysList();
+    }
+
+    /** What a compound read returned: the object's version and one result per op. */
+    public record ReadResult(long version, List<OpResult> results) { }
+
+    /** An object in a listing. */
+    public record ListedObject(String name, String namespace) { }
+
+    /**
+     * Every object in the pool (this namespace, or all with {@code allNamespaces}), PG by PG in
+     * hash order; the iterator asks the OSDs for one page at a time.
+     */
+    public Iterator<ListedObject> listObjects(boolean allNamespaces) {
+        OsdMap map = objecter.maps().map();
+        Pool pool = map.pool(poolId);
+        if (pool == null) {
+            throw new RadosException.NotFound("pool " + poolName + " does not exist");
+        }
+        int pgNum = pool.pgNum();
+        return new Iterator<>() {
+            private int seed;
+            private String cursor = "";
+            private final List<ListedObject> page = new ArrayList<>();
+            private int at;
+            private boolean pgDone;
+
+            @Override
+            public boolean hasNext() {
+                while (at >= page.size()) {
+                    if (seed >= pgNum) {
+                        return false;
+                    }
+                    if (pgDone) {
+                        seed++;
+                        cursor = "";
+                        pgDone = false;
+                        continue;
+                    }
+                    ListReply r = objecter.list(poolId, seed, cursor, 1000, namespace, allNamespaces);
+                    page.clear();
+                    at = 0;
+                    for (ListEntry e : r.getEntriesList()) {
+                        page.add(new ListedObject(e.getName(), e.getNspace()));
+                    }
+                    cursor = r.getNextCursor();
+                    pgDone = cursor.isEmpty();
+                }
+                return true;
+            }
+
+            @Override
+            public ListedObject next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return page.get(at++);
+            }
+        };
+    }
+
+
+    @Override
+    public void close() {
+        // an IoCtx holds no resources of its own; the Rados handle does
+    }
+}

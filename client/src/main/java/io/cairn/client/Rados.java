@@ -1,0 +1,154 @@
+package io.cairn.client;
+
+import io.cairn.common.ErrorCode;
+import io.cairn.common.config.CairnConfig;
+import io.cairn.common.config.CairnConfigKeys;
+import io.cairn.common.mon.MapFollower;
+import io.cairn.common.mon.MonClient;
+import io.cairn.common.osdmap.OsdMap;
+import io.cairn.common.osdmap.Pool;
+import io.cairn.proto.v1.CommandReply;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A connection to a cluster, as librados's {@code Rados}: built from {@code mon_host} or a
+ * cairn.conf, {@link #connect()}ed, shared by any number of {@link IoCtx}s and threads, closed
+ * once. Pool management and mon commands live here.
+ */
+public final class Rados implements AutoCloseable {
+    private final CairnConfig config;
+    private MonClient mon;
+    private MapFollower maps;
+    private Objecter objecter;
+
+    private Rados(CairnConfig config) {
+        this.config = config;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Checks each value when set; {@link #build()} gives an unconnected handle. */
+    public static final class Builder {
+        private Path conf;
+        private String clientName = "client.admin";
+        private final Map<String, String> overrides = new HashMap<>();
+
+        public Builder conf(Path path) {
+            conf = Objects.requireNonNull(path);
+            return this;
+        }
+
+        public Builder monHost(String hosts) {
+            if (hosts.isBlank()) {
+                throw new IllegalArgumentException("mon_host is empty");
+            }
+            overrides.put(CairnConfigKeys.Global.MON_HOST.name(), hosts);
+            return this;
+        }
+
+        public Builder clientName(String name) {
+            if (!name.startsWith("client.")) {
+                throw new IllegalArgumentException("client names start with 'client.': " + name);
+            }
+            clientName = name;
+            return this;
+        }
+
+        public Builder opTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("op timeout must be positive");
+            }
+            overrides.put(CairnConfigKeys.Client.OSD_OP_TIMEOUT.name(), timeout.toMillis() + "ms");
+            return this;
+        }
+
+        public Rados build() {
+            return new Rados(CairnConfig.load(conf, clientName, overrides));
+        }
+    }
+
+    /** Talks to the monitors and fetches the OSDMap; throws if none answers in time. */
+    public synchronized Rados connect() {
+        if (objecter != null) {
+            return this;
+        }
+        mon = MonClient.fromConfig(config);
+        maps = new MapFollower(mon).start(config.get(CairnConfigKeys.Client.MON_OP_TIMEOUT));
+        objecter = new Objecter(maps, config.entity(), config.get(CairnConfigKeys.Client.OSD_OP_TIMEOUT));
+        return this;
+    }
+
+    private Objecter objecter() {
+        if (objecter == null) {
+            throw new IllegalStateException("not connected: call connect() first");
+        }
+        return objecter;
+    }
+
+    /** An I/O context on a pool. */
+    public IoCtx ioCtx(String poolName) {
+        Pool p = map().pool(poolName);
+        if (p == null) {
+            p = maps.refresh().pool(poolName);
+        }
+        if (p == null) {
+            throw new RadosException.NotFound("pool '" + poolName + "' does not exist");
+        }
+        return new IoCtx(objecter(), p.id(), p.name());
+    }
+
+    /** The newest OSDMap this client has. */
+    public OsdMap map() {
+        objecter();
+        return maps.map();
+    }
+
+    public CommandReply monCommand(String prefix, Map<String, String> args) {
+        objecter();
+        return mon.command(prefix, args);
+    }
+
+    public long poolCreate(String name, int pgNum) {
+        check(monCommand("osd pool create", Map.of("pool", name, "pg_num", Integer.toString(pgNum))));
+        return maps.refresh().pool(name).id();
+    }
+
+    /** Deletes a pool (the monitors must allow pool deletion). */
+    public void poolDelete(String name) {
+        check(monCommand("osd pool rm", Map.of("pool", name, "pool2", name, "yes_i_really_really_mean_it", "true")));
+        maps.refresh();
+    }
+
+    /** The id of a pool, or -1. */
+    public long poolLookup(String name) {
+        Pool p = maps.refresh().pool(name);
+        return p == null ? -1 : p.id();
+    }
+
+    public List<String> poolList() {
+        return maps.refresh().pools().values().stream().map(Pool::name).toList();
+    }
+
+    private static void check(CommandReply r) {
+        if (r.getCode() != 0) {
+            throw RadosException.of(ErrorCode.of(r.getCode()), r.getMessage());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (objecter != null) {
+            objecter.close();
+            maps.close();
+            mon.close();
+            objecter = null;
+        }
+    }
+}

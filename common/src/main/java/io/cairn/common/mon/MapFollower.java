@@ -1,0 +1,187 @@
+package io.cairn.common.mon;
+
+import io.cairn.common.CairnException;
+import io.cairn.common.ErrorCode;
+import io.cairn.common.osdmap.OsdMap;
+import io.cairn.common.osdmap.OsdMapCodec;
+import io.cairn.proto.v1.MapUpdate;
+import io.cairn.proto.v1.OsdMapIncrementalData;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the newest OSDMap: fetches it, subscribes for every later epoch (applying incrementals,
+ * or a full map after a gap), resubscribes to the next monitor when a stream breaks, and tells
+ * listeners about each new map on its own thread. Epochs only grow.
+ */
+public final class MapFollower implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MapFollower.class);
+    private static final long RESUBSCRIBE_MS = 1000;
+
+    private final MonClient mon;
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "map-follower");
+        t.setDaemon(true);
+        return t;
+    });
+    private final List<Consumer<OsdMap>> listeners = new CopyOnWriteArrayList<>();
+    private volatile OsdMap map;
+    private volatile boolean closed;
+
+    public MapFollower(MonClient mon) {
+        this.mon = mon;
+    }
+
+    /** Fetches the newest map (waiting up to {@code timeout} for the cluster) and starts following. */
+    public MapFollower start(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                accept(mon.getMap(0));
+                break;
+            } catch (CairnException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new CairnException(ErrorCode.ETIMEDOUT, "no OSDMap from the monitors: " + e.getMessage());
+                }
+                sleep(300);
+            }
+        }
+        subscribe();
+        return this;
+    }
+
+    public OsdMap map() {
+        return map;
+    }
+
+    public void addListener(Consumer<OsdMap> listener) {
+        listeners.add(listener);
+    }
+
+    /** Asks the monitors for the newest map now (after an OSD said ours is stale). */
+    public OsdMap refresh() {
+        accept(mon.getMap(0));
+        return map;
+    }
+
+    /** Waits until the map reaches {@code epoch}; returns false on timeout. */
+    public boolean awaitEpoch(int epoch, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            while (map.epoch() < epoch) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    wait(Math.min(left, 200));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private void subscribe() {
+        if (closed) {
+            return;
+        }
+        try {
+            mon.subscribe(map.epoch(), new StreamObserver<>() {
+                @Override
+                public void onNext(MapUpdate u) {
+                    executor.execute(() -> apply(u));
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    resubscribeLater();
+                }
+
+                @Override
+                public void onCompleted() {
+                    resubscribeLater();
+                }
+            });
+        } catch (RuntimeException e) {
+            resubscribeLater();
+        }
+    }
+
+    private void resubscribeLater() {
+        if (!closed) {
+            mon.rotate();
+            executor.schedule(this::subscribe, RESUBSCRIBE_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void apply(MapUpdate u) {
+        try {
+            OsdMap m = map;
+            if (u.hasFull() && u.getFull().getEpoch() > m.epoch()) {
+                m = OsdMapCodec.decode(u.getFull());
+            }
+            for (OsdMapIncrementalData d : u.getIncrementalsList()) {
+                if (d.getEpoch() == m.epoch() + 1) {
+                    m = m.apply(OsdMapCodec.decode(d));
+                } else if (d.getEpoch() > m.epoch() + 1) {
+                    m = mon.getMap(0);
+                    break;
+                }
+            }
+            accept(m);
+        } catch (RuntimeException e) {
+            LOG.warn("map update failed, refetching: {}", e.toString());
+            try {
+                accept(mon.getMap(0));
+            } catch (RuntimeException again) {
+                LOG.warn("map refetch failed: {}", again.toString());
+            }
+        }
+    }
+
+    private void accept(OsdMap m) {
+        boolean newer;
+        synchronized (this) {
+            newer = map == null || m.epoch() > map.epoch();
+            if (newer) {
+                map = m;
+                notifyAll();
+            }
+        }
+        if (newer) {
+            for (Consumer<OsdMap> l : listeners) {
+                try {
+                    l.accept(m);
+                } catch (RuntimeException e) {
+                    LOG.warn("map listener failed: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CairnException(ErrorCode.EIO, "interrupted");
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        executor.shutdownNow();
+    }
+}

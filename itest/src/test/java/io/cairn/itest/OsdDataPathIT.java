@@ -1,0 +1,238 @@
+package io.cairn.itest;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cairn.client.IoCtx;
+import io.cairn.client.ObjectWriteOperation;
+import io.cairn.client.Rados;
+import io.cairn.client.RadosException;
+import io.cairn.common.ErrorCode;
+import io.cairn.common.osdmap.OsdMap;
+import io.cairn.common.osdmap.PgMapping;
+import io.cairn.proto.v1.AdminReadReply;
+import io.cairn.proto.v1.AdminReadRequest;
+import io.cairn.proto.v1.CmpOp;
+import io.cairn.proto.v1.ObjectLocator;
+import io.cairn.proto.v1.OpReply;
+import io.cairn.proto.v1.OpRequest;
+import io.cairn.proto.v1.OpStat;
+import io.cairn.proto.v1.OsdOp;
+import io.cairn.proto.v1.OsdServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Three monitors and three OSD processes: objects written through the client read back byte for
+ * byte and sit identically on exactly their PG's OSDs; guards, concurrent writers, min_size,
+ * stale maps and bad input. Seeded; the seed is printed.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OsdDataPathIT {
+    private static final long SEED = Long.getLong("cairn.test.seed", 5L);
+    private TestCluster cluster;
+    private Rados rados;
+    private IoCtx io;
+
+    @BeforeAll
+    void up() throws Exception {
+        cluster = TestCluster.start(3, 3, 512L << 20, "\n[global]\nosd_max_write_size = 9M\nrados_osd_op_timeout = 60\n");
+        cluster.local.createPoolIfMissing("data", 3);
+        assertTrue(cluster.local.awaitPgsActive("data", Duration.ofSeconds(60)));
+        rados = Rados.builder().conf(cluster.conf()).build().connect();
+        io = rados.ioCtx("data");
+        System.out.println("OsdDataPathIT seed " + SEED);
+    }
+
+    @AfterAll
+    void down() throws Exception {
+        if (rados != null) {
+            rados.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private AdminReadReply adminRead(String address, String name) {
+        int colon = address.lastIndexOf(':');
+        ManagedChannel ch = NettyChannelBuilder.forAddress(address.substring(0, colon),
+                Integer.parseInt(address.substring(colon + 1))).usePlaintext().maxInboundMessageSize(64 << 20).build();
+        try {
+            return OsdServiceGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS).adminRead(
+                    AdminReadRequest.newBuilder().setOloc(ObjectLocator.newBuilder().setPool(io.poolId()).setName(name)).build());
+        } finally {
+            ch.shutdownNow();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void objectsReadBackAndLiveOnExactlyTheirOsds() throws Exception {
+        SplittableRandom r = new SplittableRandom(SEED);
+        Map<String, byte[]> written = new HashMap<>();
+        List<CompletableFuture<Long>> pending = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            // mostly small, a few large: every size class, within CI's time and disk
+            int size = i % 60 == 0 ? 8 << 20 : i % 10 == 0 ? 0 : r.nextInt(256 << 10);
+            byte[] data = new byte[size];
+            r.nextBytes(data);
+            String name = "obj-" + i;
+            written.put(name, data);
+            pending.add(io.writeFullAsync(name, data));
+            if (pending.size() >= 16) {
+                pending.remove(0).join();
+            }
+        }
+        pending.forEach(CompletableFuture::join);
+        OsdMap map = rados.map();
+        for (Map.Entry<String, byte[]> e : written.entrySet()) {
+            assertArrayEquals(e.getValue(), io.read(e.getKey(), 0, 0), "read back " + e.getKey());
+            PgMapping pm = map.mapObject(io.poolId(), e.getKey(), "");
+            Set<Integer> holders = new HashSet<>();
+            for (int osd = 0; osd < 3; osd++) {
+                AdminReadReply a = adminRead(map.osd(osd).address(), e.getKey());
+                if (a.getCode() == 0) {
+                    holders.add(osd);
+                    assertArrayEquals(e.getValue(), a.getData().toByteArray(), e.getKey() + " on osd." + osd);
+                }
+            }
+            assertEquals(new HashSet<>(pm.acting()), holders, e.getKey() + " lives on exactly its acting set");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void failedGuardAppliesNothing() {
+        io.writeFull("guarded", "v1".getBytes(StandardCharsets.UTF_8));
+        io.setXattr("guarded", "state", "ready".getBytes(StandardCharsets.UTF_8));
+        long version = io.stat("guarded").version();
+        ObjectWriteOperation op = new ObjectWriteOperation().cmpXattr("state", CmpOp.CMP_EQ,
+                "busy".getBytes(StandardCharsets.UTF_8)).writeFull("v2".getBytes(StandardCharsets.UTF_8))
+                .setXattr("state", "done".getBytes(StandardCharsets.UTF_8));
+        RadosException e = assertThrows(RadosException.class, () -> io.operate("guarded", op));
+        assertEquals(ErrorCode.ECANCELED, e.code());
+        assertArrayEquals("v1".getBytes(StandardCharsets.UTF_8), io.read("guarded", 0, 0));
+        assertArrayEquals("ready".getBytes(StandardCharsets.UTF_8), io.getXattr("guarded", "state"));
+        assertEquals(version, io.stat("guarded").version(), "version unchanged");
+        assertThrows(RadosException.Exists.class, () -> io.operate("guarded", new ObjectWriteOperation().create(true)));
+    }
+
+    @Test
+    @Order(3)
+    void concurrentWritersGiveASerialOrder() throws Exception {
+        int writers = 16;
+        int each = 20;
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int me = w;
+            all.add(CompletableFuture.runAsync(() -> {
+                try (Rados mine = Rados.builder().conf(cluster.conf()).build().connect()) {
+                    IoCtx ctx = mine.ioCtx("data");
+                    for (int j = 0; j < each; j++) {
+                        ctx.append("shared", String.format("[w%02d-%02d]", me, j).getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+            }));
+        }
+        CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).get(300, TimeUnit.SECONDS);
+        String content = new String(io.read("shared", 0, 0), StandardCharsets.UTF_8);
+        int recordBytes = "[w00-00]".length();
+        assertEquals(writers * each * recordBytes, content.length(), "every append landed once, whole");
+        Map<Integer, Integer> nextOf = new HashMap<>();
+        for (int i = 0; i < content.length(); i += recordBytes) {
+            String rec = content.substring(i, i + recordBytes);
+            assertTrue(rec.matches("\\[w\\d\\d-\\d\\d\\]"), "record intact: " + rec);
+            int w = Integer.parseInt(rec.substring(2, 4));
+            int j = Integer.parseInt(rec.substring(5, 7));
+            assertEquals(nextOf.getOrDefault(w, 0), j, "writer " + w + "'s appends in its own order");
+            nextOf.put(w, j + 1);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void staleMapIsRedirectedAndBadInputIsRefused() throws Exception {
+        OsdMap map = rados.map();
+        PgMapping pm = map.mapObject(io.poolId(), "guarded", "");
+        int notPrimary = pm.acting().get(1);
+        String addr = map.osd(notPrimary).address();
+        int colon = addr.lastIndexOf(':');
+        ManagedChannel ch = NettyChannelBuilder.forAddress(addr.substring(0, colon), Integer.parseInt(addr.substring(colon + 1)))
+                .usePlaintext().build();
+        try {
+            OsdServiceGrpc.OsdServiceBlockingStub osd = OsdServiceGrpc.newBlockingStub(ch).withDeadlineAfter(20, TimeUnit.SECONDS);
+            OpReply stale = osd.op(OpRequest.newBuilder().setEpoch(1).setOloc(ObjectLocator.newBuilder()
+                    .setPool(io.poolId()).setName("guarded")).addOps(OsdOp.newBuilder().setStat(OpStat.getDefaultInstance()))
+                    .build());
+            assertEquals(ErrorCode.ESTALE.code(), stale.getCode(), stale.getMessage());
+            assertTrue(stale.getEpoch() >= map.epoch(), "the OSD tells the client its newer epoch");
+            OpReply unknownPool = osd.op(OpRequest.newBuilder().setEpoch(map.epoch()).setOloc(ObjectLocator.newBuilder()
+                    .setPool(999).setName("x")).addOps(OsdOp.newBuilder().setStat(OpStat.getDefaultInstance())).build());
+            assertEquals(ErrorCode.ENOENT.code(), unknownPool.getCode());
+            OpReply empty = osd.op(OpRequest.newBuilder().setEpoch(map.epoch()).build());
+            assertTrue(empty.getCode() != 0, "an empty request is refused: " + empty.getMessage());
+        } finally {
+            ch.shutdownNow();
+        }
+        RadosException big = assertThrows(RadosException.class, () -> io.writeFull("too-big", new byte[10 << 20]));
+        assertEquals(ErrorCode.EFBIG, big.code());
+        assertThrows(RadosException.NotFound.class, () -> rados.ioCtx("no-such-pool"));
+        // a map change moves PGs; the client follows and keeps working
+        TestCluster.ok(rados.monCommand("osd reweight", Map.of("id", "0", "weight", "0.5")));
+        io.writeFull("after-map-change", new byte[] {1, 2, 3});
+        assertArrayEquals(new byte[] {1, 2, 3}, io.read("after-map-change", 0, 0));
+        TestCluster.ok(rados.monCommand("osd reweight", Map.of("id", "0", "weight", "1")));
+    }
+
+    @Test
+    @Order(5)
+    void minSizeRefusesIoUntilASecondOsdReturns() throws Exception {
+        TestCluster.ok(rados.monCommand("osd pool create", Map.of("pool", "ms2", "pg_num", "8", "size", "3", "min_size", "2")));
+        assertTrue(cluster.local.awaitPgsActive("ms2", Duration.ofSeconds(60)));
+        try (Rados quick = Rados.builder().conf(cluster.conf()).opTimeout(Duration.ofSeconds(5)).build().connect()) {
+            IoCtx ms2 = quick.ioCtx("ms2");
+            ms2.writeFull("before", new byte[] {7});
+            cluster.local.stop("osd.1", false);
+            cluster.local.stop("osd.2", false);
+            RadosException refused = assertThrows(RadosException.class, () -> ms2.writeFull("during", new byte[] {8}));
+            assertEquals(ErrorCode.ETIMEDOUT, refused.code(), "one OSD up of min_size 2: I/O waits, then times out");
+            cluster.local.start("osd.2");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            boolean resumed = false;
+            while (!resumed && System.nanoTime() < deadline) {
+                try {
+                    ms2.writeFull("after", new byte[] {9});
+                    resumed = true;
+                } catch (RadosException.Timeout stillDown) {
+                    // osd.2 is still booting
+                }
+            }
+            assertTrue(resumed, "I/O resumes once a second OSD is back");
+            assertArrayEquals(new byte[] {9}, ms2.read("after", 0, 0));
+        } finally {
+            cluster.local.start("osd.1");
+        }
+    }
+}

@@ -1,0 +1,629 @@
+package io.cairn.osd;
+
+import io.cairn.common.CairnException;
+import io.cairn.common.ErrorCode;
+import io.cairn.common.config.CairnConfig;
+import io.cairn.common.config.CairnConfigKeys;
+import io.cairn.common.metrics.MetricsServer;
+import io.cairn.common.mon.MapFollower;
+import io.cairn.common.mon.MonClient;
+import io.cairn.common.osdmap.OsdMap;
+import io.cairn.common.osdmap.PgId;
+import io.cairn.common.osdmap.PgMapping;
+import io.cairn.common.osdmap.Placement;
+import io.cairn.common.osdmap.Pool;
+import io.cairn.common.time.Clock;
+import io.cairn.objectstore.CollectionId;
+import io.cairn.objectstore.HashRange;
+import io.cairn.objectstore.ListPage;
+import io.cairn.objectstore.ObjectId;
+import io.cairn.objectstore.ObjectStore;
+import io.cairn.objectstore.ObjectStoreException;
+import io.cairn.objectstore.Transaction;
+import io.cairn.objectstore.block.BlockStore;
+import io.cairn.proto.v1.AdminReadReply;
+import io.cairn.proto.v1.AdminReadRequest;
+import io.cairn.proto.v1.ListEntry;
+import io.cairn.proto.v1.ListReply;
+import io.cairn.proto.v1.ListRequest;
+import io.cairn.proto.v1.ObjectLocator;
+import io.cairn.proto.v1.OpReply;
+import io.cairn.proto.v1.OpRequest;
+import io.cairn.proto.v1.OsdServiceGrpc;
+import io.cairn.proto.v1.RepOpReply;
+import io.cairn.proto.v1.RepOpRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One OSD process over one ObjectStore: boots with the monitors, follows the OSDMap, keeps a
+ * collection for every PG it is in, serves client operations as primary (ordering them per
+ * object, assigning versions, replicating to the acting set, answering once all have them
+ * durable) and applies replicated operations as a replica.
+ */
+public final class OsdDaemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OsdDaemon.class);
+    private static final ObjectId PGMETA = new ObjectId("pgmeta", ".cairn", ObjectId.HEAD, 0);
+    private static final String LAST_UPDATE_ATTR = "last_update";
+    private static final int OP_THREADS = 8;
+    private static final long LOG_ENTRIES_KEPT = 3000;
+    private static final Duration MAP_WAIT = Duration.ofSeconds(5);
+    private static final Duration REPOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final int LIST_MAX = 1000;
+
+    private final CairnConfig config;
+    private final Clock clock;
+    private final OsdIdentity who;
+    private final ObjectStore store;
+    private final OpRunner runner;
+    private final MonClient mon;
+    private final MapFollower maps;
+    private final ThreadPoolExecutor opExecutor;
+    private final ObjectOrder order;
+    private final Semaphore inFlight;
+    private final Map<PgId, AtomicLong> lastVersions = new ConcurrentHashMap<>();
+    private final Map<Integer, Peer> peers = new ConcurrentHashMap<>();
+    private final Set<PgId> collections = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService timers;
+    private final PrometheusMeterRegistry registry;
+    private final Timer opLatency;
+    private Server grpc;
+    private MetricsServer metrics;
+    private String address;
+    private String host;
+    private volatile long lastBootMs;
+    private volatile boolean stopping;
+
+    private record Peer(String address, ManagedChannel channel) { }
+
+    private OsdDaemon(CairnConfig config, Clock clock, Path dataDir) {
+        this.config = config;
+        this.clock = clock;
+        who = OsdIdentity.read(dataDir);
+        if (!config.entityId().equals(Integer.toString(who.id()))) {
+            throw new CairnException(ErrorCode.EINVAL, dataDir + " belongs to osd." + who.id() + ", not " + config.entity());
+        }
+        store = new BlockStore(dataDir.resolve(OsdIdentity.STORE_DIR));
+        runner = new OpRunner(store, config.get(CairnConfigKeys.Osd.MAX_OBJECT_SIZE),
+                config.get(CairnConfigKeys.Osd.MAX_WRITE_SIZE));
+        mon = MonClient.fromConfig(config);
+        maps = new MapFollower(mon);
+        int cap = config.get(CairnConfigKeys.Osd.CLIENT_MESSAGE_CAP);
+        opExecutor = new ThreadPoolExecutor(OP_THREADS, OP_THREADS, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(cap * 8), named("osd-op"));
+        order = new ObjectOrder(opExecutor);
+        inFlight = new Semaphore(cap);
+        timers = Executors.newSingleThreadScheduledExecutor(named("osd-timers"));
+        registry = MetricsServer.newRegistry(config.entity());
+        opLatency = Timer.builder("cairn.osd.op.latency").description("Client operation latency at the primary")
+                .publishPercentileHistogram().register(registry);
+    }
+
+    static Path dataDir(CairnConfig config) {
+        String data = config.get(CairnConfigKeys.Osd.DATA);
+        if (data.isEmpty()) {
+            String run = config.get(CairnConfigKeys.Global.RUN_DIR);
+            if (run.isEmpty()) {
+                throw new IllegalArgumentException("set osd_data (or run_dir) for " + config.entity());
+            }
+            data = Path.of(run, config.entity()).toString();
+        }
+        return Path.of(data);
+    }
+
+    /** Creates an OSD's data directory and empty store ({@code cairn osd mkfs}). */
+    public static OsdIdentity mkfs(Path dataDir, int id, String uuid, long sizeBytes) throws IOException {
+        if (Files.exists(dataDir.resolve("whoami"))) {
+            throw new CairnException(ErrorCode.EEXIST, dataDir + " already holds an OSD");
+        }
+        OsdIdentity who = new OsdIdentity(id, uuid);
+        Files.createDirectories(dataDir);
+        BlockStore.mkfs(dataDir.resolve(OsdIdentity.STORE_DIR), sizeBytes, BlockStore.UNIT_BYTES_DEFAULT);
+        who.write(dataDir);
+        return who;
+    }
+
+    public static OsdDaemon start(CairnConfig config, Clock clock) throws IOException {
+        OsdDaemon d = new OsdDaemon(config, clock, dataDir(config));
+        try {
+            d.startServing();
+        } catch (IOException | RuntimeException e) {
+            d.close();
+            throw e;
+        }
+        return d;
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private void startServing() throws IOException {
+        store.mount();
+        // the monitors must know this OSD (same uuid, same id) before it boots
+        var reply = mon.command("osd create", Map.of("uuid", who.uuid(), "id", Integer.toString(who.id())));
+        if (reply.getCode() != 0 && reply.getCode() != ErrorCode.EEXIST.code()) {
+            throw new CairnException(ErrorCode.of(reply.getCode()), "registering osd." + who.id() + ": " + reply.getMessage());
+        }
+        String addr = config.get(CairnConfigKeys.Osd.PUBLIC_ADDR);
+        int colon = addr.lastIndexOf(':');
+        String bindHost = addr.substring(0, colon);
+        long maxMsg = config.get(CairnConfigKeys.Osd.MAX_WRITE_SIZE) + (4 << 20);
+        grpc = NettyServerBuilder.forAddress(new InetSocketAddress(bindHost, Integer.parseInt(addr.substring(colon + 1))))
+                .executor(Executors.newFixedThreadPool(OP_THREADS, named("osd-grpc")))
+                .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, maxMsg))
+                .addService(new Service()).build().start();
+        address = bindHost + ":" + grpc.getPort();
+        host = crushHost();
+        int metricsOffset = config.get(CairnConfigKeys.Global.METRICS_PORT_OFFSET);
+        if (metricsOffset > 0 && grpc.getPort() + metricsOffset < 65536) {
+            try {
+                metrics = MetricsServer.start(registry, bindHost, grpc.getPort() + metricsOffset);
+            } catch (IOException e) {
+                LOG.warn("no metrics endpoint: {}", e.toString());
+            }
+        }
+        Gauge.builder("cairn.osd.map.epoch", this, d -> d.maps.map() == null ? 0 : d.maps.map().epoch())
+                .description("Newest OSDMap epoch this OSD has").register(registry);
+        Gauge.builder("cairn.osd.pgs", collections, Set::size).description("PGs this OSD holds").register(registry);
+        lastBootMs = clock.monotonicMs();
+        maps.addListener(this::onMap);
+        maps.start(Duration.ofSeconds(60));
+        boot();
+        long beaconMs = Math.max(1000, config.get(CairnConfigKeys.Osd.BEACON_REPORT_INTERVAL).toMillis());
+        timers.scheduleWithFixedDelay(this::beacon, beaconMs, beaconMs, TimeUnit.MILLISECONDS);
+        LOG.info("osd.{} serving on {} (host {})", who.id(), address, host);
+    }
+
+    private String crushHost() {
+        String loc = config.get(CairnConfigKeys.Osd.CRUSH_LOCATION);
+        for (String pair : loc.split("[,\\s]+")) {
+            if (pair.startsWith("host=")) {
+                return pair.substring(5);
+            }
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    private void boot() {
+        lastBootMs = clock.monotonicMs();
+        double tib = store.statfs().totalBytes() / (double) (1L << 40);
+        int epoch = mon.osdBoot(who.id(), who.uuid(), address, host, Math.max(0.01, tib));
+        maps.awaitEpoch(epoch, Duration.ofSeconds(10));
+        LOG.info("osd.{} booted in epoch {}", who.id(), epoch);
+    }
+
+    private void beacon() {
+        try {
+            OsdMap m = maps.map();
+            mon.osdBeacon(who.id(), m == null ? 0 : m.epoch());
+        } catch (RuntimeException e) {
+            LOG.debug("beacon failed: {}", e.toString());
+        }
+    }
+
+    /** On every new map: hold a collection for each PG we are in; come back up if marked down while alive. */
+    private void onMap(OsdMap m) {
+        for (Pool p : m.pools().values()) {
+            for (int seed = 0; seed < p.pgNum(); seed++) {
+                PgId pg = new PgId(p.id(), seed);
+                if (!collections.contains(pg) && m.mapPg(pg).acting().contains(who.id())) {
+                    ensureCollection(pg);
+                }
+            }
+        }
+        if (!stopping && !m.isUp(who.id()) && m.exists(who.id()) && clock.monotonicMs() - lastBootMs > 5000) {
+            LOG.warn("osd.{} is marked down in epoch {} but alive: booting again", who.id(), m.epoch());
+            timers.execute(() -> {
+                try {
+                    boot();
+                } catch (RuntimeException e) {
+                    LOG.warn("re-boot failed: {}", e.toString());
+                }
+            });
+        }
+    }
+
+    private void ensureCollection(PgId pg) {
+        CollectionId coll = CollectionId.of(pg.toString());
+        if (!store.collectionExists(coll)) {
+            try {
+                store.queueTransactions(List.of(new Transaction().createCollection(coll, HashRange.ALL)
+                        .touch(coll, PGMETA))).join();
+            } catch (RuntimeException e) {
+                if (!store.collectionExists(coll)) {
+                    throw e;
+                }
+            }
+        }
+        collections.add(pg);
+    }
+
+    static ObjectId objectId(ObjectLocator oloc) {
+        return new ObjectId(oloc.getName(), oloc.getNspace(),
+                ObjectId.HEAD, Placement.objectHash(oloc.getName(), oloc.getNspace(), oloc.getKey()));
+    }
+
+    private long nextVersion(PgId pg, CollectionId coll) {
+        AtomicLong last = lastVersions.computeIfAbsent(pg, p -> new AtomicLong(
+                store.getAttr(coll, PGMETA, LAST_UPDATE_ATTR).map(OpRunner::decodeLong).orElse(0L)));
+        return last.incrementAndGet();
+    }
+
+    private void recordVersion(Transaction txn, PgId pg, CollectionId coll, long version, String what) {
+        lastVersions.computeIfAbsent(pg, p -> new AtomicLong()).accumulateAndGet(version, Math::max);
+        txn.setAttr(coll, PGMETA, LAST_UPDATE_ATTR, OpRunner.encodeLong(version));
+        txn.omapSetKeys(coll, PGMETA, Map.of(String.format("%020d", version), what.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        if (version % 256 == 0 && version > LOG_ENTRIES_KEPT) {
+            txn.omapRmRange(coll, PGMETA, String.format("%020d", 0), String.format("%020d", version - LOG_ENTRIES_KEPT));
+        }
+    }
+
+    /** Waits (off the gRPC thread) for a map at least as new as the sender's. */
+    private OsdMap mapAtLeast(int epoch) {
+        OsdMap m = maps.map();
+        if (epoch > m.epoch() && !maps.awaitEpoch(epoch, MAP_WAIT)) {
+            throw new CairnException(ErrorCode.EAGAIN, "osd." + who.id() + " has not seen epoch " + epoch + " yet");
+        }
+        return maps.map();
+    }
+
+    CompletableFuture<OpReply> handleOp(OpRequest req) {
+        if (!inFlight.tryAcquire()) {
+            return CompletableFuture.completedFuture(error(ErrorCode.EAGAIN, "osd." + who.id() + " is busy", 0));
+        }
+        long start = System.nanoTime();
+        CompletableFuture<OpReply> f;
+        try {
+            f = CompletableFuture.supplyAsync(() -> route(req), opExecutor).thenCompose(x -> x);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            f = CompletableFuture.completedFuture(error(ErrorCode.EAGAIN, "osd." + who.id() + " is busy", 0));
+        }
+        return f.handle((reply, err) -> {
+            inFlight.release();
+            opLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            return err == null ? reply : toError(err, maps.map() == null ? 0 : maps.map().epoch());
+        });
+    }
+
+    private CompletableFuture<OpReply> route(OpRequest req) {
+        OsdMap map = mapAtLeast(req.getEpoch());
+        ObjectLocator oloc = req.getOloc();
+        Pool pool = map.pool(oloc.getPool());
+        if (pool == null) {
+            throw CairnException.notFound("pool " + oloc.getPool() + " does not exist");
+        }
+        if (oloc.getName().isEmpty() || oloc.getNspace().startsWith(".cairn")) {
+            throw CairnException.invalid("bad object name or namespace");
+        }
+        PgId pg = Placement.objectPg(pool, oloc.getName(), oloc.getNspace(), oloc.getKey());
+        PgMapping pm = map.mapPg(pg);
+        if (pm.actingPrimary() != who.id()) {
+            return CompletableFuture.completedFuture(error(ErrorCode.ESTALE, "osd." + who.id() + " is not the primary of "
+                    + pg + " in epoch " + map.epoch(), map.epoch()));
+        }
+        if (pm.acting().size() < pool.minSize()) {
+            throw new CairnException(ErrorCode.EAGAIN, "pg " + pg + " is inactive: " + pm.acting().size()
+                    + " OSDs up, min_size " + pool.minSize());
+        }
+        runner.validate(req.getOpsList());
+        ensureCollection(pg);
+        CollectionId coll = CollectionId.of(pg.toString());
+        ObjectId oid = objectId(oloc);
+        boolean write = req.getOpsList().stream().anyMatch(OpRunner::isMutation);
+        String key = pg + "/" + oloc.getNspace() + "/" + oloc.getName();
+        return order.submit(key, () -> write ? doWrite(map, pg, pm, coll, oid, req) : doRead(map, coll, oid, req));
+    }
+
+    private CompletableFuture<OpReply> doRead(OsdMap map, CollectionId coll, ObjectId oid, OpRequest req) {
+        runner.checkGuards(coll, oid, req.getOpsList());
+        OpReply.Builder b = OpReply.newBuilder().setEpoch(map.epoch()).setVersion(runner.version(coll, oid))
+                .addAllResults(runner.read(coll, oid, req.getOpsList()));
+        return CompletableFuture.completedFuture(b.build());
+    }
+
+    private CompletableFuture<OpReply> doWrite(OsdMap map, PgId pg, PgMapping pm, CollectionId coll, ObjectId oid,
+                                               OpRequest req) {
+        runner.checkGuards(coll, oid, req.getOpsList());
+        long version = nextVersion(pg, coll);
+        long mtime = clock.wallMs();
+        Transaction txn = new Transaction();
+        runner.mutate(txn, coll, oid, req.getOpsList(), version, mtime);
+        recordVersion(txn, pg, coll, version, "modify " + oid.namespace() + "/" + oid.name());
+        List<CompletableFuture<?>> acks = new ArrayList<>();
+        acks.add(store.queueTransactions(List.of(txn)));
+        RepOpRequest rep = RepOpRequest.newBuilder().setEpoch(map.epoch()).setPool(pg.pool()).setSeed(pg.seed())
+                .setOloc(req.getOloc()).addAllOps(req.getOpsList()).setVersion(version).setMtimeMs(mtime).build();
+        for (int osd : pm.acting()) {
+            if (osd != who.id()) {
+                acks.add(replicate(map, osd, rep));
+            }
+        }
+        return CompletableFuture.allOf(acks.toArray(new CompletableFuture[0]))
+                .thenApply(v -> OpReply.newBuilder().setEpoch(map.epoch()).setVersion(version).build());
+    }
+
+    private CompletableFuture<Void> replicate(OsdMap map, int osd, RepOpRequest rep) {
+        String addr = map.osd(osd).address();
+        Peer peer = peers.compute(osd, (id, p) -> {
+            if (p != null && p.address().equals(addr)) {
+                return p;
+            }
+            if (p != null) {
+                p.channel().shutdown();
+            }
+            int colon = addr.lastIndexOf(':');
+            return new Peer(addr, NettyChannelBuilder.forAddress(addr.substring(0, colon), Integer.parseInt(addr.substring(colon + 1)))
+                    .usePlaintext().maxInboundMessageSize(64 << 20).build());
+        });
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        OsdServiceGrpc.newStub(peer.channel()).withDeadlineAfter(REPOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .repOp(rep, new io.grpc.stub.StreamObserver<>() {
+                    @Override
+                    public void onNext(RepOpReply r) {
+                        if (r.getCode() == 0) {
+                            done.complete(null);
+                        } else {
+                            done.completeExceptionally(new CairnException(ErrorCode.EAGAIN,
+                                    "osd." + osd + " refused the replica write: " + r.getMessage()));
+                        }
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        done.completeExceptionally(new CairnException(ErrorCode.EAGAIN,
+                                "osd." + osd + " unreachable: " + t.getMessage()));
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        done.complete(null);
+                    }
+                });
+        return done;
+    }
+
+    CompletableFuture<RepOpReply> handleRepOp(RepOpRequest req) {
+        return CompletableFuture.supplyAsync(() -> {
+            OsdMap map = mapAtLeast(req.getEpoch());
+            PgId pg = new PgId(req.getPool(), req.getSeed());
+            if (map.pool(pg.pool()) == null || !map.mapPg(pg).acting().contains(who.id())) {
+                throw new CairnException(ErrorCode.ESTALE, "osd." + who.id() + " is not in the acting set of " + pg);
+            }
+            ensureCollection(pg);
+            CollectionId coll = CollectionId.of(pg.toString());
+            ObjectId oid = objectId(req.getOloc());
+            Transaction txn = new Transaction();
+            runner.mutate(txn, coll, oid, req.getOpsList(), req.getVersion(), req.getMtimeMs());
+            recordVersion(txn, pg, coll, req.getVersion(), "modify " + oid.namespace() + "/" + oid.name());
+            return store.queueTransactions(List.of(txn));
+        }, opExecutor).thenCompose(x -> x).handle((v, err) -> err == null ? RepOpReply.newBuilder().build()
+                : RepOpReply.newBuilder().setCode(codeOf(err).code()).setMessage(messageOf(err)).build());
+    }
+
+    ListReply list(ListRequest req) {
+        OsdMap map = mapAtLeast(req.getEpoch());
+        PgId pg = new PgId(req.getPool(), req.getSeed());
+        if (map.pool(pg.pool()) == null) {
+            throw CairnException.notFound("pool " + pg.pool() + " does not exist");
+        }
+        if (map.mapPg(pg).actingPrimary() != who.id()) {
+            return ListReply.newBuilder().setCode(ErrorCode.ESTALE.code()).setEpoch(map.epoch())
+                    .setMessage("not the primary of " + pg).build();
+        }
+        ensureCollection(pg);
+        CollectionId coll = CollectionId.of(pg.toString());
+        Optional<ObjectId> after = req.getCursor().isEmpty() ? Optional.empty() : Optional.of(decodeCursor(req.getCursor()));
+        int max = req.getMax() <= 0 ? LIST_MAX : Math.min(req.getMax(), LIST_MAX);
+        ListReply.Builder b = ListReply.newBuilder().setEpoch(map.epoch());
+        int guard = 0;
+        while (b.getEntriesCount() < max && guard++ < 100) {
+            ListPage page = store.list(coll, after, max);
+            for (ObjectId o : page.objects()) {
+                if (o.namespace().startsWith(".cairn")) {
+                    continue;
+                }
+                if (req.getAllNamespaces() || o.namespace().equals(req.getNspace())) {
+                    b.addEntries(ListEntry.newBuilder().setName(o.name()).setNspace(o.namespace()));
+                }
+            }
+            if (page.next().isEmpty() || page.objects().isEmpty()) {
+                after = Optional.empty();
+                break;
+            }
+            after = Optional.of(page.objects().get(page.objects().size() - 1));
+        }
+        after.ifPresent(o -> b.setNextCursor(encodeCursor(o)));
+        return b.build();
+    }
+
+    private static String encodeCursor(ObjectId o) {
+        return Integer.toHexString(o.hash()) + "\u0000" + o.namespace() + "\u0000" + o.name();
+    }
+
+    private static ObjectId decodeCursor(String c) {
+        String[] parts = c.split("\u0000", 3);
+        if (parts.length != 3) {
+            throw CairnException.invalid("bad list cursor");
+        }
+        return new ObjectId(parts[2], parts[1], ObjectId.HEAD, Integer.parseUnsignedInt(parts[0], 16));
+    }
+
+    AdminReadReply adminRead(AdminReadRequest req) {
+        OsdMap map = maps.map();
+        Pool pool = map.pool(req.getOloc().getPool());
+        if (pool == null) {
+            throw CairnException.notFound("pool does not exist");
+        }
+        PgId pg = Placement.objectPg(pool, req.getOloc().getName(), req.getOloc().getNspace(), req.getOloc().getKey());
+        CollectionId coll = CollectionId.of(pg.toString());
+        ObjectId oid = objectId(req.getOloc());
+        AdminReadReply.Builder b = AdminReadReply.newBuilder().setPgid(pg.toString());
+        if (!store.collectionExists(coll) || !store.exists(coll, oid)) {
+            return b.setCode(ErrorCode.ENOENT.code()).build();
+        }
+        long size = store.stat(coll, oid).sizeBytes();
+        byte[] data = size == 0 ? new byte[0] : store.read(coll, oid, 0, size);
+        return b.setData(com.google.protobuf.UnsafeByteOperations.unsafeWrap(data)).setVersion(runner.version(coll, oid)).build();
+    }
+
+    private static OpReply error(ErrorCode code, String message, int epoch) {
+        return OpReply.newBuilder().setCode(code.code()).setMessage(message).setEpoch(epoch).build();
+    }
+
+    static ErrorCode codeOf(Throwable t) {
+        Throwable c = unwrap(t);
+        if (c instanceof CairnException ce) {
+            return ce.code();
+        }
+        if (c instanceof ObjectStoreException.NoSpace) {
+            return ErrorCode.ENOSPC;
+        }
+        if (c instanceof ObjectStoreException.InvalidArgument) {
+            return ErrorCode.EINVAL;
+        }
+        if (c instanceof ObjectStoreException.NoSuchObject) {
+            return ErrorCode.ENOENT;
+        }
+        if (c instanceof ObjectStoreException.Busy) {
+            return ErrorCode.EAGAIN;
+        }
+        return ErrorCode.EIO;
+    }
+
+    static String messageOf(Throwable t) {
+        Throwable c = unwrap(t);
+        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof java.util.concurrent.CompletionException || c instanceof java.util.concurrent.ExecutionException)
+                && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c;
+    }
+
+    private static OpReply toError(Throwable t, int epoch) {
+        ErrorCode code = codeOf(t);
+        if (code == ErrorCode.EIO) {
+            LOG.warn("op failed: {}", unwrap(t).toString());
+        }
+        return error(code, messageOf(t), epoch);
+    }
+
+    public String address() {
+        return address;
+    }
+
+    /** The gRPC face: every call is handed to the op pool; replies come from the futures. */
+    private final class Service extends OsdServiceGrpc.OsdServiceImplBase {
+        @Override
+        public void op(OpRequest req, io.grpc.stub.StreamObserver<OpReply> out) {
+            handleOp(req).whenComplete((r, e) -> {
+                out.onNext(r);
+                out.onCompleted();
+            });
+        }
+
+        @Override
+        public void repOp(RepOpRequest req, io.grpc.stub.StreamObserver<RepOpReply> out) {
+            handleRepOp(req).whenComplete((r, e) -> {
+                out.onNext(r);
+                out.onCompleted();
+            });
+        }
+
+        @Override
+        public void list(ListRequest req, io.grpc.stub.StreamObserver<ListReply> out) {
+            offload(() -> OsdDaemon.this.list(req),
+                    e -> ListReply.newBuilder().setCode(codeOf(e).code()).setMessage(messageOf(e)).build(), out);
+        }
+
+        @Override
+        public void adminRead(AdminReadRequest req, io.grpc.stub.StreamObserver<AdminReadReply> out) {
+            offload(() -> OsdDaemon.this.adminRead(req), e -> AdminReadReply.newBuilder().setCode(codeOf(e).code()).build(),
+                    out);
+        }
+
+        /** Runs store reads on the op pool, never on a gRPC thread. */
+        private <T> void offload(java.util.function.Supplier<T> work, java.util.function.Function<Throwable, T> onError,
+                                 io.grpc.stub.StreamObserver<T> out) {
+            CompletableFuture<T> f;
+            try {
+                f = CompletableFuture.supplyAsync(work, opExecutor);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                f = CompletableFuture.failedFuture(new CairnException(ErrorCode.EAGAIN, "busy"));
+            }
+            f.whenComplete((r, e) -> {
+                out.onNext(e == null ? r : onError.apply(e));
+                out.onCompleted();
+            });
+        }
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        // like Ceph's mark-me-down: a clean stop tells the monitors at once instead of waiting for reports
+        if (grpc != null) {
+            try {
+                mon.command("osd down", Map.of("ids", Integer.toString(who.id())));
+            } catch (RuntimeException e) {
+                LOG.debug("could not mark myself down: {}", e.toString());
+            }
+        }
+        timers.shutdownNow();
+        maps.close();
+        if (grpc != null) {
+            grpc.shutdownNow();
+        }
+        opExecutor.shutdownNow();
+        peers.values().forEach(p -> p.channel().shutdownNow());
+        mon.close();
+        try {
+            store.umount();
+        } catch (RuntimeException e) {
+            LOG.warn("umount: {}", e.toString());
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
+        LOG.info("osd.{} stopped", who.id());
+    }
+}
