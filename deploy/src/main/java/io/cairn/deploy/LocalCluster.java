@@ -80,7 +80,7 @@ public final class LocalCluster {
 
     static boolean portFree(int port) {
         try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(false);
+            s.setReuseAddress(true);
             s.bind(new InetSocketAddress("127.0.0.1", port));
             return true;
         } catch (IOException e) {
@@ -166,7 +166,9 @@ public final class LocalCluster {
                     for (int seed = 0; seed < p.pgNum() && all; seed++) {
                         all = map.mapPg(new io.cairn.common.osdmap.PgId(p.id(), seed)).acting().size() >= p.size();
                     }
-                    if (all) {
+                    // and every PG's primary has reported it active (no "unknown" or "peered" left)
+                    String states = all ? mon.command("pg stat", Map.of()).getOutputPlain() : "";
+                    if (all && states.contains(" active") && !states.contains("unknown") && !states.contains("peered")) {
                         return true;
                     }
                 }

@@ -84,6 +84,7 @@ public final class MonDaemon implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final MetricsServer metrics;
     private final Object leaderLock = new Object();
+    private final PgStatsTable pgStats = new PgStatsTable();
     private FailureDetector detector;
     private long detectorTerm = -1;
     private long lastInitProposalMs;
@@ -308,6 +309,10 @@ public final class MonDaemon implements AutoCloseable {
         return query(MonQuery.newBuilder().setFailure(req).setNowMs(clock.wallMs()).build());
     }
 
+    CompletableFuture<CommandReply> stats(io.cairn.proto.v1.OsdStatsRequest req) {
+        return query(MonQuery.newBuilder().setStats(req).setNowMs(clock.wallMs()).build());
+    }
+
     /**
      * The newest map as the leader has it (a linearizable read, so a client sees its own writes);
      * an older epoch from this monitor's own history. Empty when that epoch is not kept.
@@ -428,6 +433,16 @@ public final class MonDaemon implements AutoCloseable {
 
     /** The leader-only answers of the state machine's query path. */
     private final class Leader implements MonStateMachine.LeaderSide {
+        @Override
+        public void stats(io.cairn.proto.v1.OsdStatsRequest report) {
+            pgStats.report(report);
+        }
+
+        @Override
+        public PgStatsTable.Summary summary(OsdMap map) {
+            return pgStats.summarize(map);
+        }
+
         @Override
         public QuorumView quorum() {
             DivisionInfo info = divisionInfo();

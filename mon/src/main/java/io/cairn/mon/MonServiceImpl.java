@@ -134,6 +134,11 @@ final class MonServiceImpl extends MonServiceGrpc.MonServiceImplBase {
         ack(daemon.failure(req), out);
     }
 
+    @Override
+    public void osdStats(io.cairn.proto.v1.OsdStatsRequest req, StreamObserver<Ack> out) {
+        ack(daemon.stats(req), out);
+    }
+
     private static void ack(CompletableFuture<CommandReply> f, StreamObserver<Ack> out) {
         f.whenComplete((reply, err) -> {
             if (err != null) {

@@ -52,6 +52,10 @@ final class MonStateMachine extends BaseStateMachine {
         void beacon(io.cairn.proto.v1.OsdBeaconRequest beacon, long nowMs);
 
         void failure(io.cairn.proto.v1.OsdFailureRequest report, long nowMs);
+
+        void stats(io.cairn.proto.v1.OsdStatsRequest report);
+
+        PgStatsTable.Summary summary(OsdMap map);
     }
 
     private static final int INCREMENTALS_PER_REPLY_MAX = 1000;
@@ -218,8 +222,8 @@ final class MonStateMachine extends BaseStateMachine {
                 if (side == null) {
                     yield bytes(error(ErrorCode.EAGAIN, "monitor starting").toByteArray());
                 }
-                yield bytes(ReadCommands.run(map, q.getRead(), side.quorum()).toReply(map == null ? 0 : map.epoch())
-                        .toByteArray());
+                yield bytes(ReadCommands.run(map, q.getRead(), side.quorum(), map == null ? null : side.summary(map))
+                        .toReply(map == null ? 0 : map.epoch()).toByteArray());
             }
             case BEACON -> {
                 if (side != null) {
@@ -230,6 +234,12 @@ final class MonStateMachine extends BaseStateMachine {
             case FAILURE -> {
                 if (side != null) {
                     side.failure(q.getFailure(), q.getNowMs());
+                }
+                yield bytes(CommandReply.newBuilder().setEpoch(epoch()).build().toByteArray());
+            }
+            case STATS -> {
+                if (side != null) {
+                    side.stats(q.getStats());
                 }
                 yield bytes(CommandReply.newBuilder().setEpoch(epoch()).build().toByteArray());
             }

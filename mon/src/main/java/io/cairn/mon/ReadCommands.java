@@ -25,7 +25,7 @@ import java.util.Set;
 final class ReadCommands {
     static final Set<String> PREFIXES = Set.of("status", "health", "mon stat", "quorum_status", "osd dump", "osd tree",
             "osd stat", "osd ls", "osd pool ls", "osd pool get", "osd crush dump", "osd crush tree", "osd crush rule ls",
-            "osd crush rule dump", "osd map", "osd getcrushmap");
+            "osd crush rule dump", "osd map", "osd getcrushmap", "df", "pg stat");
 
     /** The answer of a follower to a read that needs the leader's view of the quorum. */
     static final String NOT_LEADER = "this monitor is not the leader";
@@ -37,7 +37,7 @@ final class ReadCommands {
         return PREFIXES.contains(prefix);
     }
 
-    static CommandResult run(OsdMap map, CommandRequest req, QuorumView quorum) {
+    static CommandResult run(OsdMap map, CommandRequest req, QuorumView quorum, PgStatsTable.Summary stats) {
         try {
             CommandArgs a = new CommandArgs(req.getArgsMap());
             String prefix = req.getPrefix();
@@ -56,7 +56,9 @@ final class ReadCommands {
                 throw new CairnException(ErrorCode.EAGAIN, "the cluster is not initialised yet");
             }
             return switch (prefix) {
-                case "status" -> StatusView.status(map, quorum);
+                case "status" -> StatusView.status(map, quorum, stats);
+                case "df" -> DataViews.df(map, stats, a.flag("detail"));
+                case "pg stat" -> DataViews.pgStat(map, stats);
                 case "health" -> health(map, quorum, a.flag("detail"));
                 case "osd dump" -> osdDump(map);
                 case "osd tree" -> osdTree(map);

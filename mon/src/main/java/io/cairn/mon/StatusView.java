@@ -10,7 +10,7 @@ import java.util.Map;
 final class StatusView {
     private StatusView() {}
 
-    static CommandResult status(OsdMap map, QuorumView q) {
+    static CommandResult status(OsdMap map, QuorumView q, PgStatsTable.Summary stats) {
         List<HealthChecks.Check> checks = HealthChecks.compute(map, q);
         int pgs = map.pools().values().stream().mapToInt(Pool::pgNum).sum();
         StringBuilder sb = new StringBuilder();
@@ -31,6 +31,19 @@ final class StatusView {
                 .append(map.numInOsds()).append(" in").append('\n');
         sb.append('\n').append("  data:\n");
         sb.append("    pools:   ").append(map.pools().size()).append(" pools, ").append(pgs).append(" pgs\n");
+        sb.append("    objects: ").append(stats.objects()).append(" objects, ").append(DataViews.bytes(stats.storedBytes()))
+                .append('\n');
+        sb.append("    usage:   ").append(DataViews.bytes(stats.usedBytes())).append(" used, ")
+                .append(DataViews.bytes(stats.availBytes())).append(" / ").append(DataViews.bytes(stats.totalBytes()))
+                .append(" avail\n");
+        if (pgs > 0) {
+            sb.append("    pgs:     ");
+            String pad = "";
+            for (Map.Entry<String, Integer> e : stats.pgStates().entrySet()) {
+                sb.append(pad).append(e.getValue()).append(' ').append(e.getKey()).append('\n');
+                pad = "             ";
+            }
+        }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("fsid", map.fsid());
         json.put("health", HealthChecks.json(checks));
@@ -43,7 +56,17 @@ final class StatusView {
         osdmap.put("num_up_osds", map.numUpOsds());
         osdmap.put("num_in_osds", map.numInOsds());
         json.put("osdmap", osdmap);
-        json.put("pgmap", Map.of("num_pools", map.pools().size(), "num_pgs", pgs));
+        Map<String, Object> pgmap = new LinkedHashMap<>();
+        pgmap.put("pgs_by_state", stats.pgStates().entrySet().stream()
+                .map(e -> Map.of("state_name", e.getKey(), "count", e.getValue())).toList());
+        pgmap.put("num_pgs", pgs);
+        pgmap.put("num_pools", map.pools().size());
+        pgmap.put("num_objects", stats.objects());
+        pgmap.put("data_bytes", stats.storedBytes());
+        pgmap.put("bytes_used", stats.usedBytes());
+        pgmap.put("bytes_avail", stats.availBytes());
+        pgmap.put("bytes_total", stats.totalBytes());
+        json.put("pgmap", pgmap);
         return CommandResult.ok(json, sb.toString());
     }
 }

@@ -76,6 +76,7 @@ public final class OsdDaemon implements AutoCloseable {
     private static final Duration MAP_WAIT = Duration.ofSeconds(5);
     private static final Duration REPOP_TIMEOUT = Duration.ofSeconds(30);
     private static final int LIST_MAX = 1000;
+    private static final int STATS_PAGES_MAX = 100;
 
     private final CairnConfig config;
     private final Clock clock;
@@ -202,6 +203,8 @@ public final class OsdDaemon implements AutoCloseable {
         boot();
         long beaconMs = Math.max(1000, config.get(CairnConfigKeys.Osd.BEACON_REPORT_INTERVAL).toMillis());
         timers.scheduleWithFixedDelay(this::beacon, beaconMs, beaconMs, TimeUnit.MILLISECONDS);
+        long reportMs = Math.max(500, config.get(CairnConfigKeys.Osd.MON_REPORT_INTERVAL).toMillis());
+        timers.scheduleWithFixedDelay(this::reportStats, 0, reportMs, TimeUnit.MILLISECONDS);
         LOG.info("osd.{} serving on {} (host {})", who.id(), address, host);
     }
 
@@ -234,6 +237,57 @@ public final class OsdDaemon implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.debug("beacon failed: {}", e.toString());
         }
+    }
+
+    /** Sends the monitors this OSD's space and the state and size of every PG it leads. */
+    private void reportStats() {
+        try {
+            OsdMap m = maps.map();
+            var fs = store.statfs();
+            io.cairn.proto.v1.OsdStatsRequest.Builder b = io.cairn.proto.v1.OsdStatsRequest.newBuilder()
+                    .setOsdId(who.id()).setEpoch(m.epoch()).setTotalBytes(fs.totalBytes())
+                    .setUsedBytes(fs.allocatedBytes()).setAvailBytes(fs.availableBytes());
+            for (PgId pg : collections) {
+                Pool pool = m.pool(pg.pool());
+                if (pool == null || pg.seed() >= pool.pgNum()) {
+                    continue;
+                }
+                PgMapping pm = m.mapPg(pg);
+                if (pm.actingPrimary() == who.id()) {
+                    b.addPgs(pgStat(pg, pool, pm, m.epoch()));
+                }
+            }
+            mon.osdStats(b.build());
+        } catch (RuntimeException e) {
+            LOG.debug("stats report failed: {}", e.toString());
+        }
+    }
+
+    private io.cairn.proto.v1.PgStat pgStat(PgId pg, Pool pool, PgMapping pm, int epoch) {
+        CollectionId coll = CollectionId.of(pg.toString());
+        long objects = 0;
+        long bytes = 0;
+        Optional<ObjectId> after = Optional.empty();
+        for (int page = 0; page < STATS_PAGES_MAX; page++) {
+            ListPage lp = store.list(coll, after, LIST_MAX);
+            for (ObjectId o : lp.objects()) {
+                if (!o.namespace().startsWith(".cairn")) {
+                    objects++;
+                    bytes += store.stat(coll, o).sizeBytes();
+                }
+            }
+            if (lp.next().isEmpty() || lp.objects().isEmpty()) {
+                break;
+            }
+            after = Optional.of(lp.objects().get(lp.objects().size() - 1));
+        }
+        int n = pm.acting().size();
+        String state = n >= pool.size() ? "active+clean"
+                : n >= pool.minSize() ? "active+undersized+degraded" : "undersized+degraded+peered";
+        long last = lastVersions.getOrDefault(pg, new AtomicLong()).get();
+        return io.cairn.proto.v1.PgStat.newBuilder().setPool(pg.pool()).setSeed(pg.seed()).setState(state)
+                .setObjects(objects).setBytes(bytes).setLogSize(Math.min(last, LOG_ENTRIES_KEPT))
+                .addAllActing(pm.acting()).setEpoch(epoch).build();
     }
 
     /** On every new map: hold a collection for each PG we are in; come back up if marked down while alive. */

@@ -46,13 +46,16 @@ final class MonCommandTable {
             new String[] {"osd pool", "Pool commands."},
             new String[] {"osd crush", "Edit and show the cluster's CRUSH map."},
             new String[] {"osd crush rule", "CRUSH rules."},
-            new String[] {"mon", "Monitor commands."});
+            new String[] {"mon", "Monitor commands."},
+            new String[] {"pg", "Placement group commands."});
 
     static final List<Def> COMMANDS = List.of(
             new Def("status", "status", "Cluster id, health, services and data."),
             new Def("health", "health", "HEALTH_OK, HEALTH_WARN or HEALTH_ERR, and why.", Arg.word("detail", "detail")),
             new Def("quorum_status", "quorum_status", "The quorum as JSON (quorum_names, quorum_leader_name)."),
             new Def("mon stat", "mon stat", "Monitors, leader and quorum in one line."),
+            new Def("df", "df", "Raw space and per-pool usage.", Arg.word("detail", "detail")),
+            new Def("pg stat", "pg stat", "PG states, data, used and available space in one line."),
             new Def("osd create", "osd create", "Allocate an OSD id (the same uuid always gets the same id).",
                     Arg.opt("uuid", "UUID"), Arg.opt("id", "ID")),
             new Def("osd dump", "osd dump", "The OSDMap: epoch, flags, pools, OSDs."),

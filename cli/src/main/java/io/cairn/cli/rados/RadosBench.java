@@ -84,11 +84,12 @@ public final class RadosBench implements java.util.concurrent.Callable<Integer> 
         byte[] data = new byte[blockBytes];
         new SplittableRandom(42).nextBytes(data);
         AtomicLong next = new AtomicLong();
-        Result r = run(out, i -> io.writeFullAsync(prefix + "_object" + i, data).thenApply(v -> null), next);
+        Result r = run(out, i -> io.writeFullAsync(prefix + "_object" + i, data).thenApply(v -> null), next, Long.MAX_VALUE);
         long objects = next.get();
         io.writeFull(METADATA, (prefix + "\n" + r.done + "\n" + blockBytes + "\n").getBytes(StandardCharsets.UTF_8));
         summary(out, r, "writes", "Write size", true);
         if (!noCleanup) {
+            long cleanStart = System.nanoTime();
             out.println("Cleaning up (deleting benchmark objects)");
             List<CompletableFuture<Void>> rm = new ArrayList<>();
             for (long i = 0; i < objects; i++) {
@@ -96,7 +97,8 @@ public final class RadosBench implements java.util.concurrent.Callable<Integer> 
             }
             rm.forEach(CompletableFuture::join);
             io.remove(METADATA);
-            out.println("Clean up completed and total clean up time :" + String.format(Locale.ROOT, "%.5f", r.seconds));
+            out.println("Clean up completed and total clean up time :"
+                    + String.format(Locale.ROOT, "%.5f", (System.nanoTime() - cleanStart) / 1e9));
         }
     }
 
@@ -115,10 +117,11 @@ public final class RadosBench implements java.util.concurrent.Callable<Integer> 
         }
         SplittableRandom rnd = new SplittableRandom(7);
         AtomicLong next = new AtomicLong();
+        // seq reads each object once, in order, and ends there (or at the time limit); rand picks at random
         Result r = run(out, i -> {
-            long idx = random ? rnd.split().nextLong(objects) : i % objects;
+            long idx = random ? rnd.split().nextLong(objects) : i;
             return io.readAsync(prefix + "_object" + idx, 0, 0).thenApply(d -> null);
-        }, next);
+        }, next, random ? Long.MAX_VALUE : objects);
         summary(out, r, "reads", "Read size", false);
     }
 
@@ -128,7 +131,7 @@ public final class RadosBench implements java.util.concurrent.Callable<Integer> 
         CompletableFuture<Void> start(long i);
     }
 
-    private Result run(PrintWriter out, Op op, AtomicLong next) {
+    private Result run(PrintWriter out, Op op, AtomicLong next, long maxOps) {
         Semaphore slots = new Semaphore(concurrency);
         ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -140,7 +143,7 @@ public final class RadosBench implements java.util.concurrent.Callable<Integer> 
         long nextReport = begin + TimeUnit.SECONDS.toNanos(1);
         long lastFinished = 0;
         out.println("  sec Cur ops   started  finished  avg MB/s  cur MB/s last lat(s)  avg lat(s)");
-        while (System.nanoTime() < end && failure.get() == null) {
+        while (System.nanoTime() < end && failure.get() == null && next.get() < maxOps) {
             try {
                 if (slots.tryAcquire(50, TimeUnit.MILLISECONDS)) {
                     long i = next.getAndIncrement();

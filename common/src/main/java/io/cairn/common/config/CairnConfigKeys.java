@@ -113,6 +113,8 @@ public final class CairnConfigKeys {
                 .description("Silence from a peer after which an OSD reports it failed.").runtime().build();
         public static final ConfigOption<Duration> BEACON_REPORT_INTERVAL = seconds("osd_beacon_report_interval", 300)
                 .description("How often an OSD sends the monitors a beacon.").build();
+        public static final ConfigOption<Duration> MON_REPORT_INTERVAL = seconds("osd_mon_report_interval", 5)
+                .description("How often an OSD reports its space and PG stats to the monitors.").build();
         public static final ConfigOption<String> DATA = ConfigOption.builder("osd_data", ConfigType.STRING, "")
                 .description("The OSD's data directory (its ObjectStore); default run_dir/osd.<id>.").build();
         public static final ConfigOption<String> PUBLIC_ADDR = ConfigOption

@@ -111,6 +111,11 @@ public final class MonClient implements AutoCloseable {
                 .setEpoch(epoch).setStillAlive(stillAlive).setFailedForSec(failedForSec).build()));
     }
 
+    /** An OSD's periodic report of its space and its primary PGs. */
+    public Ack osdStats(io.cairn.proto.v1.OsdStatsRequest req) {
+        return call(stub -> stub.osdStats(req));
+    }
+
     /** The address of the monitor that answered last. */
     public String currentMonitor() {
         return addresses.get(current);

@@ -1,0 +1,72 @@
+package io.cairn.mon;
+
+import io.cairn.common.osdmap.OsdMap;
+import io.cairn.common.osdmap.PgId;
+import io.cairn.common.osdmap.Pool;
+import io.cairn.proto.v1.OsdStatsRequest;
+import io.cairn.proto.v1.PgStat;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The leader's picture of the data (Ceph's PGMap): the newest report of every OSD — its space
+ * and the PGs it leads. Soft state, rebuilt from reports within one report interval after a
+ * leader change; a PG no current primary reported is "unknown". Thread-safe.
+ */
+final class PgStatsTable {
+    /** Space and PG totals as status, df and pg stat show them. */
+    record Summary(Map<String, Integer> pgStates, long objects, long storedBytes, long totalBytes, long usedBytes,
+                   long availBytes, Map<Long, long[]> perPool) { }
+
+    private final Map<Integer, OsdStatsRequest> reports = new HashMap<>();
+
+    synchronized void report(OsdStatsRequest r) {
+        reports.put(r.getOsdId(), r);
+    }
+
+    /** Joins the reports with the map: a PG counts only as reported by its current acting primary. */
+    synchronized Summary summarize(OsdMap map) {
+        Map<PgId, PgStat> byPg = new HashMap<>();
+        for (OsdStatsRequest r : reports.values()) {
+            if (!map.isUp(r.getOsdId())) {
+                continue;
+            }
+            for (PgStat s : r.getPgsList()) {
+                PgId pg = new PgId(s.getPool(), s.getSeed());
+                if (map.pool(pg.pool()) != null && s.getSeed() < map.pool(pg.pool()).pgNum()
+                        && map.mapPg(pg).actingPrimary() == r.getOsdId()) {
+                    byPg.put(pg, s);
+                }
+            }
+        }
+        Map<String, Integer> states = new TreeMap<>();
+        Map<Long, long[]> perPool = new TreeMap<>();
+        long objects = 0;
+        long stored = 0;
+        for (Pool p : map.pools().values()) {
+            long[] pool = perPool.computeIfAbsent(p.id(), k -> new long[2]);
+            for (int seed = 0; seed < p.pgNum(); seed++) {
+                PgStat s = byPg.get(new PgId(p.id(), seed));
+                states.merge(s == null ? "unknown" : s.getState(), 1, Integer::sum);
+                if (s != null) {
+                    pool[0] += s.getObjects();
+                    pool[1] += s.getBytes();
+                    objects += s.getObjects();
+                    stored += s.getBytes();
+                }
+            }
+        }
+        long total = 0;
+        long used = 0;
+        long avail = 0;
+        for (OsdStatsRequest r : reports.values()) {
+            if (map.exists(r.getOsdId())) {
+                total += r.getTotalBytes();
+                used += r.getUsedBytes();
+                avail += r.getAvailBytes();
+            }
+        }
+        return new Summary(states, objects, stored, total, used, avail, perPool);
+    }
+}
