@@ -136,6 +136,42 @@ public final class Rados implements AutoCloseable {
         return maps.refresh().pools().values().stream().map(Pool::name).toList();
     }
 
+    /** Cluster totals, as {@code cairn df} reports them. */
+    @SuppressWarnings("unchecked")
+    public ClusterStats clusterStats() {
+        CommandReply r = monCommand("df", Map.of());
+        check(r);
+        Map<String, Object> df = (Map<String, Object>) io.cairn.common.cli.Json.parse(r.getOutputJson());
+        Map<String, Object> st = (Map<String, Object>) df.get("stats");
+        long objects = 0;
+        for (Object p : (List<Object>) df.get("pools")) {
+            objects += num(((Map<String, Object>) ((Map<String, Object>) p).get("stats")).get("objects"));
+        }
+        return new ClusterStats(num(st.get("total_bytes")), num(st.get("total_used_raw_bytes")),
+                num(st.get("total_avail_bytes")), objects);
+    }
+
+    /** One pool's stats, as {@code cairn df} reports them. */
+    @SuppressWarnings("unchecked")
+    public PoolStats poolStats(String pool) {
+        CommandReply r = monCommand("df", Map.of());
+        check(r);
+        Map<String, Object> df = (Map<String, Object>) io.cairn.common.cli.Json.parse(r.getOutputJson());
+        for (Object o : (List<Object>) df.get("pools")) {
+            Map<String, Object> p = (Map<String, Object>) o;
+            if (pool.equals(p.get("name"))) {
+                Map<String, Object> st = (Map<String, Object>) p.get("stats");
+                return new PoolStats(pool, num(st.get("stored")), num(st.get("objects")), num(st.get("bytes_used")),
+                        num(st.get("max_avail")));
+            }
+        }
+        throw new RadosException.NotFound("pool '" + pool + "' does not exist");
+    }
+
+    private static long num(Object o) {
+        return o instanceof Number n ? n.longValue() : 0;
+    }
+
     private static void check(CommandReply r) {
         if (r.getCode() != 0) {
             throw RadosException.of(ErrorCode.of(r.getCode()), r.getMessage());

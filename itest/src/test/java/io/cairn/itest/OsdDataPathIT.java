@@ -51,13 +51,17 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OsdDataPathIT {
     private static final long SEED = Long.getLong("cairn.test.seed", 5L);
+    /** 300 in CI; -Dcairn.itest.objects=1000 for the full run (about 4 GB per OSD: give it disk). */
+    private static final int OBJECTS = Integer.getInteger("cairn.itest.objects", 300);
+    private static final boolean FULL_SIZES = OBJECTS >= 1000;
     private TestCluster cluster;
     private Rados rados;
     private IoCtx io;
 
     @BeforeAll
     void up() throws Exception {
-        cluster = TestCluster.start(3, 3, 512L << 20, "\n[global]\nosd_max_write_size = 9M\nrados_osd_op_timeout = 60\n");
+        cluster = TestCluster.start(3, 3, FULL_SIZES ? 6L << 30 : 512L << 20,
+                "\n[global]\nosd_max_write_size = 9M\nrados_osd_op_timeout = 60\n");
         cluster.local.createPoolIfMissing("data", 3);
         assertTrue(cluster.local.awaitPgsActive("data", Duration.ofSeconds(60)));
         rados = Rados.builder().conf(cluster.conf()).build().connect();
@@ -93,9 +97,9 @@ class OsdDataPathIT {
         SplittableRandom r = new SplittableRandom(SEED);
         Map<String, byte[]> written = new HashMap<>();
         List<CompletableFuture<Long>> pending = new ArrayList<>();
-        for (int i = 0; i < 300; i++) {
-            // mostly small, a few large: every size class, within CI's time and disk
-            int size = i % 60 == 0 ? 8 << 20 : i % 10 == 0 ? 0 : r.nextInt(256 << 10);
+        for (int i = 0; i < OBJECTS; i++) {
+            // CI: mostly small, a few large (every size class within CI's time and disk); full: uniform 0..8 MiB
+            int size = FULL_SIZES ? r.nextInt((8 << 20) + 1) : i % 60 == 0 ? 8 << 20 : i % 10 == 0 ? 0 : r.nextInt(256 << 10);
             byte[] data = new byte[size];
             r.nextBytes(data);
             String name = "obj-" + i;
@@ -199,6 +203,8 @@ class OsdDataPathIT {
         RadosException big = assertThrows(RadosException.class, () -> io.writeFull("too-big", new byte[10 << 20]));
         assertEquals(ErrorCode.EFBIG, big.code());
         assertThrows(RadosException.NotFound.class, () -> rados.ioCtx("no-such-pool"));
+        var cs = rados.clusterStats();
+        assertTrue(cs.totalBytes() > 0 && cs.availBytes() > 0, "cluster stats: " + cs);
         // a map change moves PGs; the client follows and keeps working
         TestCluster.ok(rados.monCommand("osd reweight", Map.of("id", "0", "weight", "0.5")));
         io.writeFull("after-map-change", new byte[] {1, 2, 3});

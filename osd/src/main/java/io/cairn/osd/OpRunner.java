@@ -68,6 +68,9 @@ final class OpRunner {
         boolean mutates = ops.stream().anyMatch(OpRunner::isMutation);
         long writeBytes = 0;
         for (OsdOp op : ops) {
+            if (mutates && !isMutation(op) && !isGuard(op) && op.getOpCase() != OsdOp.OpCase.OP_NOT_SET) {
+                throw CairnException.invalid("a write operation cannot also read (" + op.getOpCase() + ")");
+            }
             switch (op.getOpCase()) {
                 case WRITE -> {
                     writeBytes += op.getWrite().getData().size();
@@ -93,11 +96,7 @@ final class OpRunner {
                     }
                 }
                 case OP_NOT_SET -> throw CairnException.invalid("empty op");
-                default -> {
-                    if (mutates && !isMutation(op) && !isGuard(op)) {
-                        throw CairnException.invalid("a write operation cannot also read (" + op.getOpCase() + ")");
-                    }
-                }
+                default -> { }
             }
         }
         if (writeBytes > maxWriteBytes) {

@@ -77,6 +77,7 @@ public final class OsdDaemon implements AutoCloseable {
     private static final Duration REPOP_TIMEOUT = Duration.ofSeconds(30);
     private static final int LIST_MAX = 1000;
     private static final int STATS_PAGES_MAX = 100;
+    private static final int REMOVE_ROUNDS_MAX = 100_000;
 
     private final CairnConfig config;
     private final Clock clock;
@@ -290,8 +291,16 @@ public final class OsdDaemon implements AutoCloseable {
                 .addAllActing(pm.acting()).setEpoch(epoch).build();
     }
 
-    /** On every new map: hold a collection for each PG we are in; come back up if marked down while alive. */
+    /**
+     * On every new map: hold a collection for each PG we are in, drop the PGs of deleted pools,
+     * and come back up if marked down while alive.
+     */
     private void onMap(OsdMap m) {
+        for (PgId pg : List.copyOf(collections)) {
+            if (m.pool(pg.pool()) == null && collections.remove(pg)) {
+                timers.execute(() -> removePg(pg));
+            }
+        }
         for (Pool p : m.pools().values()) {
             for (int seed = 0; seed < p.pgNum(); seed++) {
                 PgId pg = new PgId(p.id(), seed);
@@ -309,6 +318,26 @@ public final class OsdDaemon implements AutoCloseable {
                     LOG.warn("re-boot failed: {}", e.toString());
                 }
             });
+        }
+    }
+
+    /** Deletes a deleted pool's PG from the store, a bounded batch of objects per transaction. */
+    private void removePg(PgId pg) {
+        CollectionId coll = CollectionId.of(pg.toString());
+        try {
+            for (int round = 0; round < REMOVE_ROUNDS_MAX && store.collectionExists(coll); round++) {
+                ListPage page = store.list(coll, Optional.empty(), LIST_MAX);
+                Transaction txn = new Transaction();
+                page.objects().forEach(o -> txn.remove(coll, o));
+                if (page.next().isEmpty()) {
+                    txn.removeCollection(coll);
+                }
+                store.queueTransactions(List.of(txn)).join();
+            }
+            lastVersions.remove(pg);
+            LOG.info("removed pg {} of a deleted pool", pg);
+        } catch (RuntimeException e) {
+            LOG.warn("removing pg {}: {}", pg, e.toString());
         }
     }
 

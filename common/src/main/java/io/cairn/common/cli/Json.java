@@ -61,6 +61,154 @@ public final class Json {
         }
     }
 
+    /**
+     * Reads JSON into Maps (insertion-ordered), Lists, Strings, Longs, Doubles, Booleans and null.
+     * Throws IllegalArgumentException with the offset on malformed input.
+     */
+    public static Object parse(String text) {
+        Reader r = new Reader(text);
+        Object v = r.value(0);
+        r.skipSpace();
+        if (r.at != text.length()) {
+            throw new IllegalArgumentException("trailing data at offset " + r.at);
+        }
+        return v;
+    }
+
+    /** A small recursive-descent reader; nesting is bounded so hostile input cannot blow the stack. */
+    private static final class Reader {
+        private static final int DEPTH_MAX = 256;
+        private final String s;
+        private int at;
+
+        Reader(String s) {
+            this.s = s;
+        }
+
+        void skipSpace() {
+            while (at < s.length() && Character.isWhitespace(s.charAt(at))) {
+                at++;
+            }
+        }
+
+        private char peek() {
+            if (at >= s.length()) {
+                throw new IllegalArgumentException("unexpected end of JSON");
+            }
+            return s.charAt(at);
+        }
+
+        private void expect(char c) {
+            skipSpace();
+            if (peek() != c) {
+                throw new IllegalArgumentException("expected '" + c + "' at offset " + at);
+            }
+            at++;
+        }
+
+        Object value(int depth) {
+            if (depth > DEPTH_MAX) {
+                throw new IllegalArgumentException("JSON nested too deep");
+            }
+            skipSpace();
+            char c = peek();
+            if (c == '{') {
+                at++;
+                Map<String, Object> m = new java.util.LinkedHashMap<>();
+                skipSpace();
+                if (peek() == '}') {
+                    at++;
+                    return m;
+                }
+                while (true) {
+                    skipSpace();
+                    String k = string();
+                    expect(':');
+                    m.put(k, value(depth + 1));
+                    skipSpace();
+                    char n = s.charAt(at++);
+                    if (n == '}') {
+                        return m;
+                    }
+                    if (n != ',') {
+                        throw new IllegalArgumentException("expected ',' or '}' at offset " + (at - 1));
+                    }
+                }
+            }
+            if (c == '[') {
+                at++;
+                List<Object> l = new java.util.ArrayList<>();
+                skipSpace();
+                if (peek() == ']') {
+                    at++;
+                    return l;
+                }
+                while (true) {
+                    l.add(value(depth + 1));
+                    skipSpace();
+                    char n = s.charAt(at++);
+                    if (n == ']') {
+                        return l;
+                    }
+                    if (n != ',') {
+                        throw new IllegalArgumentException("expected ',' or ']' at offset " + (at - 1));
+                    }
+                }
+            }
+            if (c == '"') {
+                return string();
+            }
+            int start = at;
+            while (at < s.length() && "{}[],: \n\r\t".indexOf(s.charAt(at)) < 0) {
+                at++;
+            }
+            String tok = s.substring(start, at);
+            switch (tok) {
+                case "true":
+                    return Boolean.TRUE;
+                case "false":
+                    return Boolean.FALSE;
+                case "null":
+                    return null;
+                default:
+                    try {
+                        return tok.contains(".") || tok.contains("e") || tok.contains("E") ? (Object) Double.valueOf(tok)
+                                : (Object) Long.valueOf(tok);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("bad JSON value '" + tok + "' at offset " + start);
+                    }
+            }
+        }
+
+        String string() {
+            if (peek() != '"') {
+                throw new IllegalArgumentException("expected a string at offset " + at);
+            }
+            at++;
+            StringBuilder sb = new StringBuilder();
+            while (peek() != '"') {
+                char c = s.charAt(at++);
+                if (c == '\\') {
+                    char e = s.charAt(at++);
+                    switch (e) {
+                        case 'n' -> sb.append('\n');
+                        case 't' -> sb.append('\t');
+                        case 'r' -> sb.append('\r');
+                        case 'u' -> {
+                            sb.append((char) Integer.parseInt(s.substring(at, at + 4), 16));
+                            at += 4;
+                        }
+                        default -> sb.append(e);
+                    }
+                } else {
+                    sb.append(c);
+                }
+            }
+            at++;
+            return sb.toString();
+        }
+    }
+
     /** Re-indents compact JSON text the way {@link #write} with pretty=true would print it. */
     public static String pretty(String compact) {
         StringBuilder sb = new StringBuilder(compact.length() * 2);
