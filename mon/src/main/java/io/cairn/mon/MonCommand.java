@@ -1,13 +1,12 @@
 package io.cairn.mon;
 
+import io.cairn.common.DaemonRunner;
 import io.cairn.common.cli.GlobalOptions;
 import io.cairn.common.config.CairnConfig;
+import io.cairn.common.config.ConfigOverrides;
 import io.cairn.common.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,46 +34,18 @@ public final class MonCommand implements Runnable {
                     "cairn mon --id NAME runs a monitor; cairn mon stat shows the monitors");
         }
         GlobalOptions global = (GlobalOptions) spec.root().userObject();
-        CairnConfig config = CairnConfig.load(global.conf(), "mon." + id, parseOverrides(spec, overrides));
+        CairnConfig config;
+        try {
+            config = CairnConfig.load(global.conf(), "mon." + id, ConfigOverrides.parse(overrides));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         MonDaemon daemon;
         try {
             daemon = MonDaemon.start(config, Clock.SYSTEM);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("mon." + id + " failed to start: " + e.getMessage(), e);
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            daemon.close();
-            stopped.countDown();
-        }, "mon-shutdown"));
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** {@code --name value} or {@code --name=value} pairs, as ceph daemons take config overrides. */
-    public static Map<String, String> parseOverrides(CommandSpec spec, List<String> args) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (!a.startsWith("--") || a.length() < 3) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "unexpected argument '" + a + "'");
-            }
-            String key = a.substring(2);
-            String value;
-            int eq = key.indexOf('=');
-            if (eq >= 0) {
-                value = key.substring(eq + 1);
-                key = key.substring(0, eq);
-            } else if (i + 1 < args.size()) {
-                value = args.get(++i);
-            } else {
-                throw new CommandLine.ParameterException(spec.commandLine(), "option '" + a + "' needs a value");
-            }
-            out.put(key.replace('-', '_'), value);
-        }
-        return out;
+        DaemonRunner.runUntilStopped(daemon, "mon." + id);
     }
 }

@@ -1,16 +1,15 @@
 package io.cairn.osd;
 
+import io.cairn.common.DaemonRunner;
 import io.cairn.common.cli.GlobalOptions;
 import io.cairn.common.config.CairnConfig;
+import io.cairn.common.config.ConfigOverrides;
 import io.cairn.common.time.Clock;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,41 +48,16 @@ public final class OsdCommand implements Runnable {
         } catch (IOException e) {
             throw new IllegalStateException("osd." + id + " failed to start: " + e.getMessage(), e);
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            daemon.close();
-            stopped.countDown();
-        }, "osd-shutdown"));
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        DaemonRunner.runUntilStopped(daemon, "osd." + id);
     }
 
     static CairnConfig config(CommandSpec spec, int id, List<String> overrides) {
         GlobalOptions global = (GlobalOptions) spec.root().userObject();
-        return CairnConfig.load(global.conf(), "osd." + id, parseOverrides(spec, overrides));
-    }
-
-    static Map<String, String> parseOverrides(CommandSpec spec, List<String> args) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (!a.startsWith("--") || a.length() < 3) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "unexpected argument '" + a + "'");
-            }
-            String key = a.substring(2);
-            int eq = key.indexOf('=');
-            if (eq >= 0) {
-                out.put(key.substring(0, eq).replace('-', '_'), key.substring(eq + 1));
-            } else if (i + 1 < args.size()) {
-                out.put(key.replace('-', '_'), args.get(++i));
-            } else {
-                throw new CommandLine.ParameterException(spec.commandLine(), "option '" + a + "' needs a value");
-            }
+        try {
+            return CairnConfig.load(global.conf(), "osd." + id, ConfigOverrides.parse(overrides));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        return out;
     }
 
     @Command(name = "mkfs", mixinStandardHelpOptions = true, description = "Create an OSD's data directory and empty store.")
