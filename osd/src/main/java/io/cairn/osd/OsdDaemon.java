@@ -95,6 +95,7 @@ public final class OsdDaemon implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final PrometheusMeterRegistry registry;
     private final Timer opLatency;
+    private final HeartbeatTracker heartbeats;
     private Server grpc;
     private MetricsServer metrics;
     private String address;
@@ -123,6 +124,7 @@ public final class OsdDaemon implements AutoCloseable {
         inFlight = new Semaphore(cap);
         timers = Executors.newSingleThreadScheduledExecutor(named("osd-timers"));
         registry = MetricsServer.newRegistry(config.entity());
+        heartbeats = new HeartbeatTracker(config.get(CairnConfigKeys.Osd.HEARTBEAT_GRACE).toMillis());
         opLatency = Timer.builder("cairn.osd.op.latency").description("Client operation latency at the primary")
                 .publishPercentileHistogram().register(registry);
     }
@@ -206,6 +208,8 @@ public final class OsdDaemon implements AutoCloseable {
         timers.scheduleWithFixedDelay(this::beacon, beaconMs, beaconMs, TimeUnit.MILLISECONDS);
         long reportMs = Math.max(500, config.get(CairnConfigKeys.Osd.MON_REPORT_INTERVAL).toMillis());
         timers.scheduleWithFixedDelay(this::reportStats, 0, reportMs, TimeUnit.MILLISECONDS);
+        long heartbeatMs = Math.max(200, config.get(CairnConfigKeys.Osd.HEARTBEAT_INTERVAL).toMillis());
+        timers.scheduleWithFixedDelay(this::heartbeat, heartbeatMs, heartbeatMs, TimeUnit.MILLISECONDS);
         LOG.info("osd.{} serving on {} (host {})", who.id(), address, host);
     }
 
@@ -460,9 +464,9 @@ public final class OsdDaemon implements AutoCloseable {
                 .thenApply(v -> OpReply.newBuilder().setEpoch(map.epoch()).setVersion(version).build());
     }
 
-    private CompletableFuture<Void> replicate(OsdMap map, int osd, RepOpRequest rep) {
-        String addr = map.osd(osd).address();
-        Peer peer = peers.compute(osd, (id, p) -> {
+    /** The channel to another OSD at the address the map gives it (a new one when it moved). */
+    private ManagedChannel channelTo(int osd, String addr) {
+        return peers.compute(osd, (id, p) -> {
             if (p != null && p.address().equals(addr)) {
                 return p;
             }
@@ -472,9 +476,71 @@ public final class OsdDaemon implements AutoCloseable {
             int colon = addr.lastIndexOf(':');
             return new Peer(addr, NettyChannelBuilder.forAddress(addr.substring(0, colon), Integer.parseInt(addr.substring(colon + 1)))
                     .usePlaintext().maxInboundMessageSize(64 << 20).build());
-        });
+        }).channel();
+    }
+
+    /**
+     * Pings every OSD this one shares a PG with; peers silent past osd_heartbeat_grace are
+     * reported to the monitors (two reporters from distinct hosts mark one down), and a report is
+     * withdrawn when the peer answers again.
+     */
+    private void heartbeat() {
+        try {
+            OsdMap m = maps.map();
+            Set<Integer> peerIds = new java.util.TreeSet<>();
+            for (PgId pg : collections) {
+                if (m.pool(pg.pool()) != null && pg.seed() < m.pool(pg.pool()).pgNum()) {
+                    for (int osd : m.mapPg(pg).acting()) {
+                        if (osd != who.id() && m.isUp(osd)) {
+                            peerIds.add(osd);
+                        }
+                    }
+                }
+            }
+            long timeoutMs = Math.max(500, config.get(CairnConfigKeys.Osd.HEARTBEAT_INTERVAL).toMillis());
+            for (int peer : peerIds) {
+                OsdServiceGrpc.newStub(channelTo(peer, m.osd(peer).address()))
+                        .withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS)
+                        .ping(io.cairn.proto.v1.PingRequest.newBuilder().setFrom(who.id()).setEpoch(m.epoch()).build(),
+                                new io.grpc.stub.StreamObserver<>() {
+                                    @Override
+                                    public void onNext(io.cairn.proto.v1.PingReply r) {
+                                        synchronized (heartbeats) {
+                                            heartbeats.heard(peer, clock.monotonicMs());
+                                        }
+                                    }
+
+                                    @Override
+                                    public void onError(Throwable t) {
+                                    }
+
+                                    @Override
+                                    public void onCompleted() {
+                                    }
+                                });
+            }
+            List<HeartbeatTracker.Action> actions;
+            synchronized (heartbeats) {
+                actions = heartbeats.tick(clock.monotonicMs(), peerIds);
+            }
+            for (HeartbeatTracker.Action a : actions) {
+                switch (a) {
+                    case HeartbeatTracker.Report r -> {
+                        LOG.info("osd.{} has not answered for {} ms: reporting it", r.peer(), r.silentMs());
+                        mon.osdFailure(who.id(), r.peer(), m.epoch(), false, (int) (r.silentMs() / 1000));
+                    }
+                    case HeartbeatTracker.Cancel c -> mon.osdFailure(who.id(), c.peer(), m.epoch(), true, 0);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("heartbeat round failed: {}", e.toString());
+        }
+    }
+
+    private CompletableFuture<Void> replicate(OsdMap map, int osd, RepOpRequest rep) {
+        ManagedChannel channel = channelTo(osd, map.osd(osd).address());
         CompletableFuture<Void> done = new CompletableFuture<>();
-        OsdServiceGrpc.newStub(peer.channel()).withDeadlineAfter(REPOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        OsdServiceGrpc.newStub(channel).withDeadlineAfter(REPOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .repOp(rep, new io.grpc.stub.StreamObserver<>() {
                     @Override
                     public void onNext(RepOpReply r) {
@@ -636,6 +702,13 @@ public final class OsdDaemon implements AutoCloseable {
 
     /** The gRPC face: every call is handed to the op pool; replies come from the futures. */
     private final class Service extends OsdServiceGrpc.OsdServiceImplBase {
+        @Override
+        public void ping(io.cairn.proto.v1.PingRequest req, io.grpc.stub.StreamObserver<io.cairn.proto.v1.PingReply> out) {
+            OsdMap m = maps.map();
+            out.onNext(io.cairn.proto.v1.PingReply.newBuilder().setFrom(who.id()).setEpoch(m == null ? 0 : m.epoch()).build());
+            out.onCompleted();
+        }
+
         @Override
         public void op(OpRequest req, io.grpc.stub.StreamObserver<OpReply> out) {
             handleOp(req).whenComplete((r, e) -> {

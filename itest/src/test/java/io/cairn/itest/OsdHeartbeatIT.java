@@ -1,0 +1,51 @@
+package io.cairn.itest;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cairn.client.IoCtx;
+import io.cairn.client.Rados;
+import io.cairn.common.mon.MonClient;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A crashed OSD (kill -9: it cannot say goodbye) is noticed by its peers' heartbeats, reported,
+ * marked down by the monitors, and the client's writes to its PGs go through again.
+ */
+class OsdHeartbeatIT {
+    private static final String CONF = """
+
+            [global]
+            osd_heartbeat_interval = 1
+            osd_heartbeat_grace = 4
+            mon_tick_interval = 0.5
+            rados_osd_op_timeout = 60
+            """;
+
+    @Test
+    void killedOsdIsReportedByPeersAndMarkedDown() throws Exception {
+        try (TestCluster cluster = TestCluster.start(1, 3, 256L << 20, CONF)) {
+            cluster.local.createPoolIfMissing("data", 3);
+            assertTrue(cluster.local.awaitPgsActive("data", Duration.ofSeconds(60)));
+            try (Rados rados = Rados.builder().conf(cluster.conf()).build().connect(); MonClient mon = cluster.client()) {
+                IoCtx io = rados.ioCtx("data");
+                for (int i = 0; i < 32; i++) {
+                    io.writeFull("before-" + i, new byte[] {(byte) i});
+                }
+                cluster.local.stop("osd.2", true);
+                long killed = System.nanoTime();
+                while (mon.getMap(0).isUp(2)) {
+                    assertTrue(System.nanoTime() - killed < Duration.ofSeconds(30).toNanos(),
+                            "osd.2 is marked down within 30 s of kill -9");
+                    Thread.sleep(200);
+                }
+                System.out.printf("osd.2 marked down %.1f s after kill -9%n", (System.nanoTime() - killed) / 1e9);
+                for (int i = 0; i < 32; i++) {
+                    io.writeFull("after-" + i, new byte[] {(byte) i});
+                    assertArrayEquals(new byte[] {(byte) i}, io.read("after-" + i, 0, 0));
+                }
+            }
+        }
+    }
+}
