@@ -241,4 +241,93 @@ class OsdDataPathIT {
             cluster.local.start("osd.1");
         }
     }
+
+    @Test
+    @Order(6)
+    void aReturningOsdIsBroughtUpToDate() throws Exception {
+        TestCluster.ok(rados.monCommand("osd pool create", Map.of("pool", "rec", "pg_num", "8", "size", "3", "min_size", "2")));
+        assertTrue(cluster.local.awaitPgsActive("rec", Duration.ofSeconds(60)));
+        IoCtx rec = rados.ioCtx("rec");
+        Map<String, byte[]> expected = new HashMap<>();
+        SplittableRandom r = new SplittableRandom(SEED + 6);
+        for (int i = 0; i < 40; i++) {
+            byte[] d = new byte[r.nextInt(64 << 10)];
+            r.nextBytes(d);
+            rec.writeFull("r-" + i, d);
+            expected.put("r-" + i, d);
+        }
+        cluster.local.stop("osd.2", false);
+        for (int i = 0; i < 20; i++) {
+            byte[] d = ("v2-" + i).getBytes(StandardCharsets.UTF_8);
+            rec.writeFull("r-" + i, d);
+            expected.put("r-" + i, d);
+        }
+        for (int i = 20; i < 25; i++) {
+            rec.remove("r-" + i);
+            expected.remove("r-" + i);
+        }
+        for (int i = 0; i < 10; i++) {
+            byte[] d = ("new-" + i).getBytes(StandardCharsets.UTF_8);
+            rec.writeFull("new-" + i, d);
+            expected.put("new-" + i, d);
+        }
+        cluster.local.start("osd.2");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        String missing = "not checked";
+        while (System.nanoTime() < deadline) {
+            missing = firstDifference(rec, expected);
+            if (missing == null) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        assertEquals(null, missing, "every member, osd.2 included, holds exactly the newest objects");
+        for (Map.Entry<String, byte[]> e : expected.entrySet()) {
+            assertArrayEquals(e.getValue(), rec.read(e.getKey(), 0, 0));
+        }
+    }
+
+    /** The first object whose copies differ from what was written (or a removed one still there), or null. */
+    private String firstDifference(IoCtx pool, Map<String, byte[]> expected) {
+        OsdMap map = rados.map();
+        if (!map.isUp(2)) {
+            return "osd.2 not up yet";
+        }
+        for (int osd = 0; osd < 3; osd++) {
+            String addr = map.osd(osd).address();
+            for (int i = 0; i < 40; i++) {
+                String name = "r-" + i;
+                if (!check(map, pool, osd, addr, name, expected.get(name))) {
+                    return name + " on osd." + osd;
+                }
+            }
+            for (int i = 0; i < 10; i++) {
+                String name = "new-" + i;
+                if (!check(map, pool, osd, addr, name, expected.get(name))) {
+                    return name + " on osd." + osd;
+                }
+            }
+        }
+        return null;
+    }
+
+    private boolean check(OsdMap map, IoCtx pool, int osd, String addr, String name, byte[] want) {
+        PgMapping pm = map.mapObject(pool.poolId(), name, "");
+        if (!pm.acting().contains(osd)) {
+            return true;
+        }
+        int colon = addr.lastIndexOf(':');
+        ManagedChannel ch = NettyChannelBuilder.forAddress(addr.substring(0, colon), Integer.parseInt(addr.substring(colon + 1)))
+                .usePlaintext().build();
+        try {
+            AdminReadReply a = OsdServiceGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS).adminRead(
+                    AdminReadRequest.newBuilder().setOloc(ObjectLocator.newBuilder().setPool(pool.poolId()).setName(name)).build());
+            return want == null ? a.getCode() == ErrorCode.ENOENT.code()
+                    : a.getCode() == 0 && java.util.Arrays.equals(want, a.getData().toByteArray());
+        } catch (io.grpc.StatusRuntimeException e) {
+            return false;
+        } finally {
+            ch.shutdownNow();
+        }
+    }
 }

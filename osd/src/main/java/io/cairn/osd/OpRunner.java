@@ -184,9 +184,10 @@ final class OpRunner {
 
     /**
      * Adds the mutations to {@code txn} as of the object's current state, then stamps version and
-     * mtime; the same call on every member gives the same object.
+     * mtime; the same call on every member gives the same object. Returns whether the object
+     * exists afterwards.
      */
-    void mutate(Transaction txn, CollectionId coll, ObjectId oid, List<OsdOp> ops, long version, long mtimeMs) {
+    boolean mutate(Transaction txn, CollectionId coll, ObjectId oid, List<OsdOp> ops, long version, long mtimeMs) {
         boolean exists = store.exists(coll, oid);
         long size = exists ? store.stat(coll, oid).sizeBytes() : 0;
         for (OsdOp op : ops) {
@@ -291,6 +292,7 @@ final class OpRunner {
             txn.setAttr(coll, oid, VERSION_ATTR, encodeLong(version));
             txn.setAttr(coll, oid, MTIME_ATTR, encodeLong(mtimeMs));
         }
+        return exists;
     }
 
     private static void ensure(Transaction txn, CollectionId coll, ObjectId oid, boolean exists) {

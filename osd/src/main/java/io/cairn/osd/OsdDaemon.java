@@ -69,10 +69,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class OsdDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OsdDaemon.class);
-    private static final ObjectId PGMETA = new ObjectId("pgmeta", ".cairn", ObjectId.HEAD, 0);
-    private static final String LAST_UPDATE_ATTR = "last_update";
+    private static final ObjectId PGMETA = PgCopies.PGMETA;
     private static final int OP_THREADS = 8;
-    private static final long LOG_ENTRIES_KEPT = 3000;
+    private static final long LOG_ENTRIES_KEPT = PgCopies.LOG_ENTRIES_KEPT;
+    private static final int RECOVERY_THREADS = 2;
     private static final Duration MAP_WAIT = Duration.ofSeconds(5);
     private static final Duration REPOP_TIMEOUT = Duration.ofSeconds(30);
     private static final int LIST_MAX = 1000;
@@ -90,6 +90,12 @@ public final class OsdDaemon implements AutoCloseable {
     private final ObjectOrder order;
     private final Semaphore inFlight;
     private final Map<PgId, AtomicLong> lastVersions = new ConcurrentHashMap<>();
+    private final PgCopies copies;
+    private final PgRecovery recovery;
+    private final ThreadPoolExecutor recoveryExecutor;
+    /** The acting set each PG this OSD leads was last made consistent for; I/O waits until it matches. */
+    private final Map<PgId, List<Integer>> activeActing = new ConcurrentHashMap<>();
+    private final Set<PgId> recovering = ConcurrentHashMap.newKeySet();
     private final Map<Integer, Peer> peers = new ConcurrentHashMap<>();
     private final Set<PgId> collections = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timers;
@@ -115,6 +121,10 @@ public final class OsdDaemon implements AutoCloseable {
         store = new BlockStore(dataDir.resolve(OsdIdentity.STORE_DIR));
         runner = new OpRunner(store, config.get(CairnConfigKeys.Osd.MAX_OBJECT_SIZE),
                 config.get(CairnConfigKeys.Osd.MAX_WRITE_SIZE));
+        copies = new PgCopies(store);
+        recovery = new PgRecovery(store, copies, who.id());
+        recoveryExecutor = new ThreadPoolExecutor(RECOVERY_THREADS, RECOVERY_THREADS, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(65536), named("osd-recovery"));
         mon = MonClient.fromConfig(config);
         maps = new MapFollower(mon);
         int cap = config.get(CairnConfigKeys.Osd.CLIENT_MESSAGE_CAP);
@@ -308,8 +318,16 @@ public final class OsdDaemon implements AutoCloseable {
         for (Pool p : m.pools().values()) {
             for (int seed = 0; seed < p.pgNum(); seed++) {
                 PgId pg = new PgId(p.id(), seed);
-                if (!collections.contains(pg) && m.mapPg(pg).acting().contains(who.id())) {
+                PgMapping pm = m.mapPg(pg);
+                if (!pm.acting().contains(who.id())) {
+                    continue;
+                }
+                if (!collections.contains(pg)) {
                     ensureCollection(pg);
+                }
+                // bring lagging members up now rather than at the next client op
+                if (pm.actingPrimary() == who.id() && pm.acting().size() >= p.minSize()) {
+                    ensureActive(m, pg, pm);
                 }
             }
         }
@@ -366,17 +384,57 @@ public final class OsdDaemon implements AutoCloseable {
     }
 
     private long nextVersion(PgId pg, CollectionId coll) {
-        AtomicLong last = lastVersions.computeIfAbsent(pg, p -> new AtomicLong(
-                store.getAttr(coll, PGMETA, LAST_UPDATE_ATTR).map(OpRunner::decodeLong).orElse(0L)));
+        AtomicLong last = lastVersions.computeIfAbsent(pg, p -> new AtomicLong(copies.lastUpdate(coll)));
         return last.incrementAndGet();
     }
 
-    private void recordVersion(Transaction txn, PgId pg, CollectionId coll, long version, String what) {
+    private void recordVersion(Transaction txn, PgId pg, CollectionId coll, long version, ObjectLocator oloc) {
         lastVersions.computeIfAbsent(pg, p -> new AtomicLong()).accumulateAndGet(version, Math::max);
-        txn.setAttr(coll, PGMETA, LAST_UPDATE_ATTR, OpRunner.encodeLong(version));
-        txn.omapSetKeys(coll, PGMETA, Map.of(String.format("%020d", version), what.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        if (version % 256 == 0 && version > LOG_ENTRIES_KEPT) {
-            txn.omapRmRange(coll, PGMETA, String.format("%020d", 0), String.format("%020d", version - LOG_ENTRIES_KEPT));
+        copies.record(txn, coll, version, oloc, true);
+    }
+
+    /**
+     * True when this primary has made the PG consistent for its current acting set; otherwise
+     * starts (once) bringing every member to the newest copy in the background.
+     */
+    private boolean ensureActive(OsdMap map, PgId pg, PgMapping pm) {
+        if (pm.actingPrimary() != who.id()) {
+            return true;
+        }
+        if (pm.acting().equals(activeActing.get(pg))) {
+            return true;
+        }
+        if (recovering.add(pg)) {
+            try {
+                recoveryExecutor.execute(() -> runRecovery(pg));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                recovering.remove(pg);
+            }
+        }
+        return false;
+    }
+
+    private void runRecovery(PgId pg) {
+        try {
+            OsdMap map = maps.map();
+            if (map.pool(pg.pool()) == null) {
+                return;
+            }
+            PgMapping pm = map.mapPg(pg);
+            if (pm.actingPrimary() != who.id() || pm.acting().size() < map.pool(pg.pool()).minSize()) {
+                return;
+            }
+            ensureCollection(pg);
+            PgRecovery.Result r = recovery.recover(map.epoch(), pg, pm.acting(), osd -> OsdServiceGrpc.newBlockingStub(
+                    channelTo(osd, map.osd(osd).address())).withDeadlineAfter(REPOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            lastVersions.computeIfAbsent(pg, p -> new AtomicLong()).accumulateAndGet(r.lastUpdate(), Math::max);
+            if (maps.map().mapPg(pg).acting().equals(pm.acting())) {
+                activeActing.put(pg, pm.acting());
+            }
+        } catch (RuntimeException e) {
+            LOG.info("pg {} not recovered yet: {}", pg, messageOf(e));
+        } finally {
+            recovering.remove(pg);
         }
     }
 
@@ -429,6 +487,9 @@ public final class OsdDaemon implements AutoCloseable {
         }
         runner.validate(req.getOpsList());
         ensureCollection(pg);
+        if (!ensureActive(map, pg, pm)) {
+            throw new CairnException(ErrorCode.EAGAIN, "pg " + pg + " is peering");
+        }
         CollectionId coll = CollectionId.of(pg.toString());
         ObjectId oid = objectId(oloc);
         boolean write = req.getOpsList().stream().anyMatch(OpRunner::isMutation);
@@ -449,8 +510,10 @@ public final class OsdDaemon implements AutoCloseable {
         long version = nextVersion(pg, coll);
         long mtime = clock.wallMs();
         Transaction txn = new Transaction();
-        runner.mutate(txn, coll, oid, req.getOpsList(), version, mtime);
-        recordVersion(txn, pg, coll, version, "modify " + oid.namespace() + "/" + oid.name());
+        if (runner.mutate(txn, coll, oid, req.getOpsList(), version, mtime) && !req.getOloc().getKey().isEmpty()) {
+            txn.setAttr(coll, oid, PgCopies.KEY_ATTR, req.getOloc().getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        recordVersion(txn, pg, coll, version, req.getOloc());
         List<CompletableFuture<?>> acks = new ArrayList<>();
         acks.add(store.queueTransactions(List.of(txn)));
         RepOpRequest rep = RepOpRequest.newBuilder().setEpoch(map.epoch()).setPool(pg.pool()).setSeed(pg.seed())
@@ -577,8 +640,11 @@ public final class OsdDaemon implements AutoCloseable {
             CollectionId coll = CollectionId.of(pg.toString());
             ObjectId oid = objectId(req.getOloc());
             Transaction txn = new Transaction();
-            runner.mutate(txn, coll, oid, req.getOpsList(), req.getVersion(), req.getMtimeMs());
-            recordVersion(txn, pg, coll, req.getVersion(), "modify " + oid.namespace() + "/" + oid.name());
+            if (runner.mutate(txn, coll, oid, req.getOpsList(), req.getVersion(), req.getMtimeMs())
+                    && !req.getOloc().getKey().isEmpty()) {
+                txn.setAttr(coll, oid, PgCopies.KEY_ATTR, req.getOloc().getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            recordVersion(txn, pg, coll, req.getVersion(), req.getOloc());
             return store.queueTransactions(List.of(txn));
         }, opExecutor).thenCompose(x -> x).handle((v, err) -> err == null ? RepOpReply.newBuilder().build()
                 : RepOpReply.newBuilder().setCode(codeOf(err).code()).setMessage(messageOf(err)).build());
@@ -590,7 +656,7 @@ public final class OsdDaemon implements AutoCloseable {
         if (map.pool(pg.pool()) == null) {
             throw CairnException.notFound("pool " + pg.pool() + " does not exist");
         }
-        if (map.mapPg(pg).actingPrimary() != who.id()) {
+        if (!req.getMember() && map.mapPg(pg).actingPrimary() != who.id()) {
             return ListReply.newBuilder().setCode(ErrorCode.ESTALE.code()).setEpoch(map.epoch())
                     .setMessage("not the primary of " + pg).build();
         }
@@ -607,7 +673,9 @@ public final class OsdDaemon implements AutoCloseable {
                     continue;
                 }
                 if (req.getAllNamespaces() || o.namespace().equals(req.getNspace())) {
-                    b.addEntries(ListEntry.newBuilder().setName(o.name()).setNspace(o.namespace()));
+                    String key = store.getAttr(coll, o, PgCopies.KEY_ATTR)
+                            .map(k -> new String(k, java.nio.charset.StandardCharsets.UTF_8)).orElse("");
+                    b.addEntries(ListEntry.newBuilder().setName(o.name()).setNspace(o.namespace()).setKey(key));
                 }
             }
             if (page.next().isEmpty() || page.objects().isEmpty()) {
@@ -630,6 +698,44 @@ public final class OsdDaemon implements AutoCloseable {
             throw CairnException.invalid("bad list cursor");
         }
         return new ObjectId(parts[2], parts[1], ObjectId.HEAD, Integer.parseUnsignedInt(parts[0], 16));
+    }
+
+    io.cairn.proto.v1.PgInfoReply pgInfo(io.cairn.proto.v1.PgInfoRequest req) {
+        mapAtLeast(req.getEpoch());
+        CollectionId coll = CollectionId.of(new PgId(req.getPool(), req.getSeed()).toString());
+        return io.cairn.proto.v1.PgInfoReply.newBuilder().setLastUpdate(copies.lastUpdate(coll))
+                .setLogTail(copies.logTail(coll)).build();
+    }
+
+    io.cairn.proto.v1.PgLogReply pgLog(io.cairn.proto.v1.PgLogRequest req) {
+        CollectionId coll = CollectionId.of(new PgId(req.getPool(), req.getSeed()).toString());
+        return io.cairn.proto.v1.PgLogReply.newBuilder()
+                .addAllEntries(copies.entries(coll, req.getAfter(), req.getUpto())).build();
+    }
+
+    io.cairn.proto.v1.PullReply pull(io.cairn.proto.v1.PullRequest req) {
+        CollectionId coll = CollectionId.of(new PgId(req.getPool(), req.getSeed()).toString());
+        return io.cairn.proto.v1.PullReply.newBuilder().setState(copies.read(coll, objectId(req.getOloc()))).build();
+    }
+
+    /** A primary brings this member's copy of a PG up to date, an object at a time, then its last_update. */
+    RepOpReply push(io.cairn.proto.v1.PushRequest req) {
+        mapAtLeast(req.getEpoch());
+        PgId pg = new PgId(req.getPool(), req.getSeed());
+        ensureCollection(pg);
+        CollectionId coll = CollectionId.of(pg.toString());
+        Transaction txn = new Transaction();
+        if (req.hasOloc() && !req.getOloc().getName().isEmpty()) {
+            copies.write(txn, coll, objectId(req.getOloc()), req.getState());
+            copies.record(txn, coll, req.getVersion(), req.getOloc(), false);
+        }
+        if (req.getLastUpdate() > 0) {
+            long last = Math.max(req.getLastUpdate(), copies.lastUpdate(coll));
+            txn.setAttr(coll, PGMETA, PgCopies.LAST_UPDATE_ATTR, OpRunner.encodeLong(last));
+            lastVersions.computeIfAbsent(pg, p -> new AtomicLong()).accumulateAndGet(last, Math::max);
+        }
+        store.queueTransactions(List.of(txn)).join();
+        return RepOpReply.getDefaultInstance();
     }
 
     AdminReadReply adminRead(AdminReadRequest req) {
@@ -732,6 +838,30 @@ public final class OsdDaemon implements AutoCloseable {
         }
 
         @Override
+        public void pgInfo(io.cairn.proto.v1.PgInfoRequest req, io.grpc.stub.StreamObserver<io.cairn.proto.v1.PgInfoReply> out) {
+            offload(() -> OsdDaemon.this.pgInfo(req), e -> io.cairn.proto.v1.PgInfoReply.newBuilder()
+                    .setCode(codeOf(e).code()).setMessage(messageOf(e)).build(), out);
+        }
+
+        @Override
+        public void pgLog(io.cairn.proto.v1.PgLogRequest req, io.grpc.stub.StreamObserver<io.cairn.proto.v1.PgLogReply> out) {
+            offload(() -> OsdDaemon.this.pgLog(req), e -> io.cairn.proto.v1.PgLogReply.newBuilder()
+                    .setCode(codeOf(e).code()).setMessage(messageOf(e)).build(), out);
+        }
+
+        @Override
+        public void pull(io.cairn.proto.v1.PullRequest req, io.grpc.stub.StreamObserver<io.cairn.proto.v1.PullReply> out) {
+            offload(() -> OsdDaemon.this.pull(req), e -> io.cairn.proto.v1.PullReply.newBuilder()
+                    .setCode(codeOf(e).code()).setMessage(messageOf(e)).build(), out);
+        }
+
+        @Override
+        public void push(io.cairn.proto.v1.PushRequest req, io.grpc.stub.StreamObserver<RepOpReply> out) {
+            offload(() -> OsdDaemon.this.push(req), e -> RepOpReply.newBuilder().setCode(codeOf(e).code())
+                    .setMessage(messageOf(e)).build(), out);
+        }
+
+        @Override
         public void adminRead(AdminReadRequest req, io.grpc.stub.StreamObserver<AdminReadReply> out) {
             offload(() -> OsdDaemon.this.adminRead(req), e -> AdminReadReply.newBuilder().setCode(codeOf(e).code()).build(),
                     out);
@@ -770,6 +900,7 @@ public final class OsdDaemon implements AutoCloseable {
             grpc.shutdownNow();
         }
         opExecutor.shutdownNow();
+        recoveryExecutor.shutdownNow();
         peers.values().forEach(p -> p.channel().shutdownNow());
         mon.close();
         try {
