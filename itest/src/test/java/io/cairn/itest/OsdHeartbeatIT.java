@@ -1,10 +1,12 @@
 package io.cairn.itest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.client.IoCtx;
 import io.cairn.client.Rados;
+import io.cairn.client.RadosException;
 import io.cairn.common.mon.MonClient;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,8 @@ class OsdHeartbeatIT {
             osd_heartbeat_grace = 4
             mon_tick_interval = 0.5
             rados_osd_op_timeout = 60
+            osd_mon_report_interval = 1
+            osd_mon_contact_grace = 3
             """;
 
     @Test
@@ -45,6 +49,29 @@ class OsdHeartbeatIT {
                     io.writeFull("after-" + i, new byte[] {(byte) i});
                     assertArrayEquals(new byte[] {(byte) i}, io.read("after-" + i, 0, 0));
                 }
+            }
+            // cut off from the monitors, an OSD stops serving as primary; back in touch, it serves again
+            cluster.local.stop("mon.a", false);
+            Thread.sleep(5000);
+            try (Rados quick = Rados.builder().conf(cluster.conf()).opTimeout(Duration.ofSeconds(4)).build()) {
+                cluster.local.start("mon.a");
+                quick.connect();
+                IoCtx io = quick.ioCtx("data");
+                cluster.local.stop("mon.a", false);
+                Thread.sleep(5000);
+                assertThrows(RadosException.Timeout.class, () -> io.writeFull("cut-off", new byte[] {1}));
+                cluster.local.start("mon.a");
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                boolean served = false;
+                while (!served && System.nanoTime() < deadline) {
+                    try {
+                        io.writeFull("reconnected", new byte[] {2});
+                        served = true;
+                    } catch (RadosException.Timeout stillCutOff) {
+                        // the OSDs have not reported to the restarted monitor yet
+                    }
+                }
+                assertTrue(served, "primaries serve again once the monitors answer");
             }
         }
     }

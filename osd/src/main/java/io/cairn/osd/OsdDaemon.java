@@ -108,6 +108,8 @@ public final class OsdDaemon implements AutoCloseable {
     private String host;
     private volatile long lastBootMs;
     private volatile boolean stopping;
+    /** When the monitors last answered (monotonic): an OSD cut off from them must not keep acting as primary. */
+    private volatile long lastMonContactMs;
 
     private record Peer(String address, ManagedChannel channel) { }
 
@@ -211,6 +213,7 @@ public final class OsdDaemon implements AutoCloseable {
                 .description("Newest OSDMap epoch this OSD has").register(registry);
         Gauge.builder("cairn.osd.pgs", collections, Set::size).description("PGs this OSD holds").register(registry);
         lastBootMs = clock.monotonicMs();
+        lastMonContactMs = lastBootMs;
         maps.addListener(this::onMap);
         maps.start(Duration.ofSeconds(60));
         boot();
@@ -249,6 +252,7 @@ public final class OsdDaemon implements AutoCloseable {
         try {
             OsdMap m = maps.map();
             mon.osdBeacon(who.id(), m == null ? 0 : m.epoch());
+            lastMonContactMs = clock.monotonicMs();
         } catch (RuntimeException e) {
             LOG.debug("beacon failed: {}", e.toString());
         }
@@ -273,6 +277,7 @@ public final class OsdDaemon implements AutoCloseable {
                 }
             }
             mon.osdStats(b.build());
+            lastMonContactMs = clock.monotonicMs();
         } catch (RuntimeException e) {
             LOG.debug("stats report failed: {}", e.toString());
         }
@@ -480,6 +485,12 @@ public final class OsdDaemon implements AutoCloseable {
         if (pm.actingPrimary() != who.id()) {
             return CompletableFuture.completedFuture(error(ErrorCode.ESTALE, "osd." + who.id() + " is not the primary of "
                     + pg + " in epoch " + map.epoch(), map.epoch()));
+        }
+        long silentMs = clock.monotonicMs() - lastMonContactMs;
+        if (silentMs > config.get(CairnConfigKeys.Osd.MON_CONTACT_GRACE).toMillis()) {
+            // the monitors may have given this PG to another primary in a map we cannot see
+            throw new CairnException(ErrorCode.EAGAIN, "osd." + who.id() + " has not heard from the monitors for "
+                    + silentMs / 1000 + "s: not serving as primary");
         }
         if (pm.acting().size() < pool.minSize()) {
             throw new CairnException(ErrorCode.EAGAIN, "pg " + pg + " is inactive: " + pm.acting().size()

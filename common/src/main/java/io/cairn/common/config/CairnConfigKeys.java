@@ -113,6 +113,9 @@ public final class CairnConfigKeys {
                 .description("Silence from a peer after which an OSD reports it failed.").runtime().build();
         public static final ConfigOption<Duration> BEACON_REPORT_INTERVAL = seconds("osd_beacon_report_interval", 300)
                 .description("How often an OSD sends the monitors a beacon.").build();
+        public static final ConfigOption<Duration> MON_CONTACT_GRACE = seconds("osd_mon_contact_grace", 30)
+                .description("An OSD that has not heard from the monitors for this long stops serving as primary.")
+                .runtime().build();
         public static final ConfigOption<Duration> MON_REPORT_INTERVAL = seconds("osd_mon_report_interval", 5)
                 .description("How often an OSD reports its space and PG stats to the monitors.").build();
         public static final ConfigOption<String> DATA = ConfigOption.builder("osd_data", ConfigType.STRING, "")
