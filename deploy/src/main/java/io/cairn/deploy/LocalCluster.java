@@ -166,9 +166,9 @@ public final class LocalCluster {
                     for (int seed = 0; seed < p.pgNum() && all; seed++) {
                         all = map.mapPg(new io.cairn.common.osdmap.PgId(p.id(), seed)).acting().size() >= p.size();
                     }
-                    // and every PG's primary has reported it active (no "unknown" or "peered" left)
+                    // and every PG's primary has reported it active (no "unknown", "peering" or "peered" left)
                     String states = all ? mon.command("pg stat", Map.of()).getOutputPlain() : "";
-                    if (all && states.contains(" active") && !states.contains("unknown") && !states.contains("peered")) {
+                    if (all && states.contains(" active") && !states.contains("unknown") && !states.contains("peer")) {
                         return true;
                     }
                 }

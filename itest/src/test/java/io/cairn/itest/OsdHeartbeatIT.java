@@ -9,6 +9,7 @@ import io.cairn.client.Rados;
 import io.cairn.client.RadosException;
 import io.cairn.common.mon.MonClient;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,6 +50,19 @@ class OsdHeartbeatIT {
                     io.writeFull("after-" + i, new byte[] {(byte) i});
                     assertArrayEquals(new byte[] {(byte) i}, io.read("after-" + i, 0, 0));
                 }
+                // health says what a user must know: an OSD down, PGs with two copies of three, all serving
+                String health = "";
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (System.nanoTime() < deadline) {
+                    health = mon.command("health", Map.of("detail", "true")).getOutputPlain();
+                    if (health.contains("PG_DEGRADED") && !health.contains("PG_AVAILABILITY")) {
+                        break;
+                    }
+                    Thread.sleep(300);
+                }
+                assertTrue(health.startsWith("HEALTH_WARN") && health.contains("[WRN] OSD_DOWN: 1 osds down")
+                        && health.contains("Degraded data redundancy: ")
+                        && health.contains("current state active+undersized+degraded") && !health.contains("PG_AVAILABILITY"), health);
             }
             // cut off from the monitors, an OSD stops serving as primary; back in touch, it serves again
             cluster.local.stop("mon.a", false);

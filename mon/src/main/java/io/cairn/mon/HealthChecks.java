@@ -16,7 +16,8 @@ final class HealthChecks {
 
     private HealthChecks() {}
 
-    static List<Check> compute(OsdMap map, QuorumView quorum) {
+    /** The checks for the maps, the quorum and (null when unknown) the leader's PG stats. */
+    static List<Check> compute(OsdMap map, QuorumView quorum, PgStatsTable.Summary stats) {
         List<Check> checks = new ArrayList<>();
         List<String> down = quorum.outOfQuorum();
         if (!down.isEmpty()) {
@@ -46,7 +47,69 @@ final class HealthChecks {
                         List.of()));
             }
         }
+        if (stats != null) {
+            pgChecks(stats, checks);
+        }
         return checks;
+    }
+
+    /**
+     * PG_AVAILABILITY for PGs that cannot serve I/O (not active: unknown, peering, or peered below
+     * min_size) and PG_DEGRADED for PGs with fewer copies than the pool's size.
+     */
+    private static void pgChecks(PgStatsTable.Summary stats, List<Check> checks) {
+        int inactive = 0;
+        int peering = 0;
+        int degraded = 0;
+        int undersized = 0;
+        for (Map.Entry<String, Integer> e : stats.pgStates().entrySet()) {
+            List<String> parts = List.of(e.getKey().split("\\+"));
+            if (!parts.contains("active")) {
+                inactive += e.getValue();
+            }
+            if (parts.contains("peering")) {
+                peering += e.getValue();
+            }
+            if (parts.contains("degraded")) {
+                degraded += e.getValue();
+            }
+            if (parts.contains("undersized")) {
+                undersized += e.getValue();
+            }
+        }
+        if (inactive > 0) {
+            String summary = "Reduced data availability: " + pgs(inactive) + " inactive"
+                    + (peering > 0 ? ", " + pgs(peering) + " peering" : "");
+            checks.add(new Check("PG_AVAILABILITY", Severity.HEALTH_WARN, summary,
+                    pgDetail(stats, state -> !List.of(state.split("\\+")).contains("active"), "inactive")));
+        }
+        if (degraded > 0 || undersized > 0) {
+            List<String> parts = new ArrayList<>();
+            if (degraded > 0) {
+                parts.add(pgs(degraded) + " degraded");
+            }
+            if (undersized > 0) {
+                parts.add(pgs(undersized) + " undersized");
+            }
+            checks.add(new Check("PG_DEGRADED", Severity.HEALTH_WARN,
+                    "Degraded data redundancy: " + String.join(", ", parts),
+                    pgDetail(stats, state -> state.contains("degraded") || state.contains("undersized"), "degraded")));
+        }
+    }
+
+    private static List<String> pgDetail(PgStatsTable.Summary stats, java.util.function.Predicate<String> which,
+                                         String what) {
+        List<String> detail = new ArrayList<>();
+        stats.notCleanPgs().forEach((pg, state) -> {
+            if (which.test(state)) {
+                detail.add("pg " + pg + " is " + what + ", current state " + state);
+            }
+        });
+        return detail;
+    }
+
+    private static String pgs(int n) {
+        return n + (n == 1 ? " pg" : " pgs");
     }
 
     static Severity overall(List<Check> checks) {

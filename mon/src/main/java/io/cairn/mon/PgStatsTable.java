@@ -17,7 +17,10 @@ import java.util.TreeMap;
 final class PgStatsTable {
     /** Space and PG totals as status, df and pg stat show them. */
     record Summary(Map<String, Integer> pgStates, long objects, long storedBytes, long totalBytes, long usedBytes,
-                   long availBytes, Map<Long, long[]> perPool) { }
+                   long availBytes, Map<Long, long[]> perPool, Map<PgId, String> notCleanPgs) { }
+
+    /** Ceph's mon_health_max_detail: health detail names at most this many PGs. */
+    static final int NOT_CLEAN_LISTED_MAX = 50;
 
     private final Map<Integer, OsdStatsRequest> reports = new HashMap<>();
 
@@ -42,13 +45,19 @@ final class PgStatsTable {
         }
         Map<String, Integer> states = new TreeMap<>();
         Map<Long, long[]> perPool = new TreeMap<>();
+        Map<PgId, String> notClean = new TreeMap<>();
         long objects = 0;
         long stored = 0;
         for (Pool p : map.pools().values()) {
             long[] pool = perPool.computeIfAbsent(p.id(), k -> new long[2]);
             for (int seed = 0; seed < p.pgNum(); seed++) {
-                PgStat s = byPg.get(new PgId(p.id(), seed));
-                states.merge(s == null ? "unknown" : s.getState(), 1, Integer::sum);
+                PgId pg = new PgId(p.id(), seed);
+                PgStat s = byPg.get(pg);
+                String state = s == null ? "unknown" : s.getState();
+                states.merge(state, 1, Integer::sum);
+                if (!state.equals("active+clean") && notClean.size() < NOT_CLEAN_LISTED_MAX) {
+                    notClean.put(pg, state);
+                }
                 if (s != null) {
                     pool[0] += s.getObjects();
                     pool[1] += s.getBytes();
@@ -67,6 +76,6 @@ final class PgStatsTable {
                 avail += r.getAvailBytes();
             }
         }
-        return new Summary(states, objects, stored, total, used, avail, perPool);
+        return new Summary(states, objects, stored, total, used, avail, perPool, notClean);
     }
 }

@@ -1,6 +1,7 @@
 package io.cairn.mon;
 
 import io.cairn.common.CairnException;
+import io.cairn.common.ErrorCode;
 import io.cairn.common.osdmap.OsdMap;
 import io.cairn.common.osdmap.Pool;
 import io.cairn.crush.Rule;
@@ -48,16 +49,34 @@ final class PoolSettings {
                 if (pgNum > max) {
                     throw CairnException.invalid("pg_num " + pgNum + " > mon_max_pool_pg_num " + max);
                 }
-                yield p.withPgNum(pgNum, p.pgpNum());
+                if (pgNum != p.pgNum()) {
+                    // objects hash to PGs by pg_num: without splitting, existing objects would be unreachable
+                    throw new CairnException(ErrorCode.ENOTSUP, "changing pg_num of an existing pool is not supported"
+                            + " yet (PG splitting is not implemented); create a new pool with pg_num " + pgNum);
+                }
+                yield p;
             }
             case "pgp_num" -> {
                 int pgpNum = a.integer("val");
                 if (pgpNum < 1 || pgpNum > p.pgNum()) {
                     throw CairnException.invalid("pgp_num must be 1..pg_num (" + p.pgNum() + "), not " + pgpNum);
                 }
-                yield p.withPgNum(p.pgNum(), pgpNum);
+                if (pgpNum != p.pgpNum()) {
+                    // may move a PG to OSDs none of which hold it; recovery only consults the acting set yet
+                    throw new CairnException(ErrorCode.ENOTSUP, "changing pgp_num of an existing pool is not supported"
+                            + " yet (recovery from past intervals is not implemented)");
+                }
+                yield p;
             }
-            case "crush_rule" -> p.withCrushRule(ruleId(map, a.str("val"), p));
+            case "crush_rule" -> {
+                int rule = ruleId(map, a.str("val"), p);
+                if (rule != p.crushRule()) {
+                    // may move a PG to OSDs none of which hold it; recovery only consults the acting set yet
+                    throw new CairnException(ErrorCode.ENOTSUP, "changing crush_rule of an existing pool is not"
+                            + " supported yet (recovery from past intervals is not implemented)");
+                }
+                yield p;
+            }
             default -> throw CairnException.invalid("unknown pool variable '" + var + "' (" + String.join(", ", VARIABLES) + ")");
         };
         if (next.equals(p)) {

@@ -59,7 +59,7 @@ final class ReadCommands {
                 case "status" -> StatusView.status(map, quorum, stats);
                 case "df" -> DataViews.df(map, stats, a.flag("detail"));
                 case "pg stat" -> DataViews.pgStat(map, stats);
-                case "health" -> health(map, quorum, a.flag("detail"));
+                case "health" -> health(map, quorum, stats, a.flag("detail"));
                 case "osd dump" -> osdDump(map);
                 case "osd tree" -> osdTree(map);
                 case "osd stat" -> osdStat(map);
@@ -82,8 +82,8 @@ final class ReadCommands {
         }
     }
 
-    private static CommandResult health(OsdMap map, QuorumView quorum, boolean detail) {
-        List<HealthChecks.Check> checks = HealthChecks.compute(map, quorum);
+    private static CommandResult health(OsdMap map, QuorumView quorum, PgStatsTable.Summary stats, boolean detail) {
+        List<HealthChecks.Check> checks = HealthChecks.compute(map, quorum, stats);
         return CommandResult.ok(HealthChecks.json(checks), HealthChecks.text(checks, detail));
     }
 

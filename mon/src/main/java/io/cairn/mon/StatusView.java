@@ -11,7 +11,7 @@ final class StatusView {
     private StatusView() {}
 
     static CommandResult status(OsdMap map, QuorumView q, PgStatsTable.Summary stats) {
-        List<HealthChecks.Check> checks = HealthChecks.compute(map, q);
+        List<HealthChecks.Check> checks = HealthChecks.compute(map, q, stats);
         int pgs = map.pools().values().stream().mapToInt(Pool::pgNum).sum();
         StringBuilder sb = new StringBuilder();
         sb.append("  cluster:\n");

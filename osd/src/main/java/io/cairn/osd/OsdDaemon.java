@@ -273,6 +273,8 @@ public final class OsdDaemon implements AutoCloseable {
                 }
                 PgMapping pm = m.mapPg(pg);
                 if (pm.actingPrimary() == who.id()) {
+                    // retries a recovery that failed (a member was unreachable) without waiting for I/O
+                    ensureActive(m, pg, pm);
                     b.addPgs(pgStat(pg, pool, pm, m.epoch()));
                 }
             }
@@ -302,8 +304,15 @@ public final class OsdDaemon implements AutoCloseable {
             after = Optional.of(lp.objects().get(lp.objects().size() - 1));
         }
         int n = pm.acting().size();
-        String state = n >= pool.size() ? "active+clean"
-                : n >= pool.minSize() ? "active+undersized+degraded" : "undersized+degraded+peered";
+        String state;
+        if (n < pool.minSize()) {
+            state = "undersized+degraded+peered";
+        } else if (!pm.acting().equals(activeActing.get(pg))) {
+            // not yet brought every member to the newest copy: refusing I/O (see ensureActive)
+            state = n >= pool.size() ? "peering" : "undersized+degraded+peering";
+        } else {
+            state = n >= pool.size() ? "active+clean" : "active+undersized+degraded";
+        }
         long last = lastVersions.getOrDefault(pg, new AtomicLong()).get();
         return io.cairn.proto.v1.PgStat.newBuilder().setPool(pg.pool()).setSeed(pg.seed()).setState(state)
                 .setObjects(objects).setBytes(bytes).setLogSize(Math.min(last, LOG_ENTRIES_KEPT))
