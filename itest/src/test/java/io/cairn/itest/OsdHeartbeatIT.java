@@ -62,7 +62,9 @@ class OsdHeartbeatIT {
                 }
                 assertTrue(health.startsWith("HEALTH_WARN") && health.contains("[WRN] OSD_DOWN: 1 osds down")
                         && health.contains("Degraded data redundancy: ")
-                        && health.contains("current state active+undersized+degraded") && !health.contains("PG_AVAILABILITY"), health);
+                        && health.contains("current state active+undersized+degraded")
+                        && !health.contains("PG_AVAILABILITY"), health);
+                System.out.print("health detail with osd.2 down:\n" + health);
             }
             // cut off from the monitors, an OSD stops serving as primary; back in touch, it serves again
             cluster.local.stop("mon.a", false);
