@@ -223,16 +223,21 @@ public final class LocalCluster {
         return String.join(" ", p.info().arguments().orElse(new String[0]));
     }
 
+    /** Refuses names this cluster does not have, before they reach a pid file path. */
+    private void requireDaemon(String name) {
+        if (!daemons().contains(name)) {
+            throw new IllegalArgumentException("unknown daemon '" + name + "' (this cluster has " + daemons() + ")");
+        }
+    }
+
     /** Starts a daemon in the background unless it already runs; returns its pid. */
     public long start(String name) throws IOException {
+        requireDaemon(name);
         Optional<ProcessHandle> r = running(name);
         if (r.isPresent()) {
             return r.get().pid();
         }
         String[] typeId = name.split("\\.", 2);
-        if (typeId.length != 2 || !daemons().contains(name)) {
-            throw new IllegalArgumentException("unknown daemon '" + name + "' (this cluster has " + daemons() + ")");
-        }
         Files.createDirectories(dir.resolve("log"));
         List<String> cmd = new ArrayList<>(JavaCommand.forThisJar());
         cmd.add(1, "-Dcairn.log.level=INFO");
@@ -247,6 +252,7 @@ public final class LocalCluster {
 
     /** Stops a daemon by its pid: SIGTERM (or SIGKILL), then waits for it to go. */
     public boolean stop(String name, boolean kill) throws IOException {
+        requireDaemon(name);
         Optional<ProcessHandle> r = running(name);
         if (r.isEmpty()) {
             Files.deleteIfExists(pidFile(name));

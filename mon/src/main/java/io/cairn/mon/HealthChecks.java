@@ -63,25 +63,17 @@ final class HealthChecks {
         int degraded = 0;
         int undersized = 0;
         for (Map.Entry<String, Integer> e : stats.pgStates().entrySet()) {
-            List<String> parts = List.of(e.getKey().split("\\+"));
-            if (!parts.contains("active")) {
-                inactive += e.getValue();
-            }
-            if (parts.contains("peering")) {
-                peering += e.getValue();
-            }
-            if (parts.contains("degraded")) {
-                degraded += e.getValue();
-            }
-            if (parts.contains("undersized")) {
-                undersized += e.getValue();
-            }
+            String state = e.getKey();
+            inactive += isInactive(state) ? e.getValue() : 0;
+            peering += has(state, "peering") ? e.getValue() : 0;
+            degraded += has(state, "degraded") ? e.getValue() : 0;
+            undersized += has(state, "undersized") ? e.getValue() : 0;
         }
         if (inactive > 0) {
             String summary = "Reduced data availability: " + pgs(inactive) + " inactive"
                     + (peering > 0 ? ", " + pgs(peering) + " peering" : "");
             checks.add(new Check("PG_AVAILABILITY", Severity.HEALTH_WARN, summary,
-                    pgDetail(stats, state -> !List.of(state.split("\\+")).contains("active"), "inactive")));
+                    pgDetail(stats, HealthChecks::isInactive, "inactive")));
         }
         if (degraded > 0 || undersized > 0) {
             List<String> parts = new ArrayList<>();
@@ -93,7 +85,7 @@ final class HealthChecks {
             }
             checks.add(new Check("PG_DEGRADED", Severity.HEALTH_WARN,
                     "Degraded data redundancy: " + String.join(", ", parts),
-                    pgDetail(stats, state -> state.contains("degraded") || state.contains("undersized"), "degraded")));
+                    pgDetail(stats, state -> has(state, "degraded") || has(state, "undersized"), "degraded")));
         }
     }
 
@@ -106,6 +98,15 @@ final class HealthChecks {
             }
         });
         return detail;
+    }
+
+    /** Whether a PG state such as "active+undersized+degraded" includes the flag. */
+    private static boolean has(String state, String flag) {
+        return List.of(state.split("\\+")).contains(flag);
+    }
+
+    private static boolean isInactive(String state) {
+        return !has(state, "active");
     }
 
     private static String pgs(int n) {
