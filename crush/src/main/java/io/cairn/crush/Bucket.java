@@ -272,7 +272,10 @@ public abstract sealed class Bucket
                 int left = n - half;
                 n = t < Integer.toUnsignedLong(nodeWeights[left]) ? left : n + half;
             }
-            return items[n >> 1];
+            // Every item weighing zero (reached through the permutation fallback, which ignores
+            // weights) walks right into the padding past the last item. Ceph's C reads past its
+            // items array there; answering "no such item" makes the mapper skip this replica.
+            return (n >> 1) < items.length ? items[n >> 1] : CrushMap.ITEM_NONE;
         }
     }
 

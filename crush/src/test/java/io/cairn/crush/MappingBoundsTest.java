@@ -111,4 +111,28 @@ class MappingBoundsTest {
         // a few hundred bytes of slack for the measuring itself; one boxed int per call would be 320 KB
         assertTrue(allocated < 4096, "20000 mappings allocated " + allocated + " bytes");
     }
+
+    @Test
+    void treeBucketWhoseItemsAllWeighZeroYieldsNoDevice() {
+        // straw2 picks its first item when all weigh zero, and a tree whose items all weigh zero
+        // then walks right past its last item (Ceph's C reads past its array there)
+        CrushMapBuilder b = new CrushMapBuilder();
+        for (int i = 0; i < CrushMapBuilder.DEFAULT_TYPES.size(); i++) {
+            b.addType(i, CrushMapBuilder.DEFAULT_TYPES.get(i));
+        }
+        int root = b.addBucket(-1, "default", "root", BucketAlgorithm.STRAW2, 0);
+        int host = b.addBucket(b.nextBucketId(), "host0", "host", BucketAlgorithm.TREE, 0);
+        for (int osd = 0; osd < 3; osd++) {
+            b.addDevice(osd, "osd." + osd, null);
+            b.addItem(host, osd, 0);
+        }
+        b.addItem(root, host, 0);
+        b.addRule(0, "osds", Rule.TYPE_REPLICATED, 1, 10, List.of(RuleStep.take(root),
+                new RuleStep(RuleOp.CHOOSE_FIRSTN, 0, 0), RuleStep.emit()));
+        CrushMap map = b.build();
+        int[] result = new int[3];
+        for (int x = 0; x < 1000; x++) {
+            assertEquals(0, map.map(0, x, 3, map.defaultWeights(), result), "x=" + x);
+        }
+    }
 }
