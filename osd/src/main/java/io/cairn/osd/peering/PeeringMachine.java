@@ -1,0 +1,319 @@
+package io.cairn.osd.peering;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Peering of one PG by its primary in one interval, as a pure state machine: events in, actions
+ * out, no I/O, threads or clocks inside (the shell around it does the asking and copying).
+ *
+ * <p>GetInfo asks every OSD of the prior set for its {@link PgInfo}; the authoritative member is
+ * the one that went active most recently (last_epoch_started), then the newest last_update, then
+ * the longest log. GetLog fetches the authority's log; GetMissing fetches the logs of members whose
+ * last_update the authority never wrote (divergent), so {@link LogMerge} can plan each member's
+ * catch-up. Before going active the primary needs the monitors to have recorded up_thru for this
+ * interval, so that later peerings know this interval may have accepted writes. Active: the
+ * shell recovers every member per its plan, then the PG is clean (last_epoch_clean) if it has
+ * all its replicas.
+ *
+ * <p>A new map that changes the interval means a new machine; replies meant for an old one are the
+ * shell's to drop.
+ */
+public final class PeeringMachine {
+    public enum Phase { GET_INFO, GET_LOG, GET_MISSING, WAIT_UP_THRU, ACTIVE, CLEAN, DOWN }
+
+    /** Everything the primary knows locally when an interval begins. */
+    public record Start(int epoch, int me, List<Integer> up, List<Integer> acting, int poolSize, int minSize,
+                        PastIntervals.History history, Set<Integer> upOsds, PgInfo myInfo, PgLog myLog, int myUpThru) {
+        public Start {
+            up = List.copyOf(up);
+            acting = List.copyOf(acting);
+            upOsds = Set.copyOf(upOsds);
+            if (!acting.contains(me)) {
+                throw new IllegalArgumentException("osd." + me + " peers a PG whose acting set " + acting + " it is not in");
+            }
+        }
+    }
+
+    public sealed interface Event {
+        record InfoReceived(int osd, PgInfo info) implements Event { }
+
+        record PeerUnreachable(int osd) implements Event { }
+
+        record LogReceived(int osd, PgLog log) implements Event { }
+
+        record UpThruUpdated(int upThru) implements Event { }
+
+        record PeerRecovered(int osd) implements Event { }
+    }
+
+    public sealed interface Action {
+        record QueryInfo(Set<Integer> osds) implements Action { }
+
+        /** The member's log entries after {@code after} (the answer's tail is {@code after}). */
+        record QueryLog(int osd, Eversion after) implements Action { }
+
+        record RequestUpThru(int epoch) implements Action { }
+
+        /**
+         * Go active: record last_epoch_started = epoch, then bring each member (the primary
+         * first, from the authority) to the authoritative copy per its plan.
+         */
+        record Activate(int epoch, int authority, PgInfo authorityInfo, Map<Integer, PeerPlan> plans) implements Action {
+            public Activate {
+                plans = Map.copyOf(plans);
+            }
+        }
+
+        /** Every member holds everything: record last_epoch_clean = epoch. */
+        record MarkClean(int epoch) implements Action { }
+    }
+
+    private final Start start;
+    private final Map<Integer, PgInfo> infos = new LinkedHashMap<>();
+    private final Set<Integer> pendingInfo = new LinkedHashSet<>();
+    private final Map<Integer, PgLog> peerLogs = new HashMap<>();
+    private final Set<Integer> pendingLogs = new LinkedHashSet<>();
+    private final Set<Integer> unreachable = new LinkedHashSet<>();
+    private final Set<Integer> recovering = new LinkedHashSet<>();
+    private Phase phase = Phase.GET_INFO;
+    private Optional<PastIntervals.Interval> blockedBy = Optional.empty();
+    private int authority = -1;
+    private PgLog authLog;
+    private Map<Integer, PeerPlan> plans = Map.of();
+    private boolean started;
+
+    public PeeringMachine(Start start) {
+        this.start = start;
+    }
+
+    /** The first actions; call once. */
+    public List<Action> start() {
+        if (started) {
+            throw new IllegalStateException("peering of this interval already started");
+        }
+        started = true;
+        PastIntervals.PriorSet prior = PastIntervals.priorSet(start.history().past(), start.acting(), start.up(),
+                start.upOsds()::contains);
+        if (prior.pgDown()) {
+            phase = Phase.DOWN;
+            blockedBy = prior.blockedBy();
+            return List.of();
+        }
+        infos.put(start.me(), start.myInfo());
+        prior.probe().stream().filter(o -> o != start.me()).forEach(pendingInfo::add);
+        if (pendingInfo.isEmpty()) {
+            return afterInfos();
+        }
+        return List.of(new Action.QueryInfo(Set.copyOf(pendingInfo)));
+    }
+
+    public List<Action> step(Event event) {
+        if (!started) {
+            throw new IllegalStateException("step before start");
+        }
+        return switch (event) {
+            case Event.InfoReceived e -> {
+                if (phase != Phase.GET_INFO || !pendingInfo.remove(e.osd())) {
+                    yield List.of();
+                }
+                infos.put(e.osd(), e.info());
+                unreachable.remove(e.osd());
+                yield pendingInfo.isEmpty() ? afterInfos() : List.of();
+            }
+            case Event.PeerUnreachable e -> {
+                if (pendingInfo.contains(e.osd()) || pendingLogs.contains(e.osd())
+                        || (phase == Phase.GET_LOG && e.osd() == authority)) {
+                    unreachable.add(e.osd());
+                }
+                yield List.of();
+            }
+            case Event.LogReceived e -> {
+                if (phase == Phase.GET_LOG && e.osd() == authority) {
+                    authLog = e.log();
+                    yield planMembers();
+                }
+                if (phase == Phase.GET_MISSING && pendingLogs.remove(e.osd())) {
+                    peerLogs.put(e.osd(), e.log());
+                    yield pendingLogs.isEmpty() ? planMembers() : List.of();
+                }
+                yield List.of();
+            }
+            case Event.UpThruUpdated e -> {
+                if (phase == Phase.WAIT_UP_THRU && e.upThru() >= start.history().currentSince()) {
+                    yield activate();
+                }
+                yield List.of();
+            }
+            case Event.PeerRecovered e -> {
+                if (phase != Phase.ACTIVE) {
+                    yield List.of();
+                }
+                if (!plans.containsKey(e.osd())) {
+                    throw new IllegalStateException("osd." + e.osd() + " recovered but is not a member: " + plans.keySet());
+                }
+                recovering.remove(e.osd());
+                yield recovering.isEmpty() ? maybeClean() : List.of();
+            }
+        };
+    }
+
+    private List<Action> afterInfos() {
+        int maxLes = infos.values().stream().mapToInt(PgInfo::lastEpochStarted).max().orElse(0);
+        Comparator<Map.Entry<Integer, PgInfo>> better = Comparator
+                .<Map.Entry<Integer, PgInfo>, Eversion>comparing(en -> en.getValue().lastUpdate())
+                .thenComparing(en -> en.getValue().logTail(), Comparator.<Eversion>reverseOrder())
+                .thenComparing(en -> en.getKey() == start.me())
+                .thenComparing(en -> start.acting().contains(en.getKey()))
+                .thenComparing(Map.Entry::getKey, Comparator.<Integer>reverseOrder());
+        authority = infos.entrySet().stream().filter(en -> en.getValue().lastEpochStarted() == maxLes)
+                .max(better).orElseThrow().getKey();
+        if (authority == start.me()) {
+            authLog = start.myLog();
+            return planMembers();
+        }
+        phase = Phase.GET_LOG;
+        return List.of(new Action.QueryLog(authority, infos.get(authority).logTail()));
+    }
+
+    private List<Action> planMembers() {
+        Map<Integer, PeerPlan> planned = new LinkedHashMap<>();
+        List<Action> queries = new ArrayList<>();
+        for (int osd : start.acting()) {
+            if (osd < 0) {
+                continue;
+            }
+            Optional<PgLog> theirLog = osd == start.me() ? Optional.of(start.myLog()) : Optional.ofNullable(peerLogs.get(osd));
+            switch (LogMerge.plan(authLog, infos.get(osd), theirLog)) {
+                case LogMerge.Outcome.Planned p -> planned.put(osd, p.plan());
+                case LogMerge.Outcome.NeedsLog n -> {
+                    pendingLogs.add(osd);
+                    queries.add(new Action.QueryLog(osd, n.after()));
+                }
+            }
+        }
+        if (!queries.isEmpty()) {
+            phase = Phase.GET_MISSING;
+            return queries;
+        }
+        plans = planned;
+        if (start.myUpThru() < start.history().currentSince()) {
+            phase = Phase.WAIT_UP_THRU;
+            return List.of(new Action.RequestUpThru(start.epoch()));
+        }
+        return activate();
+    }
+
+    private List<Action> activate() {
+        phase = Phase.ACTIVE;
+        plans.forEach((osd, plan) -> {
+            if (PeerPlan.needsWork(plan)) {
+                recovering.add(osd);
+            }
+        });
+        List<Action> out = new ArrayList<>();
+        out.add(new Action.Activate(start.epoch(), authority, infos.get(authority), plans));
+        if (recovering.isEmpty()) {
+            out.addAll(maybeClean());
+        }
+        return out;
+    }
+
+    private List<Action> maybeClean() {
+        if (members() < start.poolSize()) {
+            return List.of();
+        }
+        phase = Phase.CLEAN;
+        return List.of(new Action.MarkClean(start.epoch()));
+    }
+
+    private int members() {
+        return (int) start.acting().stream().filter(o -> o >= 0).count();
+    }
+
+    public Phase phase() {
+        return phase;
+    }
+
+    public int authority() {
+        return authority;
+    }
+
+    public Map<Integer, PeerPlan> plans() {
+        return plans;
+    }
+
+    /** Members not yet recovered while active. */
+    public Set<Integer> recovering() {
+        return Set.copyOf(recovering);
+    }
+
+    /** Prior-set members that did not answer: peering waits for them or for a map marking them down. */
+    public Set<Integer> unreachable() {
+        return Set.copyOf(unreachable);
+    }
+
+    /** When down: the interval that may have accepted writes and has no member up. */
+    public Optional<PastIntervals.Interval> blockedBy() {
+        return blockedBy;
+    }
+
+    /** Object copies still to be recovered (backfill targets count as unknown, so not here). */
+    public long missingObjects() {
+        long n = 0;
+        for (int osd : recovering) {
+            if (plans.get(osd) instanceof PeerPlan.Recover r) {
+                n += r.missing().size();
+            }
+        }
+        return n;
+    }
+
+    /** The PG's state in Ceph's words. */
+    public Set<PgStateFlag> state() {
+        EnumSet<PgStateFlag> s = EnumSet.noneOf(PgStateFlag.class);
+        boolean undersized = members() < start.poolSize();
+        if (!start.up().equals(start.acting())) {
+            s.add(PgStateFlag.REMAPPED);
+        }
+        switch (phase) {
+            case DOWN -> s.add(PgStateFlag.DOWN);
+            case GET_INFO, GET_LOG, GET_MISSING, WAIT_UP_THRU -> {
+                s.add(PgStateFlag.PEERING);
+                if (undersized) {
+                    s.add(PgStateFlag.UNDERSIZED);
+                    s.add(PgStateFlag.DEGRADED);
+                }
+            }
+            case ACTIVE -> {
+                s.add(members() >= start.minSize() ? PgStateFlag.ACTIVE : PgStateFlag.PEERED);
+                boolean logRecovery = recovering.stream().anyMatch(o -> plans.get(o) instanceof PeerPlan.Recover);
+                boolean backfill = recovering.stream().anyMatch(o -> plans.get(o) instanceof PeerPlan.Backfill);
+                if (logRecovery) {
+                    s.add(PgStateFlag.RECOVERING);
+                } else if (backfill) {
+                    s.add(PgStateFlag.BACKFILLING);
+                }
+                if (undersized) {
+                    s.add(PgStateFlag.UNDERSIZED);
+                }
+                if (undersized || !recovering.isEmpty()) {
+                    s.add(PgStateFlag.DEGRADED);
+                }
+            }
+            case CLEAN -> {
+                s.add(PgStateFlag.ACTIVE);
+                s.add(PgStateFlag.CLEAN);
+            }
+        }
+        return s;
+    }
+}
