@@ -81,7 +81,9 @@ public final class Rados implements AutoCloseable {
         }
         mon = MonClient.fromConfig(config);
         maps = new MapFollower(mon).start(config.get(CairnConfigKeys.Client.MON_OP_TIMEOUT));
-        objecter = new Objecter(maps, config.entity(), config.get(CairnConfigKeys.Client.OSD_OP_TIMEOUT));
+        // unique per instance: OSDs recognise a resent request by client and tid
+        String instance = config.entity() + "." + Long.toUnsignedString(new java.security.SecureRandom().nextLong(), 36);
+        objecter = new Objecter(maps, instance, config.get(CairnConfigKeys.Client.OSD_OP_TIMEOUT));
         return this;
     }
 

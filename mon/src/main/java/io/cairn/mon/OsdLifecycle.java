@@ -55,6 +55,28 @@ final class OsdLifecycle {
     }
 
     /** Marks OSDs down, by command or ({@code byMonitors}) by a failure decision, which nodown blocks. */
+    /**
+     * An OSD about to go active as a primary asks for up_thru (Ceph's MOSDAlive): once the map
+     * records that it was alive through epoch {@code want}, later peerings know the interval it
+     * leads may have accepted writes.
+     */
+    static CommandResult alive(OsdMap map, CommandArgs a, long nowMs) {
+        int id = a.integer("id");
+        int want = a.integer("want");
+        OsdInfo o = WriteCommands.requireOsd(map, id);
+        if (!o.up()) {
+            throw new CairnException(ErrorCode.EAGAIN, "osd." + id + " is down");
+        }
+        if (want <= 0 || want > map.epoch()) {
+            throw CairnException.invalid("up_thru " + want + " must be 1.." + map.epoch());
+        }
+        if (o.upThru() >= want) {
+            return CommandResult.noop("osd." + id + " up_thru is already " + o.upThru());
+        }
+        return CommandResult.changed(map.toBuilder().putOsd(o.withUpThru(want)).build(nowMs),
+                "osd." + id + " up_thru " + want);
+    }
+
     static CommandResult markDown(OsdMap map, List<Integer> ids, long nowMs, boolean byMonitors) {
         if (byMonitors && map.hasFlag(ClusterFlag.NODOWN)) {
             return CommandResult.noop("nodown is set");

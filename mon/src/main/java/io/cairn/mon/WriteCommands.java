@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 final class WriteCommands {
     /** Commands only monitors propose (boot, failure decisions); clients get EPERM. */
     static final Set<String> INTERNAL = Set.of("osd boot", "osd mark-down", "osd auto-out");
-    static final Set<String> PREFIXES = Set.of("osd create", "osd boot", "osd down", "osd out", "osd in", "osd rm",
+    static final Set<String> PREFIXES = Set.of("osd create", "osd boot", "osd alive", "osd down", "osd out", "osd in", "osd rm",
             "osd mark-down", "osd auto-out", "osd reweight", "osd set", "osd unset", "osd pool create",
             "osd pool set", "osd pool rename", "osd pool rm", "osd crush add-bucket", "osd crush move",
             "osd crush add", "osd crush set", "osd crush reweight", "osd crush remove",
@@ -48,6 +48,7 @@ final class WriteCommands {
             return switch (req.getPrefix()) {
                 case "osd create" -> osdCreate(map, a, nowMs);
                 case "osd boot" -> OsdLifecycle.boot(map, a, nowMs);
+                case "osd alive" -> OsdLifecycle.alive(map, a, nowMs);
                 case "osd down" -> OsdLifecycle.markDown(map, a.osdIds("ids", upIds(map)), nowMs, false);
                 case "osd mark-down" -> OsdLifecycle.markDown(map, a.osdIds("ids", List.of()), nowMs, true);
                 case "osd out" -> OsdLifecycle.setIn(map, a.osdIds("ids", existingIds(map)), false, false, nowMs);

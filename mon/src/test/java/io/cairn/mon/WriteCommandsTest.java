@@ -65,6 +65,19 @@ class WriteCommandsTest {
     }
 
     @Test
+    void aliveRecordsUpThruOnlyForward() {
+        OsdMap m = cluster();
+        int want = m.epoch();
+        m = ok(run(m, "osd alive", Map.of("id", "1", "want", "" + want)));
+        assertEquals(want, m.osd(1).upThru());
+        assertEquals(ErrorCode.OK, run(m, "osd alive", Map.of("id", "1", "want", "" + (want - 1))).code());
+        assertNull(run(m, "osd alive", Map.of("id", "1", "want", "" + want)).newMap(), "already recorded: no new epoch");
+        refused(ErrorCode.EINVAL, "up_thru 99 must be 1.." + m.epoch(), run(m, "osd alive", Map.of("id", "1", "want", "99")));
+        m = ok(run(m, "osd down", Map.of("ids", "2")));
+        refused(ErrorCode.EAGAIN, "osd.2 is down", run(m, "osd alive", Map.of("id", "2", "want", "" + m.epoch())));
+    }
+
+    @Test
     void sameUuidSameId() {
         OsdMap m = ok(run(fresh(), "osd create", Map.of("uuid", "x")));
         CommandResult again = run(m, "osd create", Map.of("uuid", "x"));

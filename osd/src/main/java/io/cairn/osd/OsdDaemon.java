@@ -21,6 +21,12 @@ import io.cairn.objectstore.ObjectStore;
 import io.cairn.objectstore.ObjectStoreException;
 import io.cairn.objectstore.Transaction;
 import io.cairn.objectstore.block.BlockStore;
+import io.cairn.osd.peering.Eversion;
+import io.cairn.osd.peering.LogEntry;
+import io.cairn.osd.peering.PeeringMachine;
+import io.cairn.osd.peering.PgInfo;
+import io.cairn.osd.peering.PgLog;
+import io.cairn.osd.peering.PgStateFlag;
 import io.cairn.proto.v1.AdminReadReply;
 import io.cairn.proto.v1.AdminReadRequest;
 import io.cairn.proto.v1.ListEntry;
@@ -29,6 +35,7 @@ import io.cairn.proto.v1.ListRequest;
 import io.cairn.proto.v1.ObjectLocator;
 import io.cairn.proto.v1.OpReply;
 import io.cairn.proto.v1.OpRequest;
+import io.cairn.proto.v1.OsdOp;
 import io.cairn.proto.v1.OsdServiceGrpc;
 import io.cairn.proto.v1.RepOpReply;
 import io.cairn.proto.v1.RepOpRequest;
@@ -72,7 +79,9 @@ public final class OsdDaemon implements AutoCloseable {
     private static final ObjectId PGMETA = PgCopies.PGMETA;
     private static final int OP_THREADS = 8;
     private static final long LOG_ENTRIES_KEPT = PgCopies.LOG_ENTRIES_KEPT;
-    private static final int RECOVERY_THREADS = 2;
+    /** Peering threads: most of their time is spent waiting on peers and on up_thru maps. */
+    private static final int RECOVERY_THREADS = 4;
+    private static final int MAP_HISTORY_KEPT = 512;
     private static final Duration MAP_WAIT = Duration.ofSeconds(5);
     private static final Duration REPOP_TIMEOUT = Duration.ofSeconds(30);
     private static final int LIST_MAX = 1000;
@@ -91,14 +100,28 @@ public final class OsdDaemon implements AutoCloseable {
     private final Semaphore inFlight;
     private final Map<PgId, AtomicLong> lastVersions = new ConcurrentHashMap<>();
     private final PgCopies copies;
-    private final PgRecovery recovery;
+    private final MapHistory history;
+    private final PgPeering peering;
     private final ThreadPoolExecutor recoveryExecutor;
     /** The acting set each PG this OSD leads was last made consistent for; I/O waits until it matches. */
     private final Map<PgId, List<Integer>> activeActing = new ConcurrentHashMap<>();
+    /** The epoch each PG this OSD leads went active in: the epoch half of the versions it assigns. */
+    private final Map<PgId, Integer> activeEpochs = new ConcurrentHashMap<>();
+    /** The newest peering of each PG this OSD leads, for its state. */
+    private final Map<PgId, PeeringMachine> machines = new ConcurrentHashMap<>();
+    /** Bumped whenever a PG's interval changes here: a peering of an older interval must not activate it. */
+    private final Map<PgId, Integer> intervalSeqs = new ConcurrentHashMap<>();
+    /** Recent client requests each PG this OSD leads has applied: a resent write is answered, not applied again. */
+    private final Map<PgId, RecentRequests> recentRequests = new ConcurrentHashMap<>();
+    private volatile OsdMap lastSeenMap;
+    /** Per PG: version assignment and queueing happen together, so the log and last_update grow in order. */
+    private final Map<PgId, Object> pgLocks = new ConcurrentHashMap<>();
     private final Set<PgId> recovering = ConcurrentHashMap.newKeySet();
     private final Map<Integer, Peer> peers = new ConcurrentHashMap<>();
     private final Set<PgId> collections = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timers;
+    /** Pings run apart from the monitor calls on {@code timers}: a slow monitor must not silence them. */
+    private final ScheduledExecutorService heartbeatTimer;
     private final PrometheusMeterRegistry registry;
     private final Timer opLatency;
     private final HeartbeatTracker heartbeats;
@@ -113,6 +136,33 @@ public final class OsdDaemon implements AutoCloseable {
 
     private record Peer(String address, ManagedChannel channel) { }
 
+    /** What peering asks of this daemon: maps, up_thru from the monitors, stubs to peers. */
+    private final class PeeringShell implements PgPeering.Shell {
+        @Override
+        public OsdMap map() {
+            return maps.map();
+        }
+
+        @Override
+        public boolean awaitEpoch(int epoch, Duration timeout) {
+            return maps.awaitEpoch(epoch, timeout);
+        }
+
+        @Override
+        public void requestUpThru(int want) {
+            var r = mon.command("osd alive", Map.of("id", Integer.toString(who.id()), "want", Integer.toString(want)));
+            if (r.getCode() != 0) {
+                LOG.info("up_thru {} not recorded: {}", want, r.getMessage());
+            }
+        }
+
+        @Override
+        public OsdServiceGrpc.OsdServiceBlockingStub stub(OsdMap map, int osd) {
+            return OsdServiceGrpc.newBlockingStub(channelTo(osd, map.osd(osd).address()))
+                    .withDeadlineAfter(REPOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
     private OsdDaemon(CairnConfig config, Clock clock, Path dataDir) {
         this.config = config;
         this.clock = clock;
@@ -124,17 +174,19 @@ public final class OsdDaemon implements AutoCloseable {
         runner = new OpRunner(store, config.get(CairnConfigKeys.Osd.MAX_OBJECT_SIZE),
                 config.get(CairnConfigKeys.Osd.MAX_WRITE_SIZE));
         copies = new PgCopies(store);
-        recovery = new PgRecovery(store, copies, who.id());
         recoveryExecutor = new ThreadPoolExecutor(RECOVERY_THREADS, RECOVERY_THREADS, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(65536), named("osd-recovery"));
         mon = MonClient.fromConfig(config);
         maps = new MapFollower(mon);
+        history = new MapHistory(MAP_HISTORY_KEPT, e -> mon.getMap(e));
+        peering = new PgPeering(store, copies, history, new PeeringShell(), who.id());
         int cap = config.get(CairnConfigKeys.Osd.CLIENT_MESSAGE_CAP);
         opExecutor = new ThreadPoolExecutor(OP_THREADS, OP_THREADS, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(cap * 8), named("osd-op"));
         order = new ObjectOrder(opExecutor);
         inFlight = new Semaphore(cap);
         timers = Executors.newSingleThreadScheduledExecutor(named("osd-timers"));
+        heartbeatTimer = Executors.newSingleThreadScheduledExecutor(named("osd-heartbeat"));
         registry = MetricsServer.newRegistry(config.entity());
         heartbeats = new HeartbeatTracker(config.get(CairnConfigKeys.Osd.HEARTBEAT_GRACE).toMillis());
         opLatency = Timer.builder("cairn.osd.op.latency").description("Client operation latency at the primary")
@@ -222,7 +274,7 @@ public final class OsdDaemon implements AutoCloseable {
         long reportMs = Math.max(500, config.get(CairnConfigKeys.Osd.MON_REPORT_INTERVAL).toMillis());
         timers.scheduleWithFixedDelay(this::reportStats, 0, reportMs, TimeUnit.MILLISECONDS);
         long heartbeatMs = Math.max(200, config.get(CairnConfigKeys.Osd.HEARTBEAT_INTERVAL).toMillis());
-        timers.scheduleWithFixedDelay(this::heartbeat, heartbeatMs, heartbeatMs, TimeUnit.MILLISECONDS);
+        heartbeatTimer.scheduleWithFixedDelay(this::heartbeat, heartbeatMs, heartbeatMs, TimeUnit.MILLISECONDS);
         LOG.info("osd.{} serving on {} (host {})", who.id(), address, host);
     }
 
@@ -303,16 +355,7 @@ public final class OsdDaemon implements AutoCloseable {
             }
             after = Optional.of(lp.objects().get(lp.objects().size() - 1));
         }
-        int n = pm.acting().size();
-        String state;
-        if (n < pool.minSize()) {
-            state = "undersized+degraded+peered";
-        } else if (!pm.acting().equals(activeActing.get(pg))) {
-            // not yet brought every member to the newest copy: refusing I/O (see ensureActive)
-            state = n >= pool.size() ? "peering" : "undersized+degraded+peering";
-        } else {
-            state = n >= pool.size() ? "active+clean" : "active+undersized+degraded";
-        }
+        String state = pgState(pg, pool, pm);
         long last = lastVersions.getOrDefault(pg, new AtomicLong()).get();
         return io.cairn.proto.v1.PgStat.newBuilder().setPool(pg.pool()).setSeed(pg.seed()).setState(state)
                 .setObjects(objects).setBytes(bytes).setLogSize(Math.min(last, LOG_ENTRIES_KEPT))
@@ -320,10 +363,40 @@ public final class OsdDaemon implements AutoCloseable {
     }
 
     /**
+     * The PG's state in Ceph's words, from its newest peering. Client I/O waits until every member
+     * is recovered, so until then the PG is activating rather than active.
+     */
+    private String pgState(PgId pg, Pool pool, PgMapping pm) {
+        int n = pm.acting().size();
+        if (n < pool.minSize()) {
+            return "undersized+degraded+peered";
+        }
+        PeeringMachine m = machines.get(pg);
+        if (m == null || !m.acting().equals(pm.acting())) {
+            return n >= pool.size() ? "peering" : "undersized+degraded+peering";
+        }
+        java.util.EnumSet<PgStateFlag> flags = java.util.EnumSet.copyOf(m.state());
+        if (flags.contains(PgStateFlag.ACTIVE) && !pm.acting().equals(activeActing.get(pg))) {
+            flags.remove(PgStateFlag.ACTIVE);
+            flags.add(PgStateFlag.ACTIVATING);
+        }
+        return PgStateFlag.format(flags);
+    }
+
+    /**
      * On every new map: hold a collection for each PG we are in, drop the PGs of deleted pools,
      * and come back up if marked down while alive.
      */
     private void onMap(OsdMap m) {
+        history.add(m);
+        OsdMap prev = lastSeenMap;
+        lastSeenMap = m;
+        for (PgId pg : List.copyOf(activeActing.keySet())) {
+            if (prev == null || m.epoch() != prev.epoch() + 1 || m.pool(pg.pool()) == null
+                    || !sameInterval(prev.mapPg(pg), m.mapPg(pg))) {
+                invalidate(pg);
+            }
+        }
         for (PgId pg : List.copyOf(collections)) {
             if (m.pool(pg.pool()) == null && collections.remove(pg)) {
                 timers.execute(() -> removePg(pg));
@@ -354,6 +427,20 @@ public final class OsdDaemon implements AutoCloseable {
                     LOG.warn("re-boot failed: {}", e.toString());
                 }
             });
+        }
+    }
+
+    private static boolean sameInterval(PgMapping a, PgMapping b) {
+        return a.acting().equals(b.acting()) && a.up().equals(b.up()) && a.actingPrimary() == b.actingPrimary();
+    }
+
+    /** The PG must peer again before it serves: its interval changed, or a replica missed a write. */
+    private void invalidate(PgId pg) {
+        synchronized (pgLock(pg)) {
+            intervalSeqs.merge(pg, 1, Integer::sum);
+            activeActing.remove(pg);
+            activeEpochs.remove(pg);
+            recentRequests.remove(pg);
         }
     }
 
@@ -397,14 +484,23 @@ public final class OsdDaemon implements AutoCloseable {
                 ObjectId.HEAD, Placement.objectHash(oloc.getName(), oloc.getNspace(), oloc.getKey()));
     }
 
-    private long nextVersion(PgId pg, CollectionId coll) {
-        AtomicLong last = lastVersions.computeIfAbsent(pg, p -> new AtomicLong(copies.lastUpdate(coll)));
-        return last.incrementAndGet();
+    private AtomicLong lastVersion(PgId pg, CollectionId coll) {
+        return lastVersions.computeIfAbsent(pg, p -> new AtomicLong(copies.lastUpdate(coll).version()));
     }
 
-    private void recordVersion(Transaction txn, PgId pg, CollectionId coll, long version, ObjectLocator oloc) {
-        lastVersions.computeIfAbsent(pg, p -> new AtomicLong()).accumulateAndGet(version, Math::max);
-        copies.record(txn, coll, version, oloc, true);
+    private Object pgLock(PgId pg) {
+        return pgLocks.computeIfAbsent(pg, p -> new Object());
+    }
+
+    /** Logs a version; last_update only ever moves forward. Call holding the PG's lock. */
+    private void recordVersion(Transaction txn, PgId pg, CollectionId coll, Eversion version, ObjectLocator oloc,
+                               boolean delete, String reqid) {
+        AtomicLong last = lastVersion(pg, coll);
+        boolean newest = version.version() > last.get();
+        if (newest) {
+            last.set(version.version());
+        }
+        copies.record(txn, coll, version, oloc, delete, newest, reqid);
     }
 
     /**
@@ -439,10 +535,22 @@ public final class OsdDaemon implements AutoCloseable {
                 return;
             }
             ensureCollection(pg);
-            PgRecovery.Result r = recovery.recover(map.epoch(), pg, pm.acting(), osd -> OsdServiceGrpc.newBlockingStub(
-                    channelTo(osd, map.osd(osd).address())).withDeadlineAfter(REPOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
-            lastVersions.computeIfAbsent(pg, p -> new AtomicLong()).accumulateAndGet(r.lastUpdate(), Math::max);
-            if (maps.map().mapPg(pg).acting().equals(pm.acting())) {
+            int seq = intervalSeqs.getOrDefault(pg, 0);
+            PeeringMachine m = peering.peer(map, pg, pm, mm -> machines.put(pg, mm));
+            if (m.phase() == PeeringMachine.Phase.DOWN) {
+                LOG.warn("pg {} is down: no OSD of interval {} is up", pg, m.blockedBy().orElseThrow());
+                return;
+            }
+            CollectionId coll = CollectionId.of(pg.toString());
+            RecentRequests recent = RecentRequests.fromLog(copies.requests(coll));
+            synchronized (pgLock(pg)) {
+                if (intervalSeqs.getOrDefault(pg, 0) != seq || !m.recovering().isEmpty()
+                        || !sameInterval(maps.map().mapPg(pg), pm)) {
+                    return;
+                }
+                lastVersion(pg, coll).set(copies.lastUpdate(coll).version());
+                recentRequests.put(pg, recent);
+                activeEpochs.put(pg, map.epoch());
                 activeActing.put(pg, pm.acting());
             }
         } catch (RuntimeException e) {
@@ -526,25 +634,53 @@ public final class OsdDaemon implements AutoCloseable {
 
     private CompletableFuture<OpReply> doWrite(OsdMap map, PgId pg, PgMapping pm, CollectionId coll, ObjectId oid,
                                                OpRequest req) {
-        runner.checkGuards(coll, oid, req.getOpsList());
-        long version = nextVersion(pg, coll);
-        long mtime = clock.wallMs();
-        Transaction txn = new Transaction();
-        if (runner.mutate(txn, coll, oid, req.getOpsList(), version, mtime) && !req.getOloc().getKey().isEmpty()) {
-            txn.setAttr(coll, oid, PgCopies.KEY_ATTR, req.getOloc().getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String reqid = req.getClient().isEmpty() ? "" : req.getClient() + ":" + req.getTid();
+        RecentRequests recent = recentRequests.get(pg);
+        if (recent != null && !reqid.isEmpty()) {
+            Optional<Long> applied = recent.find(reqid);
+            if (applied.isPresent()) {
+                // a resend of a write this PG already holds on every member (it peered since any failure)
+                return CompletableFuture.completedFuture(
+                        OpReply.newBuilder().setEpoch(map.epoch()).setVersion(applied.get()).build());
+            }
         }
-        recordVersion(txn, pg, coll, version, req.getOloc());
+        runner.checkGuards(coll, oid, req.getOpsList());
+        long mtime = clock.wallMs();
+        boolean delete = req.getOpsList().stream().anyMatch(OsdOp::hasRemove);
         List<CompletableFuture<?>> acks = new ArrayList<>();
-        acks.add(store.queueTransactions(List.of(txn)));
+        Eversion version;
+        synchronized (pgLock(pg)) {
+            Integer activeEpoch = activeEpochs.get(pg);
+            if (activeEpoch == null || !pm.acting().equals(activeActing.get(pg))) {
+                throw new CairnException(ErrorCode.EAGAIN, "pg " + pg + " is peering");
+            }
+            version = new Eversion(activeEpoch, lastVersion(pg, coll).get() + 1);
+            Transaction txn = new Transaction();
+            if (runner.mutate(txn, coll, oid, req.getOpsList(), version.version(), mtime)
+                    && !req.getOloc().getKey().isEmpty()) {
+                txn.setAttr(coll, oid, PgCopies.KEY_ATTR,
+                        req.getOloc().getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            recordVersion(txn, pg, coll, version, req.getOloc(), delete, reqid);
+            acks.add(store.queueTransactions(List.of(txn)));
+            if (recent != null && !reqid.isEmpty()) {
+                recent.add(reqid, version.version());
+            }
+        }
         RepOpRequest rep = RepOpRequest.newBuilder().setEpoch(map.epoch()).setPool(pg.pool()).setSeed(pg.seed())
-                .setOloc(req.getOloc()).addAllOps(req.getOpsList()).setVersion(version).setMtimeMs(mtime).build();
+                .setOloc(req.getOloc()).addAllOps(req.getOpsList()).setVersion(version.version())
+                .setVersionEpoch(version.epoch()).setMtimeMs(mtime).setReqid(reqid).build();
         for (int osd : pm.acting()) {
             if (osd != who.id()) {
                 acks.add(replicate(map, osd, rep));
             }
         }
-        return CompletableFuture.allOf(acks.toArray(new CompletableFuture[0]))
-                .thenApply(v -> OpReply.newBuilder().setEpoch(map.epoch()).setVersion(version).build());
+        return CompletableFuture.allOf(acks.toArray(new CompletableFuture[0])).whenComplete((v, err) -> {
+            if (err != null) {
+                // a member may lack this write while the primary has it: peer again before serving
+                invalidate(pg);
+            }
+        }).thenApply(v -> OpReply.newBuilder().setEpoch(map.epoch()).setVersion(version.version()).build());
     }
 
     /** The channel to another OSD at the address the map gives it (a new one when it moved). */
@@ -610,13 +746,27 @@ public final class OsdDaemon implements AutoCloseable {
                 switch (a) {
                     case HeartbeatTracker.Report r -> {
                         LOG.info("osd.{} has not answered for {} ms: reporting it", r.peer(), r.silentMs());
-                        mon.osdFailure(who.id(), r.peer(), m.epoch(), false, (int) (r.silentMs() / 1000));
+                        reportFailure(r.peer(), m.epoch(), false, (int) (r.silentMs() / 1000));
                     }
-                    case HeartbeatTracker.Cancel c -> mon.osdFailure(who.id(), c.peer(), m.epoch(), true, 0);
+                    case HeartbeatTracker.Cancel c -> reportFailure(c.peer(), m.epoch(), true, 0);
                 }
             }
         } catch (RuntimeException e) {
             LOG.debug("heartbeat round failed: {}", e.toString());
+        }
+    }
+
+    private void reportFailure(int peer, int epoch, boolean stillAlive, int failedForSec) {
+        try {
+            timers.execute(() -> {
+                try {
+                    mon.osdFailure(who.id(), peer, epoch, stillAlive, failedForSec);
+                } catch (RuntimeException e) {
+                    LOG.debug("failure report for osd.{} not sent: {}", peer, e.toString());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("failure report for osd.{} dropped: stopping", peer);
         }
     }
 
@@ -656,18 +806,43 @@ public final class OsdDaemon implements AutoCloseable {
             if (map.pool(pg.pool()) == null || !map.mapPg(pg).acting().contains(who.id())) {
                 throw new CairnException(ErrorCode.ESTALE, "osd." + who.id() + " is not in the acting set of " + pg);
             }
+            requireCurrentInterval(pg, req.getEpoch(), map);
             ensureCollection(pg);
             CollectionId coll = CollectionId.of(pg.toString());
             ObjectId oid = objectId(req.getOloc());
-            Transaction txn = new Transaction();
-            if (runner.mutate(txn, coll, oid, req.getOpsList(), req.getVersion(), req.getMtimeMs())
-                    && !req.getOloc().getKey().isEmpty()) {
-                txn.setAttr(coll, oid, PgCopies.KEY_ATTR, req.getOloc().getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            boolean delete = req.getOpsList().stream().anyMatch(OsdOp::hasRemove);
+            synchronized (pgLock(pg)) {
+                Transaction txn = new Transaction();
+                if (runner.mutate(txn, coll, oid, req.getOpsList(), req.getVersion(), req.getMtimeMs())
+                        && !req.getOloc().getKey().isEmpty()) {
+                    txn.setAttr(coll, oid, PgCopies.KEY_ATTR,
+                            req.getOloc().getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+                recordVersion(txn, pg, coll, new Eversion(req.getVersionEpoch(), req.getVersion()), req.getOloc(), delete,
+                        req.getReqid());
+                return store.queueTransactions(List.of(txn));
             }
-            recordVersion(txn, pg, coll, req.getVersion(), req.getOloc());
-            return store.queueTransactions(List.of(txn));
         }, opExecutor).thenCompose(x -> x).handle((v, err) -> err == null ? RepOpReply.newBuilder().build()
                 : RepOpReply.newBuilder().setCode(codeOf(err).code()).setMessage(messageOf(err)).build());
+    }
+
+    /**
+     * A replica write from an older interval of the PG (a primary that has not yet seen the map
+     * that replaced it) is refused: accepting it would add to the log a write the new interval's
+     * peering did not account for.
+     */
+    private void requireCurrentInterval(PgId pg, int senderEpoch, OsdMap now) {
+        if (senderEpoch >= now.epoch()) {
+            return;
+        }
+        PgMapping cur = now.mapPg(pg);
+        for (int e = senderEpoch; e < now.epoch(); e++) {
+            Optional<PgMapping> then = history.get(e).filter(m -> m.pool(pg.pool()) != null).map(m -> m.mapPg(pg));
+            if (then.isEmpty() || !then.get().acting().equals(cur.acting())
+                    || then.get().actingPrimary() != cur.actingPrimary()) {
+                throw new CairnException(ErrorCode.ESTALE, "pg " + pg + " changed interval after epoch " + senderEpoch);
+            }
+        }
     }
 
     ListReply list(ListRequest req) {
@@ -723,14 +898,23 @@ public final class OsdDaemon implements AutoCloseable {
     io.cairn.proto.v1.PgInfoReply pgInfo(io.cairn.proto.v1.PgInfoRequest req) {
         mapAtLeast(req.getEpoch());
         CollectionId coll = CollectionId.of(new PgId(req.getPool(), req.getSeed()).toString());
-        return io.cairn.proto.v1.PgInfoReply.newBuilder().setLastUpdate(copies.lastUpdate(coll))
-                .setLogTail(copies.logTail(coll)).build();
+        PgInfo info = copies.info(coll);
+        return io.cairn.proto.v1.PgInfoReply.newBuilder()
+                .setLastUpdate(info.lastUpdate().version()).setLastUpdateEpoch(info.lastUpdate().epoch())
+                .setLogTail(info.logTail().version()).setLogTailEpoch(info.logTail().epoch())
+                .setLastEpochStarted(info.lastEpochStarted()).setLastEpochClean(info.lastEpochClean()).build();
     }
 
     io.cairn.proto.v1.PgLogReply pgLog(io.cairn.proto.v1.PgLogRequest req) {
         CollectionId coll = CollectionId.of(new PgId(req.getPool(), req.getSeed()).toString());
-        return io.cairn.proto.v1.PgLogReply.newBuilder()
-                .addAllEntries(copies.entries(coll, req.getAfter(), req.getUpto())).build();
+        PgLog log = copies.log(coll, new Eversion(req.getAfterEpoch(), req.getAfter()));
+        var b = io.cairn.proto.v1.PgLogReply.newBuilder().setTail(log.tail().version()).setTailEpoch(log.tail().epoch());
+        for (LogEntry e : log.entries()) {
+            b.addEntries(io.cairn.proto.v1.PgLogEntry.newBuilder().setVersion(e.version().version())
+                    .setEpoch(e.version().epoch()).setDelete(e.delete())
+                    .setOloc(PgCopies.locatorOf(req.getPool(), e.object())));
+        }
+        return b.build();
     }
 
     io.cairn.proto.v1.PullReply pull(io.cairn.proto.v1.PullRequest req) {
@@ -744,17 +928,34 @@ public final class OsdDaemon implements AutoCloseable {
         PgId pg = new PgId(req.getPool(), req.getSeed());
         ensureCollection(pg);
         CollectionId coll = CollectionId.of(pg.toString());
-        Transaction txn = new Transaction();
-        if (req.hasOloc() && !req.getOloc().getName().isEmpty()) {
-            copies.write(txn, coll, objectId(req.getOloc()), req.getState());
-            copies.record(txn, coll, req.getVersion(), req.getOloc(), false);
+        synchronized (pgLock(pg)) {
+            Transaction txn = new Transaction();
+            if (req.getRewind()) {
+                copies.rewind(txn, coll, new Eversion(req.getRewindToEpoch(), req.getRewindTo()));
+            }
+            if (req.hasOloc() && !req.getOloc().getName().isEmpty()) {
+                copies.write(txn, coll, objectId(req.getOloc()), req.getState());
+                if (req.getVersion() > 0) {
+                    copies.record(txn, coll, new Eversion(req.getVersionEpoch(), req.getVersion()), req.getOloc(),
+                            !req.getState().getExists(), false, "");
+                }
+            }
+            if (req.getLastUpdate() > 0 || req.getLastEpochStarted() > 0) {
+                // recovery sets the member's position outright: a rewound member moves back
+                Eversion lu = new Eversion(req.getLastUpdateEpoch(), req.getLastUpdate());
+                if (req.getBackfilled()) {
+                    copies.resetLog(txn, coll, lu);
+                } else {
+                    copies.setLastUpdate(txn, coll, lu);
+                }
+                copies.setLastEpochStarted(txn, coll, req.getLastEpochStarted());
+                lastVersions.computeIfAbsent(pg, p -> new AtomicLong()).set(lu.version());
+            }
+            if (req.getLastEpochClean() > 0) {
+                copies.setLastEpochClean(txn, coll, req.getLastEpochClean());
+            }
+            store.queueTransactions(List.of(txn)).join();
         }
-        if (req.getLastUpdate() > 0) {
-            long last = Math.max(req.getLastUpdate(), copies.lastUpdate(coll));
-            txn.setAttr(coll, PGMETA, PgCopies.LAST_UPDATE_ATTR, OpRunner.encodeLong(last));
-            lastVersions.computeIfAbsent(pg, p -> new AtomicLong()).accumulateAndGet(last, Math::max);
-        }
-        store.queueTransactions(List.of(txn)).join();
         return RepOpReply.getDefaultInstance();
     }
 
@@ -915,6 +1116,7 @@ public final class OsdDaemon implements AutoCloseable {
             }
         }
         timers.shutdownNow();
+        heartbeatTimer.shutdownNow();
         maps.close();
         if (grpc != null) {
             grpc.shutdownNow();

@@ -9,26 +9,40 @@ import io.cairn.objectstore.ObjectStore;
 import io.cairn.objectstore.OmapPage;
 import io.cairn.objectstore.OmapQuery;
 import io.cairn.objectstore.Transaction;
+import io.cairn.osd.peering.Eversion;
+import io.cairn.osd.peering.LogEntry;
+import io.cairn.osd.peering.ObjectName;
+import io.cairn.osd.peering.PgInfo;
+import io.cairn.osd.peering.PgLog;
 import io.cairn.proto.v1.ObjectLocator;
 import io.cairn.proto.v1.ObjectState;
 import io.cairn.proto.v1.PgLogEntry;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One member's copy of a PG in the store: its PG log (version → object, in the pgmeta object's
- * omap), its last_update, and whole-object states read out and written in for recovery. Only the
- * newest entry per object matters for recovery, since members always catch up to the newest
- * version; older entries are trimmed to the newest {@code LOG_ENTRIES_KEPT}.
+ * One member's copy of a PG in the store: its PG log (version → entry, in the pgmeta object's
+ * omap, keyed by the version number so keys sort in log order), its info (last_update, log tail,
+ * last_epoch_started, last_epoch_clean, as pgmeta attrs) and whole-object states read out and
+ * written in for recovery. The log keeps the newest {@code LOG_ENTRIES_KEPT} entries; the tail
+ * records the newest entry trimmed, so peering knows which members the log can still cover.
  */
 final class PgCopies {
+    private static final Logger LOG = LoggerFactory.getLogger(PgCopies.class);
     static final ObjectId PGMETA = new ObjectId("pgmeta", ".cairn", ObjectId.HEAD, 0);
     static final String LAST_UPDATE_ATTR = "last_update";
+    static final String LOG_TAIL_ATTR = "log_tail";
+    static final String LES_ATTR = "les";
+    static final String LEC_ATTR = "lec";
     static final long LOG_ENTRIES_KEPT = 3000;
+    private static final long TRIM_EVERY = 256;
     private static final int PAGE = 1000;
     private static final int PAGES_MAX = 100_000;
 
@@ -42,64 +56,171 @@ final class PgCopies {
         return String.format("%020d", version);
     }
 
-    long lastUpdate(CollectionId coll) {
-        if (!store.collectionExists(coll) || !store.exists(coll, PGMETA)) {
-            return 0;
-        }
-        return store.getAttr(coll, PGMETA, LAST_UPDATE_ATTR).map(OpRunner::decodeLong).orElse(0L);
+    static byte[] encode(Eversion v) {
+        return ByteBuffer.allocate(12).putInt(v.epoch()).putLong(v.version()).array();
     }
 
-    /** The oldest version the log still has; last_update + 1 when it is empty. */
-    long logTail(CollectionId coll) {
-        long lu = lastUpdate(coll);
-        if (lu == 0) {
-            return 1;
+    static Eversion decode(byte[] b) {
+        if (b.length == 12) {
+            ByteBuffer bb = ByteBuffer.wrap(b);
+            return new Eversion(bb.getInt(), bb.getLong());
         }
-        var first = store.omapGetKeys(coll, PGMETA, new OmapQuery(Optional.empty(), "", 1)).keys();
-        return first.isEmpty() ? lu + 1 : Long.parseLong(first.get(0));
+        return b.length == 8 ? new Eversion(0, ByteBuffer.wrap(b).getLong()) : Eversion.ZERO;
     }
 
-    /** Records a version in the log and as last_update, trimming old entries now and then. */
-    void record(Transaction txn, CollectionId coll, long version, ObjectLocator oloc, boolean raiseLastUpdate) {
-        txn.omapSetKeys(coll, PGMETA, Map.of(key(version), oloc.toByteArray()));
+    private boolean hasMeta(CollectionId coll) {
+        return store.collectionExists(coll) && store.exists(coll, PGMETA);
+    }
+
+    private Eversion attrEversion(CollectionId coll, String name) {
+        return store.getAttr(coll, PGMETA, name).map(PgCopies::decode).orElse(Eversion.ZERO);
+    }
+
+    private int attrInt(CollectionId coll, String name) {
+        return store.getAttr(coll, PGMETA, name).map(b -> b.length == 4 ? ByteBuffer.wrap(b).getInt() : 0).orElse(0);
+    }
+
+    Eversion lastUpdate(CollectionId coll) {
+        return hasMeta(coll) ? attrEversion(coll, LAST_UPDATE_ATTR) : Eversion.ZERO;
+    }
+
+    PgInfo info(CollectionId coll) {
+        if (!hasMeta(coll)) {
+            return PgInfo.EMPTY;
+        }
+        Eversion lu = attrEversion(coll, LAST_UPDATE_ATTR);
+        Eversion tail = attrEversion(coll, LOG_TAIL_ATTR);
+        return new PgInfo(lu, tail.newerThan(lu) ? lu : tail, attrInt(coll, LES_ATTR), attrInt(coll, LEC_ATTR));
+    }
+
+    /** Records a log entry (and last_update), trimming the oldest entries now and then. */
+    void record(Transaction txn, CollectionId coll, Eversion version, ObjectLocator oloc, boolean delete,
+                boolean raiseLastUpdate, String reqid) {
+        PgLogEntry e = PgLogEntry.newBuilder().setVersion(version.version()).setEpoch(version.epoch()).setOloc(oloc)
+                .setDelete(delete).setReqid(reqid).build();
+        txn.omapSetKeys(coll, PGMETA, Map.of(key(version.version()), e.toByteArray()));
         if (raiseLastUpdate) {
-            txn.setAttr(coll, PGMETA, LAST_UPDATE_ATTR, OpRunner.encodeLong(version));
+            txn.setAttr(coll, PGMETA, LAST_UPDATE_ATTR, encode(version));
         }
-        if (version % 256 == 0 && version > LOG_ENTRIES_KEPT) {
-            txn.omapRmRange(coll, PGMETA, key(0), key(version - LOG_ENTRIES_KEPT));
+        if (version.version() % TRIM_EVERY == 0 && version.version() > LOG_ENTRIES_KEPT) {
+            long cut = version.version() - LOG_ENTRIES_KEPT;
+            newestBefore(coll, cut).ifPresent(t -> txn.setAttr(coll, PGMETA, LOG_TAIL_ATTR, encode(t)));
+            txn.omapRmRange(coll, PGMETA, key(0), key(cut));
         }
     }
 
-    /** Log entries with after < version <= upto, newest per object only. */
-    List<PgLogEntry> entries(CollectionId coll, long after, long upto) {
-        Map<String, PgLogEntry> newest = new HashMap<>();
-        String start = key(after);
+    /** The newest entry below version {@code cut}: at most one trim's worth of entries lies there. */
+    private Optional<Eversion> newestBefore(CollectionId coll, long cut) {
+        Eversion newest = null;
+        String start = null;
         for (int page = 0; page < PAGES_MAX; page++) {
-            OmapPage p = store.omapGetValues(coll, PGMETA, new OmapQuery(Optional.of(start), "", PAGE));
-            boolean past = false;
-            for (Map.Entry<String, byte[]> e : p.entries().entrySet()) {
-                long v = Long.parseLong(e.getKey());
-                if (v > upto) {
-                    past = true;
-                    break;
+            OmapPage p = store.omapGetValues(coll, PGMETA, new OmapQuery(Optional.ofNullable(start), "", PAGE));
+            for (Map.Entry<String, byte[]> en : p.entries().entrySet()) {
+                if (en.getKey().compareTo(key(cut)) >= 0) {
+                    return Optional.ofNullable(newest);
                 }
-                ObjectLocator oloc = parse(e.getValue());
-                newest.put(oloc.getNspace() + "\0" + oloc.getName() + "\0" + oloc.getKey(),
-                        PgLogEntry.newBuilder().setVersion(v).setOloc(oloc).build());
-                start = e.getKey();
+                PgLogEntry le = parse(en.getValue());
+                newest = new Eversion(le.getEpoch(), le.getVersion());
             }
-            if (past || !p.more()) {
+            if (!p.more() || p.entries().isEmpty()) {
                 break;
             }
+            start = p.entries().lastKey();
         }
-        List<PgLogEntry> out = new ArrayList<>(newest.values());
-        out.sort((a, b) -> Long.compare(a.getVersion(), b.getVersion()));
+        return Optional.ofNullable(newest);
+    }
+
+    void setLastUpdate(Transaction txn, CollectionId coll, Eversion v) {
+        txn.setAttr(coll, PGMETA, LAST_UPDATE_ATTR, encode(v));
+    }
+
+    void setLastEpochStarted(Transaction txn, CollectionId coll, int epoch) {
+        txn.setAttr(coll, PGMETA, LES_ATTR, ByteBuffer.allocate(4).putInt(epoch).array());
+    }
+
+    void setLastEpochClean(Transaction txn, CollectionId coll, int epoch) {
+        txn.setAttr(coll, PGMETA, LEC_ATTR, ByteBuffer.allocate(4).putInt(epoch).array());
+    }
+
+    /** Rolls a divergent member's log back to {@code to}: its later entries are gone, last_update is {@code to}. */
+    void rewind(Transaction txn, CollectionId coll, Eversion to) {
+        txn.omapRmRange(coll, PGMETA, key(to.version() + 1), key(Long.MAX_VALUE));
+        txn.setAttr(coll, PGMETA, LAST_UPDATE_ATTR, encode(to));
+    }
+
+    /** After a backfill the member's history is the copy itself: an empty log whose tail is {@code at}. */
+    void resetLog(Transaction txn, CollectionId coll, Eversion at) {
+        txn.omapRmRange(coll, PGMETA, key(0), key(Long.MAX_VALUE));
+        txn.setAttr(coll, PGMETA, LOG_TAIL_ATTR, encode(at));
+        txn.setAttr(coll, PGMETA, LAST_UPDATE_ATTR, encode(at));
+    }
+
+    /**
+     * The log after {@code after} (or after the log's own tail, when it no longer reaches back
+     * that far). Entries out of order, which only a damaged log holds, are left out.
+     */
+    PgLog log(CollectionId coll, Eversion after) {
+        if (!hasMeta(coll)) {
+            return new PgLog(after, List.of());
+        }
+        Eversion tail = Eversion.max(after, info(coll).logTail());
+        List<LogEntry> out = new ArrayList<>();
+        Eversion prev = tail;
+        String start = key(tail.version());
+        for (int page = 0; page < PAGES_MAX; page++) {
+            OmapPage p = store.omapGetValues(coll, PGMETA, new OmapQuery(Optional.of(start), "", PAGE));
+            for (Map.Entry<String, byte[]> en : p.entries().entrySet()) {
+                PgLogEntry le = parse(en.getValue());
+                Eversion v = new Eversion(le.getEpoch(), le.getVersion());
+                if (v.newerThan(prev)) {
+                    out.add(new LogEntry(v, nameOf(le.getOloc()), le.getDelete()));
+                    prev = v;
+                } else if (v.newerThan(tail)) {
+                    LOG.warn("{}: log entry {} is not after {}: left out", coll, v, prev);
+                }
+            }
+            if (!p.more() || p.entries().isEmpty()) {
+                break;
+            }
+            start = p.entries().lastKey();
+        }
+        return new PgLog(tail, out);
+    }
+
+    /** The client requests the log holds, oldest first, with the version each was given. */
+    List<Map.Entry<String, Long>> requests(CollectionId coll) {
+        List<Map.Entry<String, Long>> out = new ArrayList<>();
+        if (!hasMeta(coll)) {
+            return out;
+        }
+        String start = null;
+        for (int page = 0; page < PAGES_MAX; page++) {
+            OmapPage p = store.omapGetValues(coll, PGMETA, new OmapQuery(Optional.ofNullable(start), "", PAGE));
+            for (byte[] v : p.entries().values()) {
+                PgLogEntry le = parse(v);
+                if (!le.getReqid().isEmpty()) {
+                    out.add(Map.entry(le.getReqid(), le.getVersion()));
+                }
+            }
+            if (!p.more() || p.entries().isEmpty()) {
+                break;
+            }
+            start = p.entries().lastKey();
+        }
         return out;
     }
 
-    private static ObjectLocator parse(byte[] b) {
+    static ObjectName nameOf(ObjectLocator o) {
+        return new ObjectName(o.getNspace(), o.getName(), o.getKey());
+    }
+
+    static ObjectLocator locatorOf(long pool, ObjectName o) {
+        return ObjectLocator.newBuilder().setPool(pool).setNspace(o.nspace()).setName(o.name()).setKey(o.key()).build();
+    }
+
+    private static PgLogEntry parse(byte[] b) {
         try {
-            return ObjectLocator.parseFrom(b);
+            return PgLogEntry.parseFrom(b);
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("corrupt PG log entry", e);
         }

@@ -63,6 +63,7 @@ public final class LogMerge {
             missing.put(e.object(), Eversion.ZERO);
         }
         auth.newestPerObjectAfter(from).forEach((o, e) -> missing.put(o, e.version()));
-        return missing.isEmpty() ? new PeerPlan.Current() : new PeerPlan.Recover(missing);
+        Optional<Eversion> rewind = divergent.isEmpty() ? Optional.empty() : Optional.of(from);
+        return missing.isEmpty() && rewind.isEmpty() ? new PeerPlan.Current() : new PeerPlan.Recover(missing, rewind);
     }
 }

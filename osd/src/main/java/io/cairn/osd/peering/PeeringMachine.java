@@ -239,6 +239,11 @@ public final class PeeringMachine {
         return (int) start.acting().stream().filter(o -> o >= 0).count();
     }
 
+    /** The acting set of the interval this machine peers. */
+    public List<Integer> acting() {
+        return start.acting();
+    }
+
     public Phase phase() {
         return phase;
     }

@@ -120,8 +120,8 @@ class PeeringMachineTest {
         assertEquals(List.of(new Action.RequestUpThru(9)), m.step(new Event.LogReceived(1, theirs)));
         Action.Activate act = (Action.Activate) m.step(new Event.UpThruUpdated(9)).get(0);
         assertEquals(1, act.authority());
-        assertEquals(new PeerPlan.Recover(Map.of(Z, Eversion.ZERO, Y, new Eversion(7, 12), X, new Eversion(7, 13))),
-                act.plans().get(0), "z is rolled back to whatever the authority holds; x and y come forward");
+        assertEquals(new PeerPlan.Recover(Map.of(Z, Eversion.ZERO, Y, new Eversion(7, 12), X, new Eversion(7, 13)),
+                java.util.Optional.of(new Eversion(5, 11))), act.plans().get(0), "z is rolled back to whatever the authority holds; x and y come forward");
         assertEquals(new PeerPlan.Current(), act.plans().get(2));
     }
 
@@ -140,7 +140,8 @@ class PeeringMachineTest {
         assertTrue(m.step(new Event.LogReceived(2, auth)).isEmpty(), "a log nobody asked for changes nothing");
         Action.Activate act = (Action.Activate) m.step(new Event.LogReceived(0,
                 new PgLog(Eversion.ZERO, divergent.entries()))).get(0);
-        assertEquals(new PeerPlan.Recover(Map.of(Z, Eversion.ZERO, Y, new Eversion(7, 12))), act.plans().get(0));
+        assertEquals(new PeerPlan.Recover(Map.of(Z, Eversion.ZERO, Y, new Eversion(7, 12)),
+                java.util.Optional.of(new Eversion(5, 11))), act.plans().get(0), "rewound to the last shared entry first");
     }
 
     @Test

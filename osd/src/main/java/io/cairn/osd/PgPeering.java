@@ -1,0 +1,343 @@
+package io.cairn.osd;
+
+import io.cairn.common.CairnException;
+import io.cairn.common.ErrorCode;
+import io.cairn.common.osdmap.OsdMap;
+import io.cairn.common.osdmap.PgId;
+import io.cairn.common.osdmap.PgMapping;
+import io.cairn.common.osdmap.Pool;
+import io.cairn.objectstore.CollectionId;
+import io.cairn.objectstore.ObjectStore;
+import io.cairn.objectstore.Transaction;
+import io.cairn.osd.peering.Eversion;
+import io.cairn.osd.peering.LogEntry;
+import io.cairn.osd.peering.ObjectName;
+import io.cairn.osd.peering.PastIntervals;
+import io.cairn.osd.peering.PeerPlan;
+import io.cairn.osd.peering.PeeringMachine;
+import io.cairn.osd.peering.PeeringMachine.Action;
+import io.cairn.osd.peering.PeeringMachine.Event;
+import io.cairn.osd.peering.PgInfo;
+import io.cairn.osd.peering.PgLog;
+import io.cairn.proto.v1.ListReply;
+import io.cairn.proto.v1.ListRequest;
+import io.cairn.proto.v1.ObjectLocator;
+import io.cairn.proto.v1.OsdServiceGrpc;
+import io.cairn.proto.v1.PgInfoReply;
+import io.cairn.proto.v1.PgInfoRequest;
+import io.cairn.proto.v1.PgLogEntry;
+import io.cairn.proto.v1.PgLogReply;
+import io.cairn.proto.v1.PgLogRequest;
+import io.cairn.proto.v1.PullReply;
+import io.cairn.proto.v1.PullRequest;
+import io.cairn.proto.v1.PushRequest;
+import io.cairn.proto.v1.RepOpReply;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The I/O shell around {@link PeeringMachine}: for one PG this OSD leads, builds the PG's past
+ * intervals from the map history, runs the machine, and carries out its actions — info and log
+ * queries to the prior set, up_thru from the monitors, and recovery: the primary pulls what it
+ * lacks from the authority, then pushes each member what its plan names (whole objects; the
+ * whole PG for backfill), and records last_epoch_started and last_epoch_clean. Blocking; runs on
+ * the recovery threads, never on op or gRPC threads.
+ */
+final class PgPeering {
+    private static final Logger LOG = LoggerFactory.getLogger(PgPeering.class);
+    /** How far back past intervals are built when the PG's last_epoch_clean is not known here. */
+    static final int HISTORY_EPOCHS_MAX = 400;
+    private static final int STEPS_MAX = 10_000;
+    private static final int UP_THRU_WAITS_MAX = 40;
+    private static final java.time.Duration UP_THRU_WAIT = java.time.Duration.ofMillis(250);
+
+    /** What peering needs from its daemon. */
+    interface Shell {
+        OsdMap map();
+
+        boolean awaitEpoch(int epoch, java.time.Duration timeout);
+
+        /** Asks the monitors to record up_thru; returns normally when asked (recorded or not). */
+        void requestUpThru(int want);
+
+        OsdServiceGrpc.OsdServiceBlockingStub stub(OsdMap map, int osd);
+    }
+
+    private final ObjectStore store;
+    private final PgCopies copies;
+    private final MapHistory history;
+    private final Shell shell;
+    private final int me;
+
+    PgPeering(ObjectStore store, PgCopies copies, MapHistory history, Shell shell, int me) {
+        this.store = store;
+        this.copies = copies;
+        this.history = history;
+        this.shell = shell;
+        this.me = me;
+    }
+
+    /**
+     * Peers {@code pg} for the interval {@code pm} belongs to, publishing the machine as it goes.
+     * Returns the machine; throws EAGAIN when a peer did not answer or the interval changed.
+     */
+    PeeringMachine peer(OsdMap map, PgId pg, PgMapping pm, Consumer<PeeringMachine> publish) {
+        Pool pool = map.pool(pg.pool());
+        CollectionId coll = CollectionId.of(pg.toString());
+        PgInfo mine = copies.info(coll);
+        int from = Math.max(Math.max(pool.createdEpoch(), mine.lastEpochClean()), map.epoch() - HISTORY_EPOCHS_MAX);
+        PastIntervals.History past = PastIntervals.build(history.views(pg, from, map));
+        Set<Integer> upOsds = map.osds().values().stream().filter(o -> o.exists() && o.up()).map(o -> o.id())
+                .collect(Collectors.toSet());
+        PeeringMachine m = new PeeringMachine(new PeeringMachine.Start(map.epoch(), me, pm.up(), pm.acting(),
+                pool.size(), pool.minSize(), past, upOsds, mine, copies.log(coll, mine.logTail()),
+                map.osd(me).upThru()));
+        publish.accept(m);
+        Deque<Action> todo = new ArrayDeque<>(m.start());
+        for (int steps = 0; !todo.isEmpty(); steps++) {
+            if (steps > STEPS_MAX) {
+                throw new IllegalStateException("peering " + pg + " did not settle in " + STEPS_MAX + " steps");
+            }
+            requireSameInterval(pg, pm);
+            switch (todo.poll()) {
+                case Action.QueryInfo q -> {
+                    for (int osd : q.osds()) {
+                        try {
+                            PgInfoReply r = shell.stub(map, osd).pgInfo(PgInfoRequest.newBuilder().setEpoch(map.epoch())
+                                    .setPool(pg.pool()).setSeed(pg.seed()).build());
+                            check(r.getCode(), r.getMessage(), osd);
+                            todo.addAll(m.step(new Event.InfoReceived(osd, infoOf(r))));
+                        } catch (RuntimeException e) {
+                            LOG.debug("pg {}: no info from osd.{}: {}", pg, osd, e.toString());
+                            m.step(new Event.PeerUnreachable(osd));
+                        }
+                    }
+                    if (m.phase() == PeeringMachine.Phase.GET_INFO) {
+                        throw new CairnException(ErrorCode.EAGAIN, "pg " + pg + " waits for osd(s) " + m.unreachable());
+                    }
+                }
+                case Action.QueryLog q -> todo.addAll(m.step(new Event.LogReceived(q.osd(), fetchLog(map, pg, q))));
+                case Action.RequestUpThru r -> todo.addAll(m.step(new Event.UpThruUpdated(awaitUpThru(r.epoch()))));
+                case Action.Activate a -> {
+                    for (int osd : activate(map, pg, coll, a)) {
+                        todo.addAll(m.step(new Event.PeerRecovered(osd)));
+                    }
+                }
+                case Action.MarkClean c -> markClean(map, pg, coll, pm.acting(), c.epoch());
+            }
+        }
+        return m;
+    }
+
+    private void requireSameInterval(PgId pg, PgMapping pm) {
+        OsdMap now = shell.map();
+        Pool pool = now.pool(pg.pool());
+        if (pool == null) {
+            throw new CairnException(ErrorCode.EAGAIN, "pool of " + pg + " is gone");
+        }
+        PgMapping cur = now.mapPg(pg);
+        if (!cur.acting().equals(pm.acting()) || !cur.up().equals(pm.up()) || cur.actingPrimary() != pm.actingPrimary()) {
+            throw new CairnException(ErrorCode.EAGAIN, "pg " + pg + " changed interval while peering");
+        }
+    }
+
+    private static void check(int code, String message, int osd) {
+        if (code != 0) {
+            throw new CairnException(ErrorCode.EAGAIN, "osd." + osd + ": " + message);
+        }
+    }
+
+    static PgInfo infoOf(PgInfoReply r) {
+        Eversion lu = new Eversion(r.getLastUpdateEpoch(), r.getLastUpdate());
+        Eversion tail = new Eversion(r.getLogTailEpoch(), r.getLogTail());
+        return new PgInfo(lu, tail.newerThan(lu) ? lu : tail, r.getLastEpochStarted(), r.getLastEpochClean());
+    }
+
+    private PgLog fetchLog(OsdMap map, PgId pg, Action.QueryLog q) {
+        PgLogReply r = shell.stub(map, q.osd()).pgLog(PgLogRequest.newBuilder().setPool(pg.pool()).setSeed(pg.seed())
+                .setAfter(q.after().version()).setAfterEpoch(q.after().epoch()).build());
+        check(r.getCode(), r.getMessage(), q.osd());
+        List<LogEntry> entries = new ArrayList<>();
+        for (PgLogEntry e : r.getEntriesList()) {
+            entries.add(new LogEntry(new Eversion(e.getEpoch(), e.getVersion()), PgCopies.nameOf(e.getOloc()), e.getDelete()));
+        }
+        return new PgLog(new Eversion(r.getTailEpoch(), r.getTail()), entries);
+    }
+
+    private int awaitUpThru(int want) {
+        shell.requestUpThru(want);
+        for (int i = 0; i < UP_THRU_WAITS_MAX; i++) {
+            OsdMap m = shell.map();
+            if (m.osd(me).upThru() >= want) {
+                return m.osd(me).upThru();
+            }
+            shell.awaitEpoch(m.epoch() + 1, UP_THRU_WAIT);
+        }
+        throw new CairnException(ErrorCode.EAGAIN, "the monitors did not record up_thru " + want + " for osd." + me);
+    }
+
+    /** Brings the primary, then every other member, to the authoritative copy; returns the members done. */
+    private List<Integer> activate(OsdMap map, PgId pg, CollectionId coll, Action.Activate a) {
+        List<Integer> done = new ArrayList<>();
+        Eversion head = a.authorityInfo().lastUpdate();
+        PeerPlan mine = a.plans().get(me);
+        int copied = catchUp(map, pg, coll, a.authority(), mine, head, a.epoch());
+        done.add(me);
+        int pushed = 0;
+        for (Map.Entry<Integer, PeerPlan> e : a.plans().entrySet()) {
+            if (e.getKey() != me) {
+                pushed += bringUp(map, pg, coll, e.getKey(), e.getValue(), head, a.epoch());
+                done.add(e.getKey());
+            }
+        }
+        if (copied + pushed > 0) {
+            LOG.info("pg {} active in epoch {} at {}: pulled {} from osd.{}, pushed {}", pg, a.epoch(), head, copied,
+                    a.authority(), pushed);
+        }
+        return done;
+    }
+
+    /** The primary takes what it lacks from the authority. */
+    private int catchUp(OsdMap map, PgId pg, CollectionId coll, int authority, PeerPlan plan, Eversion head, int epoch) {
+        int n = 0;
+        Transaction start = new Transaction();
+        switch (plan) {
+            case PeerPlan.Current c -> { }
+            case PeerPlan.Recover r -> {
+                r.rewindTo().ifPresent(to -> copies.rewind(start, coll, to));
+                store.queueTransactions(List.of(start)).join();
+                OsdServiceGrpc.OsdServiceBlockingStub from = shell.stub(map, authority);
+                for (Map.Entry<ObjectName, Eversion> e : r.missing().entrySet()) {
+                    pull(from, pg, coll, PgCopies.locatorOf(pg.pool(), e.getKey()), e.getValue(), authority);
+                    n++;
+                }
+            }
+            case PeerPlan.Backfill b -> {
+                OsdServiceGrpc.OsdServiceBlockingStub from = shell.stub(map, authority);
+                for (ObjectLocator o : union(listMember(from, pg), copies.objects(coll, pg.pool()))) {
+                    pull(from, pg, coll, o, Eversion.ZERO, authority);
+                    n++;
+                }
+                copies.resetLog(start, coll, head);
+            }
+        }
+        Transaction done = new Transaction();
+        if (!(plan instanceof PeerPlan.Backfill)) {
+            copies.setLastUpdate(done, coll, head);
+        } else {
+            store.queueTransactions(List.of(start)).join();
+        }
+        copies.setLastEpochStarted(done, coll, epoch);
+        store.queueTransactions(List.of(done)).join();
+        return n;
+    }
+
+    private void pull(OsdServiceGrpc.OsdServiceBlockingStub from, PgId pg, CollectionId coll, ObjectLocator o,
+                      Eversion v, int authority) {
+        PullReply r = from.pull(PullRequest.newBuilder().setPool(pg.pool()).setSeed(pg.seed()).setOloc(o).build());
+        check(r.getCode(), r.getMessage(), authority);
+        Transaction txn = new Transaction();
+        copies.write(txn, coll, OsdDaemon.objectId(o), r.getState());
+        if (!v.equals(Eversion.ZERO)) {
+            copies.record(txn, coll, v, o, !r.getState().getExists(), false, "");
+        }
+        store.queueTransactions(List.of(txn)).join();
+    }
+
+    /** Pushes one member what its plan names, then its new last_update and last_epoch_started. */
+    private int bringUp(OsdMap map, PgId pg, CollectionId coll, int osd, PeerPlan plan, Eversion head, int epoch) {
+        OsdServiceGrpc.OsdServiceBlockingStub to = shell.stub(map, osd);
+        PushRequest base = PushRequest.newBuilder().setEpoch(map.epoch()).setPool(pg.pool()).setSeed(pg.seed()).build();
+        int n = 0;
+        switch (plan) {
+            case PeerPlan.Current c -> { }
+            case PeerPlan.Recover r -> {
+                if (r.rewindTo().isPresent()) {
+                    Eversion at = r.rewindTo().get();
+                    push(to, base.toBuilder().setRewind(true).setRewindTo(at.version()).setRewindToEpoch(at.epoch()).build(), osd);
+                }
+                for (Map.Entry<ObjectName, Eversion> e : r.missing().entrySet()) {
+                    pushObject(to, base, coll, PgCopies.locatorOf(pg.pool(), e.getKey()), e.getValue(), osd);
+                    n++;
+                }
+            }
+            case PeerPlan.Backfill b -> {
+                for (ObjectLocator o : union(copies.objects(coll, pg.pool()), listMember(to, pg))) {
+                    pushObject(to, base, coll, o, Eversion.ZERO, osd);
+                    n++;
+                }
+            }
+        }
+        push(to, base.toBuilder().setLastUpdate(head.version()).setLastUpdateEpoch(head.epoch())
+                .setLastEpochStarted(epoch).setBackfilled(plan instanceof PeerPlan.Backfill).build(), osd);
+        return n;
+    }
+
+    private void pushObject(OsdServiceGrpc.OsdServiceBlockingStub to, PushRequest base, CollectionId coll,
+                            ObjectLocator o, Eversion v, int osd) {
+        push(to, base.toBuilder().setOloc(o).setState(copies.read(coll, OsdDaemon.objectId(o)))
+                .setVersion(v.version()).setVersionEpoch(v.epoch()).build(), osd);
+    }
+
+    private static void push(OsdServiceGrpc.OsdServiceBlockingStub to, PushRequest req, int osd) {
+        RepOpReply r = to.push(req);
+        check(r.getCode(), r.getMessage(), osd);
+    }
+
+    private void markClean(OsdMap map, PgId pg, CollectionId coll, List<Integer> acting, int epoch) {
+        for (int osd : acting) {
+            if (osd == me) {
+                Transaction txn = new Transaction();
+                copies.setLastEpochClean(txn, coll, epoch);
+                store.queueTransactions(List.of(txn)).join();
+            } else {
+                push(shell.stub(map, osd), PushRequest.newBuilder().setEpoch(map.epoch()).setPool(pg.pool())
+                        .setSeed(pg.seed()).setLastEpochClean(epoch).build(), osd);
+            }
+        }
+    }
+
+    private static List<ObjectLocator> union(List<ObjectLocator> a, List<ObjectLocator> b) {
+        Set<String> seen = new LinkedHashSet<>();
+        List<ObjectLocator> out = new ArrayList<>();
+        for (List<ObjectLocator> l : List.of(a, b)) {
+            for (ObjectLocator o : l) {
+                if (seen.add(o.getNspace() + "\0" + o.getName())) {
+                    out.add(o);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<ObjectLocator> listMember(OsdServiceGrpc.OsdServiceBlockingStub member, PgId pg) {
+        List<ObjectLocator> out = new ArrayList<>();
+        String cursor = "";
+        for (int page = 0; page < 100_000; page++) {
+            ListReply r = member.list(ListRequest.newBuilder().setPool(pg.pool()).setSeed(pg.seed()).setCursor(cursor)
+                    .setMax(1000).setAllNamespaces(true).setMember(true).build());
+            if (r.getCode() != 0) {
+                throw new CairnException(ErrorCode.EAGAIN, "listing a member of " + pg + ": " + r.getMessage());
+            }
+            for (var e : r.getEntriesList()) {
+                out.add(ObjectLocator.newBuilder().setPool(pg.pool()).setName(e.getName()).setNspace(e.getNspace())
+                        .setKey(e.getKey()).build());
+            }
+            cursor = r.getNextCursor();
+            if (cursor.isEmpty()) {
+                break;
+            }
+        }
+        return out;
+    }
+}
