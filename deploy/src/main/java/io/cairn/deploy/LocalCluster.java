@@ -154,6 +154,22 @@ public final class LocalCluster {
     }
 
     /** Waits until every PG of a pool has its full acting set up; false on timeout. */
+    /** True when {@code pg stat}'s line ("N pgs: 3 active+clean, 1 active+undersized+degraded; ...") lists only active states. */
+    static boolean allActive(String pgStat) {
+        int from = pgStat.indexOf("pgs: ");
+        int to = pgStat.indexOf(';', Math.max(from, 0));
+        if (from < 0 || to < 0) {
+            return false;
+        }
+        for (String part : pgStat.substring(from + 5, to).split(",")) {
+            String[] countState = part.trim().split(" ", 2);
+            if (countState.length != 2 || !countState[1].startsWith("active") || countState[1].contains("peer")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public boolean awaitPgsActive(String pool, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         CairnConfig c = CairnConfig.load(conf(), "client.admin", Map.of());
@@ -166,9 +182,8 @@ public final class LocalCluster {
                     for (int seed = 0; seed < p.pgNum() && all; seed++) {
                         all = map.mapPg(new io.cairn.common.osdmap.PgId(p.id(), seed)).acting().size() >= p.size();
                     }
-                    // and every PG's primary has reported it active (no "unknown", "peering" or "peered" left)
-                    String states = all ? mon.command("pg stat", Map.of()).getOutputPlain() : "";
-                    if (all && states.contains(" active") && !states.contains("unknown") && !states.contains("peer")) {
+                    // and every PG's primary has reported it active (not unknown, peering, activating, down)
+                    if (all && allActive(mon.command("pg stat", Map.of()).getOutputPlain())) {
                         return true;
                     }
                 }

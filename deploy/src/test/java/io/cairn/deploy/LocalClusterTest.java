@@ -34,4 +34,15 @@ class LocalClusterTest {
             Files.deleteIfExists(outside);
         }
     }
+
+    @Test
+    void onlyActiveStatesCountAsActive() {
+        String tail = "; 1.0 MiB data, 3.0 GiB used, 9.0 GiB / 12 GiB avail\n";
+        assertTrue(LocalCluster.allActive("32 pgs: 30 active+clean, 2 active+undersized+degraded" + tail));
+        assertFalse(LocalCluster.allActive("32 pgs: 30 active+clean, 2 activating+degraded+backfilling" + tail));
+        assertFalse(LocalCluster.allActive("32 pgs: 31 active+clean, 1 undersized+degraded+peering" + tail));
+        assertFalse(LocalCluster.allActive("32 pgs: 31 active+clean, 1 unknown" + tail));
+        assertFalse(LocalCluster.allActive("32 pgs: 31 active+clean, 1 down" + tail));
+        assertFalse(LocalCluster.allActive("no pgs yet"));
+    }
 }

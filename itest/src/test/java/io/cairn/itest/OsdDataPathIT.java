@@ -80,12 +80,16 @@ class OsdDataPathIT {
     }
 
     private AdminReadReply adminRead(String address, String name) {
+        return adminRead(address, io.poolId(), name);
+    }
+
+    private AdminReadReply adminRead(String address, long pool, String name) {
         int colon = address.lastIndexOf(':');
         ManagedChannel ch = NettyChannelBuilder.forAddress(address.substring(0, colon),
                 Integer.parseInt(address.substring(colon + 1))).usePlaintext().maxInboundMessageSize(64 << 20).build();
         try {
             return OsdServiceGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS).adminRead(
-                    AdminReadRequest.newBuilder().setOloc(ObjectLocator.newBuilder().setPool(io.poolId()).setName(name)).build());
+                    AdminReadRequest.newBuilder().setOloc(ObjectLocator.newBuilder().setPool(pool).setName(name)).build());
         } finally {
             ch.shutdownNow();
         }
@@ -285,6 +289,48 @@ class OsdDataPathIT {
         for (Map.Entry<String, byte[]> e : expected.entrySet()) {
             assertArrayEquals(e.getValue(), rec.read(e.getKey(), 0, 0));
         }
+    }
+
+    @Test
+    @Order(7)
+    void pgsMovedToOsdsThatNeverHeldThemAreFoundThroughTheirPastIntervals() throws Exception {
+        // size 1: a PG that moves lands on an OSD with nothing; only the old one, no longer acting, has it
+        TestCluster.ok(rados.monCommand("osd pool create", Map.of("pool", "moved", "pg_num", "16", "pgp_num", "2",
+                "size", "1", "min_size", "1")));
+        assertTrue(cluster.local.awaitPgsActive("moved", Duration.ofSeconds(60)));
+        IoCtx moved = rados.ioCtx("moved");
+        Map<String, byte[]> expected = new HashMap<>();
+        SplittableRandom r = new SplittableRandom(SEED + 7);
+        for (int i = 0; i < 60; i++) {
+            byte[] d = new byte[r.nextInt(32 << 10)];
+            r.nextBytes(d);
+            moved.writeFull("m-" + i, d);
+            expected.put("m-" + i, d);
+        }
+        OsdMap before = rados.map();
+        TestCluster.ok(rados.monCommand("osd pool set", Map.of("pool", "moved", "var", "pgp_num", "val", "16")));
+        OsdMap after = rados.map();
+        for (int i = 0; i < 100 && after.pool("moved").pgpNum() != 16; i++) {
+            Thread.sleep(100);
+            after = rados.map();
+        }
+        int relocated = 0;
+        for (String name : expected.keySet()) {
+            if (before.mapObject(moved.poolId(), name, "").actingPrimary()
+                    != after.mapObject(moved.poolId(), name, "").actingPrimary()) {
+                relocated++;
+            }
+        }
+        assertTrue(relocated > 0, "pgp_num 2 -> 16 moves some objects to another OSD");
+        assertTrue(cluster.local.awaitPgsActive("moved", Duration.ofSeconds(90)));
+        for (Map.Entry<String, byte[]> e : expected.entrySet()) {
+            assertArrayEquals(e.getValue(), moved.read(e.getKey(), 0, 0), e.getKey() + " read back after the move");
+            int primary = rados.map().mapObject(moved.poolId(), e.getKey(), "").actingPrimary();
+            AdminReadReply a = adminRead(rados.map().osd(primary).address(), moved.poolId(), e.getKey());
+            assertEquals(0, a.getCode(), e.getKey() + " is on its new OSD, osd." + primary);
+            assertArrayEquals(e.getValue(), a.getData().toByteArray());
+        }
+        System.out.println("OsdDataPathIT: " + relocated + " of " + expected.size() + " objects moved to another OSD");
     }
 
     /** The first object whose copies differ from what was written (or a removed one still there), or null. */

@@ -27,6 +27,38 @@ final class DataViews {
         return (v < 10 ? String.format(Locale.ROOT, "%.1f", v) : Long.toString(Math.round(v))) + " " + units[u];
     }
 
+    /** pg stat's tail: "; 12/600 objects degraded (2.000%); 1.2 MiB/s, 3 objects/s recovering". */
+    static String recoverySuffix(PgStatsTable.Recovery r) {
+        StringBuilder sb = new StringBuilder();
+        if (r.degradedObjects() > 0) {
+            sb.append("; ").append(degradedLine(r));
+        }
+        if (r.misplacedObjects() > 0) {
+            sb.append("; ").append(misplacedLine(r));
+        }
+        if (r.unfoundObjects() > 0) {
+            sb.append("; ").append(r.unfoundObjects()).append(" objects unfound");
+        }
+        if (r.objectsPerSec() > 0) {
+            sb.append("; ").append(recoveryRate(r)).append(" recovering");
+        }
+        return sb.toString();
+    }
+
+    static String degradedLine(PgStatsTable.Recovery r) {
+        return r.degradedObjects() + "/" + r.objectCopies() + " objects degraded ("
+                + PgStatsTable.Recovery.percent(r.degradedObjects(), r.objectCopies()) + ")";
+    }
+
+    static String misplacedLine(PgStatsTable.Recovery r) {
+        return r.misplacedObjects() + "/" + r.objectCopies() + " objects misplaced ("
+                + PgStatsTable.Recovery.percent(r.misplacedObjects(), r.objectCopies()) + ")";
+    }
+
+    static String recoveryRate(PgStatsTable.Recovery r) {
+        return bytes((long) r.bytesPerSec()) + "/s, " + Math.round(r.objectsPerSec()) + " objects/s";
+    }
+
     static CommandResult pgStat(OsdMap map, PgStatsTable.Summary s) {
         int pgs = map.pools().values().stream().mapToInt(Pool::pgNum).sum();
         StringBuilder states = new StringBuilder();
@@ -34,7 +66,8 @@ final class DataViews {
             states.append(states.isEmpty() ? "" : ", ").append(e.getValue()).append(' ').append(e.getKey());
         }
         String plain = pgs + " pgs: " + states + "; " + bytes(s.storedBytes()) + " data, " + bytes(s.usedBytes())
-                + " used, " + bytes(s.availBytes()) + " / " + bytes(s.totalBytes()) + " avail\n";
+                + " used, " + bytes(s.availBytes()) + " / " + bytes(s.totalBytes()) + " avail" + recoverySuffix(s.recovery())
+                + "\n";
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("pg_summary", Map.of("num_pg_by_state", s.pgStates().entrySet().stream()
                 .map(e -> Map.of("name", e.getKey(), "num", e.getValue())).toList(), "num_pgs", pgs,

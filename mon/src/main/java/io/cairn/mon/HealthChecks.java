@@ -77,6 +77,9 @@ final class HealthChecks {
         }
         if (degraded > 0 || undersized > 0) {
             List<String> parts = new ArrayList<>();
+            if (stats.recovery().degradedObjects() > 0) {
+                parts.add(DataViews.degradedLine(stats.recovery()));
+            }
             if (degraded > 0) {
                 parts.add(pgs(degraded) + " degraded");
             }

@@ -17,15 +17,30 @@ import java.util.TreeMap;
 final class PgStatsTable {
     /** Space and PG totals as status, df and pg stat show them. */
     record Summary(Map<String, Integer> pgStates, long objects, long storedBytes, long totalBytes, long usedBytes,
-                   long availBytes, Map<Long, long[]> perPool, Map<PgId, String> notCleanPgs) { }
+                   long availBytes, Map<Long, long[]> perPool, Map<PgId, String> notCleanPgs, Recovery recovery) { }
+
+    /**
+     * Object copies the cluster lacks out of all it should hold, and how fast recovery copies
+     * them (between each OSD's last two reports).
+     */
+    record Recovery(long degradedObjects, long misplacedObjects, long unfoundObjects, long objectCopies,
+                    double objectsPerSec, double bytesPerSec) {
+        static String percent(long part, long whole) {
+            return String.format(java.util.Locale.ROOT, "%.3f%%", whole == 0 ? 0.0 : 100.0 * part / whole);
+        }
+    }
 
     /** Ceph's mon_health_max_detail: health detail names at most this many PGs. */
     static final int NOT_CLEAN_LISTED_MAX = 50;
 
     private final Map<Integer, OsdStatsRequest> reports = new HashMap<>();
+    private final Map<Integer, OsdStatsRequest> previous = new HashMap<>();
 
     synchronized void report(OsdStatsRequest r) {
-        reports.put(r.getOsdId(), r);
+        OsdStatsRequest before = reports.put(r.getOsdId(), r);
+        if (before != null) {
+            previous.put(r.getOsdId(), before);
+        }
     }
 
     /** Joins the reports with the map: a PG counts only as reported by its current acting primary. */
@@ -48,6 +63,10 @@ final class PgStatsTable {
         Map<PgId, String> notClean = new TreeMap<>();
         long objects = 0;
         long stored = 0;
+        long degraded = 0;
+        long misplaced = 0;
+        long unfound = 0;
+        long copies = 0;
         for (Pool p : map.pools().values()) {
             long[] pool = perPool.computeIfAbsent(p.id(), k -> new long[2]);
             for (int seed = 0; seed < p.pgNum(); seed++) {
@@ -59,6 +78,10 @@ final class PgStatsTable {
                     notClean.put(pg, state);
                 }
                 if (s != null) {
+                    degraded += s.getDegradedObjects();
+                    misplaced += s.getMisplacedObjects();
+                    unfound += s.getUnfoundObjects();
+                    copies += s.getObjects() * p.size();
                     pool[0] += s.getObjects();
                     pool[1] += s.getBytes();
                     objects += s.getObjects();
@@ -76,6 +99,18 @@ final class PgStatsTable {
                 avail += r.getAvailBytes();
             }
         }
-        return new Summary(states, objects, stored, total, used, avail, perPool, notClean);
+        double objectsPerSec = 0;
+        double bytesPerSec = 0;
+        for (OsdStatsRequest r : reports.values()) {
+            OsdStatsRequest before = previous.get(r.getOsdId());
+            long dtMs = before == null ? 0 : r.getStampMs() - before.getStampMs();
+            // a restarted OSD counts from zero again: no rate from that pair
+            if (map.isUp(r.getOsdId()) && dtMs > 0 && r.getRecoveredObjects() >= before.getRecoveredObjects()) {
+                objectsPerSec += (r.getRecoveredObjects() - before.getRecoveredObjects()) * 1000.0 / dtMs;
+                bytesPerSec += (r.getRecoveredBytes() - before.getRecoveredBytes()) * 1000.0 / dtMs;
+            }
+        }
+        return new Summary(states, objects, stored, total, used, avail, perPool, notClean,
+                new Recovery(degraded, misplaced, unfound, copies, objectsPerSec, bytesPerSec));
     }
 }

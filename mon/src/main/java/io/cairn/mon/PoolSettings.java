@@ -61,21 +61,12 @@ final class PoolSettings {
                 if (pgpNum < 1 || pgpNum > p.pgNum()) {
                     throw CairnException.invalid("pgp_num must be 1..pg_num (" + p.pgNum() + "), not " + pgpNum);
                 }
-                if (pgpNum != p.pgpNum()) {
-                    // may move a PG to OSDs none of which hold it; recovery only consults the acting set yet
-                    throw new CairnException(ErrorCode.ENOTSUP, "changing pgp_num of an existing pool is not supported"
-                            + " yet (recovery from past intervals is not implemented)");
-                }
-                yield p;
+                // PGs that move are found again through their past intervals and backfilled
+                yield p.withPgNum(p.pgNum(), pgpNum);
             }
             case "crush_rule" -> {
                 int rule = ruleId(map, a.str("val"), p);
-                if (rule != p.crushRule()) {
-                    // may move a PG to OSDs none of which hold it; recovery only consults the acting set yet
-                    throw new CairnException(ErrorCode.ENOTSUP, "changing crush_rule of an existing pool is not"
-                            + " supported yet (recovery from past intervals is not implemented)");
-                }
-                yield p;
+                yield p.withCrushRule(rule);
             }
             default -> throw CairnException.invalid("unknown pool variable '" + var + "' (" + String.join(", ", VARIABLES) + ")");
         };

@@ -39,10 +39,21 @@ final class StatusView {
         if (pgs > 0) {
             sb.append("    pgs:     ");
             String pad = "";
+            PgStatsTable.Recovery rec = stats.recovery();
+            for (String line : new String[] {rec.degradedObjects() > 0 ? DataViews.degradedLine(rec) : null,
+                    rec.misplacedObjects() > 0 ? DataViews.misplacedLine(rec) : null}) {
+                if (line != null) {
+                    sb.append(pad).append(line).append('\n');
+                    pad = "             ";
+                }
+            }
             for (Map.Entry<String, Integer> e : stats.pgStates().entrySet()) {
                 sb.append(pad).append(e.getValue()).append(' ').append(e.getKey()).append('\n');
                 pad = "             ";
             }
+        }
+        if (stats.recovery().objectsPerSec() > 0) {
+            sb.append("\n  io:\n    recovery: ").append(DataViews.recoveryRate(stats.recovery())).append('\n');
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("fsid", map.fsid());
@@ -66,6 +77,20 @@ final class StatusView {
         pgmap.put("bytes_used", stats.usedBytes());
         pgmap.put("bytes_avail", stats.availBytes());
         pgmap.put("bytes_total", stats.totalBytes());
+        PgStatsTable.Recovery rec = stats.recovery();
+        if (rec.degradedObjects() > 0) {
+            pgmap.put("degraded_objects", rec.degradedObjects());
+            pgmap.put("degraded_total", rec.objectCopies());
+            pgmap.put("degraded_ratio", rec.objectCopies() == 0 ? 0.0 : (double) rec.degradedObjects() / rec.objectCopies());
+        }
+        if (rec.misplacedObjects() > 0) {
+            pgmap.put("misplaced_objects", rec.misplacedObjects());
+            pgmap.put("misplaced_total", rec.objectCopies());
+        }
+        if (rec.objectsPerSec() > 0) {
+            pgmap.put("recovering_objects_per_sec", Math.round(rec.objectsPerSec()));
+            pgmap.put("recovering_bytes_per_sec", Math.round(rec.bytesPerSec()));
+        }
         json.put("pgmap", pgmap);
         return CommandResult.ok(json, sb.toString());
     }

@@ -97,12 +97,14 @@ class WriteCommandsTest {
         refused(ErrorCode.EINVAL, "pg_num 8 < current 16: decreasing pg_num is not supported", run(m, "osd pool set", Map.of("pool", "data", "var", "pg_num", "val", "8")));
         refused(ErrorCode.ENOTSUP, "changing pg_num of an existing pool is not supported yet (PG splitting is not implemented); create a new pool with pg_num 32",
                 run(m, "osd pool set", Map.of("pool", "data", "var", "pg_num", "val", "32")));
-        refused(ErrorCode.ENOTSUP, "changing pgp_num of an existing pool is not supported yet (recovery from past intervals is not implemented)",
-                run(m, "osd pool set", Map.of("pool", "data", "var", "pgp_num", "val", "8")));
+        refused(ErrorCode.EINVAL, "pgp_num must be 1..pg_num (16), not 32",
+                run(m, "osd pool set", Map.of("pool", "data", "var", "pgp_num", "val", "32")));
+        assertEquals(8, ok(run(m, "osd pool set", Map.of("pool", "data", "var", "pgp_num", "val", "8"))).pool("data").pgpNum(),
+                "moved PGs are found through their past intervals");
         assertEquals(ErrorCode.OK, run(m, "osd pool set", Map.of("pool", "data", "var", "pg_num", "val", "16")).code());
         OsdMap withRule = ok(run(m, "osd crush rule create-replicated", Map.of("name", "by-osd", "root", "default", "type", "osd")));
-        refused(ErrorCode.ENOTSUP, "changing crush_rule of an existing pool is not supported yet (recovery from past intervals is not implemented)",
-                run(withRule, "osd pool set", Map.of("pool", "data", "var", "crush_rule", "val", "by-osd")));
+        OsdMap byOsd = ok(run(withRule, "osd pool set", Map.of("pool", "data", "var", "crush_rule", "val", "by-osd")));
+        assertEquals(withRule.crush().rule("by-osd").id(), byOsd.pool("data").crushRule());
         refused(ErrorCode.EINVAL, "'val' must be an integer, not 'many'", run(m, "osd pool set", Map.of("pool", "data", "var", "size", "val", "many")));
         refused(ErrorCode.EINVAL, "unknown pool variable 'colour' (size, min_size, pg_num, pgp_num, crush_rule)",
                 run(m, "osd pool set", Map.of("pool", "data", "var", "colour", "val", "red")));

@@ -317,7 +317,9 @@ public final class OsdDaemon implements AutoCloseable {
             var fs = store.statfs();
             io.cairn.proto.v1.OsdStatsRequest.Builder b = io.cairn.proto.v1.OsdStatsRequest.newBuilder()
                     .setOsdId(who.id()).setEpoch(m.epoch()).setTotalBytes(fs.totalBytes())
-                    .setUsedBytes(fs.allocatedBytes()).setAvailBytes(fs.availableBytes());
+                    .setUsedBytes(fs.allocatedBytes()).setAvailBytes(fs.availableBytes())
+                    .setRecoveredObjects(peering.recoveredObjects()).setRecoveredBytes(peering.recoveredBytes())
+                    .setStampMs(clock.monotonicMs());
             for (PgId pg : collections) {
                 Pool pool = m.pool(pg.pool());
                 if (pool == null || pg.seed() >= pool.pgNum()) {
@@ -356,8 +358,14 @@ public final class OsdDaemon implements AutoCloseable {
             after = Optional.of(lp.objects().get(lp.objects().size() - 1));
         }
         String state = pgState(pg, pool, pm);
+        long degraded = (long) Math.max(0, pool.size() - pm.acting().size()) * objects;
+        PeeringMachine m = machines.get(pg);
+        if (m != null && m.acting().equals(pm.acting()) && !pm.acting().equals(activeActing.get(pg))) {
+            degraded += m.missingObjects() + (long) m.backfillTargets() * objects;
+        }
         long last = lastVersions.getOrDefault(pg, new AtomicLong()).get();
         return io.cairn.proto.v1.PgStat.newBuilder().setPool(pg.pool()).setSeed(pg.seed()).setState(state)
+                .setDegradedObjects(degraded)
                 .setObjects(objects).setBytes(bytes).setLogSize(Math.min(last, LOG_ENTRIES_KEPT))
                 .addAllActing(pm.acting()).setEpoch(epoch).build();
     }

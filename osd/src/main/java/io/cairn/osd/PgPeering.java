@@ -78,6 +78,8 @@ final class PgPeering {
     private final MapHistory history;
     private final Shell shell;
     private final int me;
+    private final java.util.concurrent.atomic.AtomicLong recoveredObjects = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong recoveredBytes = new java.util.concurrent.atomic.AtomicLong();
 
     PgPeering(ObjectStore store, PgCopies copies, MapHistory history, Shell shell, int me) {
         this.store = store;
@@ -85,6 +87,15 @@ final class PgPeering {
         this.history = history;
         this.shell = shell;
         this.me = me;
+    }
+
+    /** Objects copied by recovery and backfill since this OSD started (pulled and pushed). */
+    long recoveredObjects() {
+        return recoveredObjects.get();
+    }
+
+    long recoveredBytes() {
+        return recoveredBytes.get();
     }
 
     /**
@@ -246,6 +257,8 @@ final class PgPeering {
                       Eversion v, int authority) {
         PullReply r = from.pull(PullRequest.newBuilder().setPool(pg.pool()).setSeed(pg.seed()).setOloc(o).build());
         check(r.getCode(), r.getMessage(), authority);
+        recoveredObjects.incrementAndGet();
+        recoveredBytes.addAndGet(r.getState().getData().size());
         Transaction txn = new Transaction();
         copies.write(txn, coll, OsdDaemon.objectId(o), r.getState());
         if (!v.equals(Eversion.ZERO)) {
@@ -285,8 +298,10 @@ final class PgPeering {
 
     private void pushObject(OsdServiceGrpc.OsdServiceBlockingStub to, PushRequest base, CollectionId coll,
                             ObjectLocator o, Eversion v, int osd) {
-        push(to, base.toBuilder().setOloc(o).setState(copies.read(coll, OsdDaemon.objectId(o)))
-                .setVersion(v.version()).setVersionEpoch(v.epoch()).build(), osd);
+        var state = copies.read(coll, OsdDaemon.objectId(o));
+        push(to, base.toBuilder().setOloc(o).setState(state).setVersion(v.version()).setVersionEpoch(v.epoch()).build(), osd);
+        recoveredObjects.incrementAndGet();
+        recoveredBytes.addAndGet(state.getData().size());
     }
 
     private static void push(OsdServiceGrpc.OsdServiceBlockingStub to, PushRequest req, int osd) {

@@ -25,7 +25,8 @@ import java.util.Set;
  * all its replicas.
  *
  * <p>A new map that changes the interval means a new machine; replies meant for an old one are the
- * shell's to drop.
+ * shell's to drop. Methods are synchronized only so that a stats reader sees a consistent state
+ * while the shell steps the machine.
  */
 public final class PeeringMachine {
     public enum Phase { GET_INFO, GET_LOG, GET_MISSING, WAIT_UP_THRU, ACTIVE, CLEAN, DOWN }
@@ -96,7 +97,7 @@ public final class PeeringMachine {
     }
 
     /** The first actions; call once. */
-    public List<Action> start() {
+    public synchronized List<Action> start() {
         if (started) {
             throw new IllegalStateException("peering of this interval already started");
         }
@@ -116,7 +117,7 @@ public final class PeeringMachine {
         return List.of(new Action.QueryInfo(Set.copyOf(pendingInfo)));
     }
 
-    public List<Action> step(Event event) {
+    public synchronized List<Action> step(Event event) {
         if (!started) {
             throw new IllegalStateException("step before start");
         }
@@ -244,35 +245,40 @@ public final class PeeringMachine {
         return start.acting();
     }
 
-    public Phase phase() {
+    public synchronized Phase phase() {
         return phase;
     }
 
-    public int authority() {
+    public synchronized int authority() {
         return authority;
     }
 
-    public Map<Integer, PeerPlan> plans() {
+    public synchronized Map<Integer, PeerPlan> plans() {
         return plans;
     }
 
     /** Members not yet recovered while active. */
-    public Set<Integer> recovering() {
+    public synchronized Set<Integer> recovering() {
         return Set.copyOf(recovering);
     }
 
     /** Prior-set members that did not answer: peering waits for them or for a map marking them down. */
-    public Set<Integer> unreachable() {
+    public synchronized Set<Integer> unreachable() {
         return Set.copyOf(unreachable);
     }
 
     /** When down: the interval that may have accepted writes and has no member up. */
-    public Optional<PastIntervals.Interval> blockedBy() {
+    public synchronized Optional<PastIntervals.Interval> blockedBy() {
         return blockedBy;
     }
 
+    /** Members still being backfilled: each lacks, in effect, every object of the PG. */
+    public synchronized int backfillTargets() {
+        return (int) recovering.stream().filter(o -> plans.get(o) instanceof PeerPlan.Backfill).count();
+    }
+
     /** Object copies still to be recovered (backfill targets count as unknown, so not here). */
-    public long missingObjects() {
+    public synchronized long missingObjects() {
         long n = 0;
         for (int osd : recovering) {
             if (plans.get(osd) instanceof PeerPlan.Recover r) {
@@ -283,7 +289,7 @@ public final class PeeringMachine {
     }
 
     /** The PG's state in Ceph's words. */
-    public Set<PgStateFlag> state() {
+    public synchronized Set<PgStateFlag> state() {
         EnumSet<PgStateFlag> s = EnumSet.noneOf(PgStateFlag.class);
         boolean undersized = members() < start.poolSize();
         if (!start.up().equals(start.acting())) {
