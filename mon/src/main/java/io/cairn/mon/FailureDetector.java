@@ -33,7 +33,10 @@ final class FailureDetector {
 
     record Beacon(int osd, long nowMs) implements Event { }
 
-    record FailureReport(int reporter, int target, long nowMs) implements Event { }
+    /** {@code epoch}: the reporter's map when it reported; a report older than the target's last boot is stale. */
+    record FailureReport(int reporter, int target, int epoch, long nowMs) implements Event { }
+
+    private record Reported(long atMs, int epoch) { }
 
     record FailureCancel(int reporter, int target) implements Event { }
 
@@ -49,7 +52,7 @@ final class FailureDetector {
 
     private final long startMs;
     private final Map<Integer, Long> lastBeaconMs = new HashMap<>();
-    private final Map<Integer, Map<Integer, Long>> reports = new TreeMap<>();
+    private final Map<Integer, Map<Integer, Reported>> reports = new TreeMap<>();
     private final Map<String, Long> proposedAtMs = new HashMap<>();
 
     /** {@code startMs}: when this monitor became leader; silence is counted from then at the earliest. */
@@ -61,13 +64,13 @@ final class FailureDetector {
         switch (e) {
             case Beacon b -> lastBeaconMs.merge(b.osd(), b.nowMs(), Math::max);
             case FailureReport r -> {
-                Map<Integer, Long> byReporter = reports.computeIfAbsent(r.target(), k -> new HashMap<>());
+                Map<Integer, Reported> byReporter = reports.computeIfAbsent(r.target(), k -> new HashMap<>());
                 if (byReporter.size() < REPORTS_PER_TARGET_MAX || byReporter.containsKey(r.reporter())) {
-                    byReporter.put(r.reporter(), r.nowMs());
+                    byReporter.put(r.reporter(), new Reported(r.nowMs(), r.epoch()));
                 }
             }
             case FailureCancel c -> {
-                Map<Integer, Long> byReporter = reports.get(c.target());
+                Map<Integer, Reported> byReporter = reports.get(c.target());
                 if (byReporter != null) {
                     byReporter.remove(c.reporter());
                 }
@@ -117,11 +120,13 @@ final class FailureDetector {
     }
 
     private int distinctReporterDomains(int target, OsdMap map, Map<Integer, String> domains, long nowMs, Settings s) {
-        Map<Integer, Long> byReporter = reports.get(target);
+        Map<Integer, Reported> byReporter = reports.get(target);
         if (byReporter == null) {
             return 0;
         }
-        byReporter.values().removeIf(t -> nowMs - t > s.reportValidMs());
+        // reports about an earlier incarnation (sent from a map before the target last came up) do not count
+        int upFrom = map.osd(target).upFrom();
+        byReporter.values().removeIf(r -> nowMs - r.atMs() > s.reportValidMs() || r.epoch() < upFrom);
         Set<String> seen = new HashSet<>();
         for (int reporter : byReporter.keySet()) {
             if (map.isUp(reporter)) {

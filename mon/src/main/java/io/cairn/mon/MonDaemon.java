@@ -483,7 +483,7 @@ public final class MonDaemon implements AutoCloseable {
                 if (report.getStillAlive()) {
                     detector.step(new FailureDetector.FailureCancel(report.getReporter(), report.getTarget()));
                 } else {
-                    detector.step(new FailureDetector.FailureReport(report.getReporter(), report.getTarget(),
+                    detector.step(new FailureDetector.FailureReport(report.getReporter(), report.getTarget(), report.getEpoch(),
                             clock.wallMs()));
                 }
             }

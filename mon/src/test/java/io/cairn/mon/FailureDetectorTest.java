@@ -21,14 +21,29 @@ class FailureDetectorTest {
     void oneReporterIsNotEnoughTwoHostsAre() {
         OsdMap m = cluster();
         FailureDetector d = new FailureDetector(0);
-        d.step(new FailureDetector.FailureReport(1, 0, 1000));
+        d.step(new FailureDetector.FailureReport(1, 0, 100, 1000));
         assertEquals(List.of(), d.tick(1000, m, SETTINGS));
-        d.step(new FailureDetector.FailureReport(1, 0, 1500));
+        d.step(new FailureDetector.FailureReport(1, 0, 100, 1500));
         assertEquals(List.of(), d.tick(1500, m, SETTINGS), "the same reporter twice is still one");
-        d.step(new FailureDetector.FailureReport(2, 0, 2000));
+        d.step(new FailureDetector.FailureReport(2, 0, 100, 2000));
         List<FailureDetector.Action> a = d.tick(2000, m, SETTINGS);
         assertEquals(1, a.size());
         assertEquals(List.of(0), ((FailureDetector.MarkDown) a.get(0)).osds());
+    }
+
+    @Test
+    void reportsAboutAnEarlierIncarnationDoNotCount() {
+        OsdMap m = cluster();
+        int before = m.epoch();
+        // osd.0 restarts at a new address: a new up_from
+        m = WriteCommandsTest.ok(WriteCommandsTest.internal(m, "osd boot", Map.of("id", "0", "uuid", "u0",
+                "addr", "127.0.0.1:7000", "host", "h0")));
+        FailureDetector d = new FailureDetector(0);
+        d.step(new FailureDetector.FailureReport(1, 0, before, 1000));
+        d.step(new FailureDetector.FailureReport(2, 0, m.epoch(), 1000));
+        assertEquals(List.of(), d.tick(1000, m, SETTINGS), "osd.1 reported the old osd.0; only one report is current");
+        d.step(new FailureDetector.FailureReport(1, 0, m.epoch(), 1200));
+        assertEquals(1, d.tick(1200, m, SETTINGS).size());
     }
 
     @Test
@@ -36,8 +51,8 @@ class FailureDetectorTest {
         OsdMap m = WriteCommandsTest.ok(WriteCommandsTest.run(cluster(), "osd crush move",
                 Map.of("name", "osd.2", "args", "host=h1")));
         FailureDetector d = new FailureDetector(0);
-        d.step(new FailureDetector.FailureReport(1, 0, 1000));
-        d.step(new FailureDetector.FailureReport(2, 0, 1000));
+        d.step(new FailureDetector.FailureReport(1, 0, 100, 1000));
+        d.step(new FailureDetector.FailureReport(2, 0, 100, 1000));
         assertEquals(List.of(), d.tick(1000, m, SETTINGS), "osd.1 and osd.2 both sit in h1");
     }
 

@@ -303,6 +303,15 @@ public final class OsdDaemon implements AutoCloseable {
     private void beacon() {
         try {
             OsdMap m = maps.map();
+            if (m != null && markedDownWhileAlive(m)) {
+                // the map that marked us down may have come too soon after a boot to act on, and no other since
+                LOG.warn("osd.{} is marked down in epoch {} but alive: booting again", who.id(), m.epoch());
+                try {
+                    boot();
+                } catch (RuntimeException e) {
+                    LOG.warn("re-boot failed: {}", e.toString());
+                }
+            }
             mon.osdBeacon(who.id(), m == null ? 0 : m.epoch());
             lastMonContactMs = clock.monotonicMs();
         } catch (RuntimeException e) {
@@ -426,7 +435,7 @@ public final class OsdDaemon implements AutoCloseable {
                 }
             }
         }
-        if (!stopping && !m.isUp(who.id()) && m.exists(who.id()) && clock.monotonicMs() - lastBootMs > 5000) {
+        if (markedDownWhileAlive(m)) {
             LOG.warn("osd.{} is marked down in epoch {} but alive: booting again", who.id(), m.epoch());
             timers.execute(() -> {
                 try {
@@ -450,6 +459,10 @@ public final class OsdDaemon implements AutoCloseable {
             activeEpochs.remove(pg);
             recentRequests.remove(pg);
         }
+    }
+
+    private boolean markedDownWhileAlive(OsdMap m) {
+        return !stopping && !m.isUp(who.id()) && m.exists(who.id()) && clock.monotonicMs() - lastBootMs > 5000;
     }
 
     /** Deletes a deleted pool's PG from the store, a bounded batch of objects per transaction. */

@@ -217,6 +217,20 @@ public final class RadosBench implements java.util.concurrent.Callable<Integer> 
         }
         out.printf(Locale.ROOT, "Max latency(s):         %.6f%n", max(lat));
         out.printf(Locale.ROOT, "Min latency(s):         %.6f%n", min(lat));
+        // not in Ceph's rados bench: the tail is what a client feels during recovery
+        out.printf(Locale.ROOT, "p50 latency(s):         %.6f%n", percentile(lat, 50));
+        out.printf(Locale.ROOT, "p99 latency(s):         %.6f%n", percentile(lat, 99));
+    }
+
+    /** Nearest-rank percentile. */
+    static double percentile(double[] v, double p) {
+        if (v.length == 0) {
+            return 0;
+        }
+        double[] sorted = v.clone();
+        java.util.Arrays.sort(sorted);
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
     private static double mean(double[] v) {
