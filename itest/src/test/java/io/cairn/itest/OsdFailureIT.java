@@ -49,12 +49,12 @@ class OsdFailureIT {
                 }), 0, 1, TimeUnit.SECONDS);
 
                 for (int i = 0; i < 6; i++) {
-                    mon.osdFailure(1, 0, 0, false, 30);
+                    mon.osdFailure(1, 0, mon.getMap(0).epoch(), false, 30);
                     Thread.sleep(500);
                 }
                 assertTrue(mon.getMap(0).isUp(0), "one reporter does not mark osd.0 down");
 
-                mon.osdFailure(2, 0, 0, false, 30);
+                mon.osdFailure(2, 0, mon.getMap(0).epoch(), false, 30);
                 awaitMap(mon, m -> !m.isUp(0), Duration.ofSeconds(5), "two reporters from two hosts mark osd.0 down");
                 alive.remove(0);
 

@@ -125,6 +125,8 @@ public final class OsdDaemon implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final Timer opLatency;
     private final HeartbeatTracker heartbeats;
+    /** Each heartbeat peer's up_from when last pinged (heartbeat thread only). */
+    private final Map<Integer, Integer> peerUpFrom = new java.util.HashMap<>();
     private Server grpc;
     private MetricsServer metrics;
     private String address;
@@ -303,15 +305,6 @@ public final class OsdDaemon implements AutoCloseable {
     private void beacon() {
         try {
             OsdMap m = maps.map();
-            if (m != null && markedDownWhileAlive(m)) {
-                // the map that marked us down may have come too soon after a boot to act on, and no other since
-                LOG.warn("osd.{} is marked down in epoch {} but alive: booting again", who.id(), m.epoch());
-                try {
-                    boot();
-                } catch (RuntimeException e) {
-                    LOG.warn("re-boot failed: {}", e.toString());
-                }
-            }
             mon.osdBeacon(who.id(), m == null ? 0 : m.epoch());
             lastMonContactMs = clock.monotonicMs();
         } catch (RuntimeException e) {
@@ -323,6 +316,15 @@ public final class OsdDaemon implements AutoCloseable {
     private void reportStats() {
         try {
             OsdMap m = maps.map();
+            if (markedDownWhileAlive(m)) {
+                // the map that marked us down may have come too soon after a boot to act on, and no other since
+                LOG.warn("osd.{} is marked down in epoch {} but alive: booting again", who.id(), m.epoch());
+                try {
+                    boot();
+                } catch (RuntimeException e) {
+                    LOG.warn("re-boot failed: {}", e.toString());
+                }
+            }
             var fs = store.statfs();
             io.cairn.proto.v1.OsdStatsRequest.Builder b = io.cairn.proto.v1.OsdStatsRequest.newBuilder()
                     .setOsdId(who.id()).setEpoch(m.epoch()).setTotalBytes(fs.totalBytes())
@@ -737,6 +739,15 @@ public final class OsdDaemon implements AutoCloseable {
                     }
                 }
             }
+            for (int peer : peerIds) {
+                // a peer that came up again is a new incarnation: its silence counts from now, not from its crash
+                Integer seen = peerUpFrom.put(peer, m.osd(peer).upFrom());
+                if (seen != null && seen != m.osd(peer).upFrom()) {
+                    synchronized (heartbeats) {
+                        heartbeats.heard(peer, clock.monotonicMs());
+                    }
+                }
+            }
             long timeoutMs = Math.max(500, config.get(CairnConfigKeys.Osd.HEARTBEAT_INTERVAL).toMillis());
             for (int peer : peerIds) {
                 OsdServiceGrpc.newStub(channelTo(peer, m.osd(peer).address()))
@@ -945,8 +956,13 @@ public final class OsdDaemon implements AutoCloseable {
 
     /** A primary brings this member's copy of a PG up to date, an object at a time, then its last_update. */
     RepOpReply push(io.cairn.proto.v1.PushRequest req) {
-        mapAtLeast(req.getEpoch());
+        OsdMap map = mapAtLeast(req.getEpoch());
         PgId pg = new PgId(req.getPool(), req.getSeed());
+        if (map.pool(pg.pool()) == null) {
+            throw CairnException.notFound("pool " + pg.pool() + " does not exist");
+        }
+        // a recovery still running for an interval that has ended must not overwrite newer copies
+        requireCurrentInterval(pg, req.getEpoch(), map);
         ensureCollection(pg);
         CollectionId coll = CollectionId.of(pg.toString());
         synchronized (pgLock(pg)) {
