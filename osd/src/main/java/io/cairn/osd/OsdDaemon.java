@@ -391,7 +391,11 @@ public final class OsdDaemon implements AutoCloseable {
             return "undersized+degraded+peered";
         }
         PeeringMachine m = machines.get(pg);
-        if (m == null || !m.acting().equals(pm.acting())) {
+        boolean serving = pm.acting().equals(activeActing.get(pg));
+        boolean finished = m != null && (m.phase() == PeeringMachine.Phase.CLEAN
+                || (m.phase() == PeeringMachine.Phase.ACTIVE && m.recovering().isEmpty()));
+        if (m == null || !m.acting().equals(pm.acting()) || (finished && !serving)) {
+            // no peering of this interval yet, or its result was invalidated (a replica missed a write)
             return n >= pool.size() ? "peering" : "undersized+degraded+peering";
         }
         java.util.EnumSet<PgStateFlag> flags = java.util.EnumSet.copyOf(m.state());
