@@ -947,7 +947,7 @@ public final class OsdDaemon implements AutoCloseable {
         var b = io.cairn.proto.v1.PgLogReply.newBuilder().setTail(log.tail().version()).setTailEpoch(log.tail().epoch());
         for (LogEntry e : log.entries()) {
             b.addEntries(io.cairn.proto.v1.PgLogEntry.newBuilder().setVersion(e.version().version())
-                    .setEpoch(e.version().epoch()).setDelete(e.delete())
+                    .setEpoch(e.version().epoch()).setDelete(e.delete()).setReqid(e.reqid())
                     .setOloc(PgCopies.locatorOf(req.getPool(), e.object())));
         }
         return b.build();
@@ -973,6 +973,14 @@ public final class OsdDaemon implements AutoCloseable {
             Transaction txn = new Transaction();
             if (req.getRewind()) {
                 copies.rewind(txn, coll, new Eversion(req.getRewindToEpoch(), req.getRewindTo()));
+            }
+            if (req.getLogEntriesCount() > 0) {
+                List<LogEntry> entries = new ArrayList<>();
+                for (io.cairn.proto.v1.PgLogEntry e : req.getLogEntriesList()) {
+                    entries.add(new LogEntry(new Eversion(e.getEpoch(), e.getVersion()), PgCopies.nameOf(e.getOloc()),
+                            e.getDelete(), e.getReqid()));
+                }
+                copies.recordEntries(txn, coll, pg.pool(), entries);
             }
             if (req.hasOloc() && !req.getOloc().getName().isEmpty()) {
                 copies.write(txn, coll, objectId(req.getOloc()), req.getState());

@@ -173,7 +173,7 @@ final class PgCopies {
                 PgLogEntry le = parse(en.getValue());
                 Eversion v = new Eversion(le.getEpoch(), le.getVersion());
                 if (v.newerThan(prev)) {
-                    out.add(new LogEntry(v, nameOf(le.getOloc()), le.getDelete()));
+                    out.add(new LogEntry(v, nameOf(le.getOloc()), le.getDelete(), le.getReqid()));
                     prev = v;
                 } else if (v.newerThan(tail)) {
                     LOG.warn("{}: log entry {} is not after {}: left out", coll, v, prev);
@@ -185,6 +185,23 @@ final class PgCopies {
             start = p.entries().lastKey();
         }
         return new PgLog(tail, out);
+    }
+
+    /**
+     * Writes another member's log entries into this one (keys by version, so an entry already
+     * here is replaced by the same entry): the authoritative history, with its request ids,
+     * travels with recovery.
+     */
+    void recordEntries(Transaction txn, CollectionId coll, long pool, List<LogEntry> entries) {
+        Map<String, byte[]> kv = new HashMap<>();
+        for (LogEntry e : entries) {
+            kv.put(key(e.version().version()), PgLogEntry.newBuilder().setVersion(e.version().version())
+                    .setEpoch(e.version().epoch()).setOloc(locatorOf(pool, e.object())).setDelete(e.delete())
+                    .setReqid(e.reqid()).build().toByteArray());
+        }
+        if (!kv.isEmpty()) {
+            txn.omapSetKeys(coll, PGMETA, kv);
+        }
     }
 
     /** The client requests the log holds, oldest first, with the version each was given. */

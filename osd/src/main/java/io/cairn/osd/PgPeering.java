@@ -180,7 +180,8 @@ final class PgPeering {
         check(r.getCode(), r.getMessage(), q.osd());
         List<LogEntry> entries = new ArrayList<>();
         for (PgLogEntry e : r.getEntriesList()) {
-            entries.add(new LogEntry(new Eversion(e.getEpoch(), e.getVersion()), PgCopies.nameOf(e.getOloc()), e.getDelete()));
+            entries.add(new LogEntry(new Eversion(e.getEpoch(), e.getVersion()), PgCopies.nameOf(e.getOloc()), e.getDelete(),
+                    e.getReqid()));
         }
         return new PgLog(new Eversion(r.getTailEpoch(), r.getTail()), entries);
     }
@@ -222,10 +223,15 @@ final class PgPeering {
     private int catchUp(OsdMap map, PgId pg, CollectionId coll, int authority, PeerPlan plan, Eversion head, int epoch) {
         int n = 0;
         Transaction start = new Transaction();
+        // the authority's history, request ids included: a client resending a write this PG
+        // already holds must be recognised here too (written after any rewind or reset below)
+        List<LogEntry> history = PeerPlan.needsWork(plan)
+                ? fetchLog(map, pg, new Action.QueryLog(authority, Eversion.ZERO)).entries() : List.of();
         switch (plan) {
             case PeerPlan.Current c -> { }
             case PeerPlan.Recover r -> {
                 r.rewindTo().ifPresent(to -> copies.rewind(start, coll, to));
+                copies.recordEntries(start, coll, pg.pool(), history);
                 store.queueTransactions(List.of(start)).join();
                 OsdServiceGrpc.OsdServiceBlockingStub from = shell.stub(map, authority);
                 for (Map.Entry<ObjectName, Eversion> e : r.missing().entrySet()) {
@@ -240,6 +246,7 @@ final class PgPeering {
                     n++;
                 }
                 copies.resetLog(start, coll, head);
+                copies.recordEntries(start, coll, pg.pool(), history);
             }
         }
         Transaction done = new Transaction();
@@ -293,7 +300,21 @@ final class PgPeering {
         }
         push(to, base.toBuilder().setLastUpdate(head.version()).setLastUpdateEpoch(head.epoch())
                 .setLastEpochStarted(epoch).setBackfilled(plan instanceof PeerPlan.Backfill).build(), osd);
+        if (PeerPlan.needsWork(plan)) {
+            // after the rewind or reset, so they stay: the history with its request ids
+            push(to, base.toBuilder().addAllLogEntries(logEntries(pg, coll)).build(), osd);
+        }
         return n;
+    }
+
+    /** This (now authoritative) primary's log, to send with a member's recovery. */
+    private List<PgLogEntry> logEntries(PgId pg, CollectionId coll) {
+        List<PgLogEntry> out = new ArrayList<>();
+        for (LogEntry e : copies.log(coll, Eversion.ZERO).entries()) {
+            out.add(PgLogEntry.newBuilder().setVersion(e.version().version()).setEpoch(e.version().epoch())
+                    .setOloc(PgCopies.locatorOf(pg.pool(), e.object())).setDelete(e.delete()).setReqid(e.reqid()).build());
+        }
+        return out;
     }
 
     private void pushObject(OsdServiceGrpc.OsdServiceBlockingStub to, PushRequest base, CollectionId coll,
