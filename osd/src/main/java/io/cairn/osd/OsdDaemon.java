@@ -932,13 +932,35 @@ public final class OsdDaemon implements AutoCloseable {
     }
 
     io.cairn.proto.v1.PgInfoReply pgInfo(io.cairn.proto.v1.PgInfoRequest req) {
-        mapAtLeast(req.getEpoch());
-        CollectionId coll = CollectionId.of(new PgId(req.getPool(), req.getSeed()).toString());
+        OsdMap map = mapAtLeast(req.getEpoch());
+        PgId pg = new PgId(req.getPool(), req.getSeed());
+        CollectionId coll = CollectionId.of(pg.toString());
+        if (map.pool(pg.pool()) != null && store.collectionExists(coll)) {
+            quiesce(pg, coll, map);
+        }
         PgInfo info = copies.info(coll);
         return io.cairn.proto.v1.PgInfoReply.newBuilder()
                 .setLastUpdate(info.lastUpdate().version()).setLastUpdateEpoch(info.lastUpdate().epoch())
                 .setLogTail(info.logTail().version()).setLogTailEpoch(info.logTail().epoch())
                 .setLastEpochStarted(info.lastEpochStarted()).setLastEpochClean(info.lastEpochClean()).build();
+    }
+
+    /**
+     * Before answering a newer interval's peering: stop serving the PG as primary of an older
+     * interval (the map listener may not have run yet), and let every write already applied here
+     * reach the store, so the info, log and objects peering reads next agree. Otherwise a write
+     * committed between the log read and an object pull travels without its log entry, and a
+     * client's resend of it is applied twice.
+     */
+    private void quiesce(PgId pg, CollectionId coll, OsdMap map) {
+        synchronized (pgLock(pg)) {
+            List<Integer> active = activeActing.get(pg);
+            if (active != null && (!active.equals(map.mapPg(pg).acting()) || map.mapPg(pg).actingPrimary() != who.id())) {
+                invalidate(pg);
+            }
+        }
+        // transactions commit in queue order: this one lands after every write queued before it
+        store.queueTransactions(List.of(new Transaction().touch(coll, PGMETA))).join();
     }
 
     io.cairn.proto.v1.PgLogReply pgLog(io.cairn.proto.v1.PgLogRequest req) {
