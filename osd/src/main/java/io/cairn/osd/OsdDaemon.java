@@ -563,6 +563,9 @@ public final class OsdDaemon implements AutoCloseable {
             }
             ensureCollection(pg);
             int seq = intervalSeqs.getOrDefault(pg, 0);
+            // a write that failed at a replica may still be committing here: peering and the request
+            // ids below must see it, or a client's resend of it would be applied twice
+            flush(CollectionId.of(pg.toString()));
             PeeringMachine m = peering.peer(map, pg, pm, mm -> machines.put(pg, mm));
             if (m.phase() == PeeringMachine.Phase.DOWN) {
                 LOG.warn("pg {} is down: no OSD of interval {} is up", pg, m.blockedBy().orElseThrow());
@@ -959,7 +962,11 @@ public final class OsdDaemon implements AutoCloseable {
                 invalidate(pg);
             }
         }
-        // transactions commit in queue order: this one lands after every write queued before it
+        flush(coll);
+    }
+
+    /** Waits until every transaction already queued for the PG is durable: they commit in queue order. */
+    private void flush(CollectionId coll) {
         store.queueTransactions(List.of(new Transaction().touch(coll, PGMETA))).join();
     }
 
