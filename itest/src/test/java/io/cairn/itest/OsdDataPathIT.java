@@ -362,18 +362,12 @@ class OsdDataPathIT {
         if (!pm.acting().contains(osd)) {
             return true;
         }
-        int colon = addr.lastIndexOf(':');
-        ManagedChannel ch = NettyChannelBuilder.forAddress(addr.substring(0, colon), Integer.parseInt(addr.substring(colon + 1)))
-                .usePlaintext().build();
         try {
-            AdminReadReply a = OsdServiceGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS).adminRead(
-                    AdminReadRequest.newBuilder().setOloc(ObjectLocator.newBuilder().setPool(pool.poolId()).setName(name)).build());
+            AdminReadReply a = adminRead(addr, pool.poolId(), name);
             return want == null ? a.getCode() == ErrorCode.ENOENT.code()
                     : a.getCode() == 0 && java.util.Arrays.equals(want, a.getData().toByteArray());
         } catch (io.grpc.StatusRuntimeException e) {
             return false;
-        } finally {
-            ch.shutdownNow();
         }
     }
 }

@@ -975,9 +975,7 @@ public final class OsdDaemon implements AutoCloseable {
         PgLog log = copies.log(coll, new Eversion(req.getAfterEpoch(), req.getAfter()));
         var b = io.cairn.proto.v1.PgLogReply.newBuilder().setTail(log.tail().version()).setTailEpoch(log.tail().epoch());
         for (LogEntry e : log.entries()) {
-            b.addEntries(io.cairn.proto.v1.PgLogEntry.newBuilder().setVersion(e.version().version())
-                    .setEpoch(e.version().epoch()).setDelete(e.delete()).setReqid(e.reqid())
-                    .setOloc(PgCopies.locatorOf(req.getPool(), e.object())));
+            b.addEntries(PgCopies.toProto(req.getPool(), e));
         }
         return b.build();
     }
@@ -1004,12 +1002,8 @@ public final class OsdDaemon implements AutoCloseable {
                 copies.rewind(txn, coll, new Eversion(req.getRewindToEpoch(), req.getRewindTo()));
             }
             if (req.getLogEntriesCount() > 0) {
-                List<LogEntry> entries = new ArrayList<>();
-                for (io.cairn.proto.v1.PgLogEntry e : req.getLogEntriesList()) {
-                    entries.add(new LogEntry(new Eversion(e.getEpoch(), e.getVersion()), PgCopies.nameOf(e.getOloc()),
-                            e.getDelete(), e.getReqid()));
-                }
-                copies.recordEntries(txn, coll, pg.pool(), entries);
+                copies.recordEntries(txn, coll, pg.pool(),
+                        req.getLogEntriesList().stream().map(PgCopies::fromProto).toList());
             }
             if (req.hasOloc() && !req.getOloc().getName().isEmpty()) {
                 copies.write(txn, coll, objectId(req.getOloc()), req.getState());

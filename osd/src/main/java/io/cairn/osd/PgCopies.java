@@ -170,10 +170,10 @@ final class PgCopies {
         for (int page = 0; page < PAGES_MAX; page++) {
             OmapPage p = store.omapGetValues(coll, PGMETA, new OmapQuery(Optional.of(start), "", PAGE));
             for (Map.Entry<String, byte[]> en : p.entries().entrySet()) {
-                PgLogEntry le = parse(en.getValue());
-                Eversion v = new Eversion(le.getEpoch(), le.getVersion());
+                LogEntry le = fromProto(parse(en.getValue()));
+                Eversion v = le.version();
                 if (v.newerThan(prev)) {
-                    out.add(new LogEntry(v, nameOf(le.getOloc()), le.getDelete(), le.getReqid()));
+                    out.add(le);
                     prev = v;
                 } else if (v.newerThan(tail)) {
                     LOG.warn("{}: log entry {} is not after {}: left out", coll, v, prev);
@@ -195,9 +195,7 @@ final class PgCopies {
     void recordEntries(Transaction txn, CollectionId coll, long pool, List<LogEntry> entries) {
         Map<String, byte[]> kv = new HashMap<>();
         for (LogEntry e : entries) {
-            kv.put(key(e.version().version()), PgLogEntry.newBuilder().setVersion(e.version().version())
-                    .setEpoch(e.version().epoch()).setOloc(locatorOf(pool, e.object())).setDelete(e.delete())
-                    .setReqid(e.reqid()).build().toByteArray());
+            kv.put(key(e.version().version()), toProto(pool, e).toByteArray());
         }
         if (!kv.isEmpty()) {
             txn.omapSetKeys(coll, PGMETA, kv);
@@ -225,6 +223,16 @@ final class PgCopies {
             start = p.entries().lastKey();
         }
         return out;
+    }
+
+    /** A log entry as it is stored and sent. */
+    static PgLogEntry toProto(long pool, LogEntry e) {
+        return PgLogEntry.newBuilder().setVersion(e.version().version()).setEpoch(e.version().epoch())
+                .setOloc(locatorOf(pool, e.object())).setDelete(e.delete()).setReqid(e.reqid()).build();
+    }
+
+    static LogEntry fromProto(PgLogEntry e) {
+        return new LogEntry(new Eversion(e.getEpoch(), e.getVersion()), nameOf(e.getOloc()), e.getDelete(), e.getReqid());
     }
 
     static ObjectName nameOf(ObjectLocator o) {

@@ -178,12 +178,8 @@ final class PgPeering {
         PgLogReply r = shell.stub(map, q.osd()).pgLog(PgLogRequest.newBuilder().setPool(pg.pool()).setSeed(pg.seed())
                 .setAfter(q.after().version()).setAfterEpoch(q.after().epoch()).build());
         check(r.getCode(), r.getMessage(), q.osd());
-        List<LogEntry> entries = new ArrayList<>();
-        for (PgLogEntry e : r.getEntriesList()) {
-            entries.add(new LogEntry(new Eversion(e.getEpoch(), e.getVersion()), PgCopies.nameOf(e.getOloc()), e.getDelete(),
-                    e.getReqid()));
-        }
-        return new PgLog(new Eversion(r.getTailEpoch(), r.getTail()), entries);
+        return new PgLog(new Eversion(r.getTailEpoch(), r.getTail()),
+                r.getEntriesList().stream().map(PgCopies::fromProto).toList());
     }
 
     private int awaitUpThru(int want) {
@@ -309,12 +305,7 @@ final class PgPeering {
 
     /** This (now authoritative) primary's log, to send with a member's recovery. */
     private List<PgLogEntry> logEntries(PgId pg, CollectionId coll) {
-        List<PgLogEntry> out = new ArrayList<>();
-        for (LogEntry e : copies.log(coll, Eversion.ZERO).entries()) {
-            out.add(PgLogEntry.newBuilder().setVersion(e.version().version()).setEpoch(e.version().epoch())
-                    .setOloc(PgCopies.locatorOf(pg.pool(), e.object())).setDelete(e.delete()).setReqid(e.reqid()).build());
-        }
-        return out;
+        return copies.log(coll, Eversion.ZERO).entries().stream().map(e -> PgCopies.toProto(pg.pool(), e)).toList();
     }
 
     private void pushObject(OsdServiceGrpc.OsdServiceBlockingStub to, PushRequest base, CollectionId coll,
