@@ -275,7 +275,28 @@ class OsdDataPathIT {
             rec.writeFull("new-" + i, d);
             expected.put("new-" + i, d);
         }
+        // norecover: osd.2 rejoins its PGs but nothing is copied in the background; the PGs say so,
+        // and clients are still served, each object they touch copied to where it lacks first
+        TestCluster.ok(rados.monCommand("osd set", Map.of("key", "norecover")));
         cluster.local.start("osd.2");
+        String stat = "";
+        long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!stat.contains("recovery_wait") && System.nanoTime() < waitUntil) {
+            Thread.sleep(300);
+            stat = rados.monCommand("pg stat", Map.of()).getOutputPlain();
+        }
+        assertTrue(stat.contains("active+recovery_wait+degraded") && stat.contains("objects degraded"), stat);
+        for (int i = 0; i < 5; i++) {
+            assertArrayEquals(expected.get("r-" + i), rec.read("r-" + i, 0, 0), "read while its copy is missing");
+            byte[] d = ("v3-" + i).getBytes(StandardCharsets.UTF_8);
+            rec.append("r-" + i, d);
+            byte[] both = new byte[expected.get("r-" + i).length + d.length];
+            System.arraycopy(expected.get("r-" + i), 0, both, 0, expected.get("r-" + i).length);
+            System.arraycopy(d, 0, both, expected.get("r-" + i).length, d.length);
+            expected.put("r-" + i, both);
+            assertArrayEquals(both, rec.read("r-" + i, 0, 0), "an append to an object recovered first lands once");
+        }
+        TestCluster.ok(rados.monCommand("osd unset", Map.of("key", "norecover")));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         String missing = "not checked";
         while (System.nanoTime() < deadline) {
@@ -333,22 +354,73 @@ class OsdDataPathIT {
         System.out.println("OsdDataPathIT: " + relocated + " of " + expected.size() + " objects moved to another OSD");
     }
 
+    @Test
+    @Order(8)
+    void anOsdAwayLongerThanTheLogCoversIsBackfilledWhileThePgServes() throws Exception {
+        TestCluster.ok(rados.monCommand("osd pool create", Map.of("pool", "bf", "pg_num", "1", "size", "3", "min_size", "2")));
+        assertTrue(cluster.local.awaitPgsActive("bf", Duration.ofSeconds(60)));
+        IoCtx bf = rados.ioCtx("bf");
+        Map<String, byte[]> expected = new HashMap<>();
+        for (int i = 0; i < 20; i++) {
+            byte[] d = ("first-" + i).getBytes(StandardCharsets.UTF_8);
+            bf.writeFull("b-" + i, d);
+            expected.put("b-" + i, d);
+        }
+        cluster.local.stop("osd.2", false);
+        // more writes than the PG log keeps (3000): osd.2's history falls off its tail
+        for (int round = 0; round < 65; round++) {
+            List<CompletableFuture<Long>> writes = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                byte[] d = ("r" + round + "-" + i).getBytes(StandardCharsets.UTF_8);
+                writes.add(bf.writeFullAsync("b-" + i, d));
+                expected.put("b-" + i, d);
+            }
+            CompletableFuture.allOf(writes.toArray(new CompletableFuture[0])).get(120, TimeUnit.SECONDS);
+        }
+        bf.remove("b-7");
+        expected.remove("b-7");
+        TestCluster.ok(rados.monCommand("osd set", Map.of("key", "nobackfill")));
+        cluster.local.start("osd.2");
+        String stat = "";
+        long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!stat.contains("backfill_wait") && System.nanoTime() < waitUntil) {
+            Thread.sleep(300);
+            stat = rados.monCommand("pg stat", Map.of()).getOutputPlain();
+        }
+        assertTrue(stat.contains("active+degraded+backfill_wait"), stat);
+        byte[] during = "written while backfill waits".getBytes(StandardCharsets.UTF_8);
+        bf.writeFull("b-3", during);
+        expected.put("b-3", during);
+        assertArrayEquals(during, bf.read("b-3", 0, 0));
+        TestCluster.ok(rados.monCommand("osd unset", Map.of("key", "nobackfill")));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        String different = "not checked";
+        while (System.nanoTime() < deadline) {
+            different = firstDifference(bf, expected, "b-", 50);
+            if (different == null) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        assertEquals(null, different, "every member, osd.2 included, holds exactly the newest objects");
+    }
+
     /** The first object whose copies differ from what was written (or a removed one still there), or null. */
     private String firstDifference(IoCtx pool, Map<String, byte[]> expected) {
+        String d = firstDifference(pool, expected, "r-", 40);
+        return d != null ? d : firstDifference(pool, expected, "new-", 10);
+    }
+
+    /** The first of {@code prefix}0..{@code count - 1} whose copy on a member differs from {@code expected}, or null. */
+    private String firstDifference(IoCtx pool, Map<String, byte[]> expected, String prefix, int count) {
         OsdMap map = rados.map();
         if (!map.isUp(2)) {
             return "osd.2 not up yet";
         }
         for (int osd = 0; osd < 3; osd++) {
             String addr = map.osd(osd).address();
-            for (int i = 0; i < 40; i++) {
-                String name = "r-" + i;
-                if (!check(map, pool, osd, addr, name, expected.get(name))) {
-                    return name + " on osd." + osd;
-                }
-            }
-            for (int i = 0; i < 10; i++) {
-                String name = "new-" + i;
+            for (int i = 0; i < count; i++) {
+                String name = prefix + i;
                 if (!check(map, pool, osd, addr, name, expected.get(name))) {
                     return name + " on osd." + osd;
                 }

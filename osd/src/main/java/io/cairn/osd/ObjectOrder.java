@@ -18,6 +18,11 @@ final class ObjectOrder {
         this.executor = executor;
     }
 
+    /** The slot of one object of a PG (the locator key does not matter: one name, one object). */
+    static String key(io.cairn.common.osdmap.PgId pg, String nspace, String name) {
+        return pg + "/" + nspace + "/" + name;
+    }
+
     <T> CompletableFuture<T> submit(String key, Supplier<CompletableFuture<T>> work) {
         CompletableFuture<T> mine = new CompletableFuture<>();
         tails.compute(key, (k, prev) -> {

@@ -7,6 +7,7 @@ import io.cairn.common.config.CairnConfigKeys;
 import io.cairn.common.metrics.MetricsServer;
 import io.cairn.common.mon.MapFollower;
 import io.cairn.common.mon.MonClient;
+import io.cairn.common.osdmap.ClusterFlag;
 import io.cairn.common.osdmap.OsdMap;
 import io.cairn.common.osdmap.PgId;
 import io.cairn.common.osdmap.PgMapping;
@@ -23,6 +24,7 @@ import io.cairn.objectstore.Transaction;
 import io.cairn.objectstore.block.BlockStore;
 import io.cairn.osd.peering.Eversion;
 import io.cairn.osd.peering.LogEntry;
+import io.cairn.osd.peering.ObjectName;
 import io.cairn.osd.peering.PeeringMachine;
 import io.cairn.osd.peering.PgInfo;
 import io.cairn.osd.peering.PgLog;
@@ -103,6 +105,9 @@ public final class OsdDaemon implements AutoCloseable {
     private final MapHistory history;
     private final PgPeering peering;
     private final ThreadPoolExecutor recoveryExecutor;
+    private final PgRecovery recovery;
+    /** Slots this OSD gives primaries that backfill PGs onto it. */
+    private final BackfillReserver remoteBackfills;
     /** The acting set each PG this OSD leads was last made consistent for; I/O waits until it matches. */
     private final Map<PgId, List<Integer>> activeActing = new ConcurrentHashMap<>();
     /** The epoch each PG this OSD leads went active in: the epoch half of the versions it assigns. */
@@ -189,6 +194,11 @@ public final class OsdDaemon implements AutoCloseable {
         inFlight = new Semaphore(cap);
         timers = Executors.newSingleThreadScheduledExecutor(named("osd-timers"));
         heartbeatTimer = Executors.newSingleThreadScheduledExecutor(named("osd-heartbeat"));
+        recovery = new PgRecovery(peering, order, maps::map, timers, this::invalidate, new PgRecovery.Throttles(
+                config.get(CairnConfigKeys.Osd.RECOVERY_MAX_ACTIVE), config.get(CairnConfigKeys.Osd.RECOVERY_SLEEP).toMillis(),
+                config.get(CairnConfigKeys.Osd.MAX_BACKFILLS),
+                config.get(CairnConfigKeys.Osd.BACKFILL_RETRY_INTERVAL).toMillis()), who.id(), named("osd-recovery-copy"));
+        remoteBackfills = new BackfillReserver(config.get(CairnConfigKeys.Osd.MAX_BACKFILLS));
         registry = MetricsServer.newRegistry(config.entity());
         heartbeats = new HeartbeatTracker(config.get(CairnConfigKeys.Osd.HEARTBEAT_GRACE).toMillis());
         opLatency = Timer.builder("cairn.osd.op.latency").description("Client operation latency at the primary")
@@ -368,10 +378,13 @@ public final class OsdDaemon implements AutoCloseable {
             }
             after = Optional.of(lp.objects().get(lp.objects().size() - 1));
         }
-        String state = pgState(pg, pool, pm);
+        String state = pgState(pg, pool, pm, maps.map());
         long degraded = (long) Math.max(0, pool.size() - pm.acting().size()) * objects;
         PeeringMachine m = machines.get(pg);
-        if (m != null && m.acting().equals(pm.acting()) && !pm.acting().equals(activeActing.get(pg))) {
+        Optional<PgMissing> missing = recovery.missing(pg);
+        if (missing.isPresent()) {
+            degraded += missing.get().copiesMissing();
+        } else if (m != null && m.acting().equals(pm.acting())) {
             degraded += m.missingObjects() + (long) m.backfillTargets() * objects;
         }
         long last = lastVersions.getOrDefault(pg, new AtomicLong()).get();
@@ -381,27 +394,32 @@ public final class OsdDaemon implements AutoCloseable {
                 .addAllActing(pm.acting()).setEpoch(epoch).build();
     }
 
-    /**
-     * The PG's state in Ceph's words, from its newest peering. Client I/O waits until every member
-     * is recovered, so until then the PG is activating rather than active.
-     */
-    private String pgState(PgId pg, Pool pool, PgMapping pm) {
+    /** The PG's state in Ceph's words, from its newest peering and the map's recovery flags. */
+    private String pgState(PgId pg, Pool pool, PgMapping pm, OsdMap map) {
         int n = pm.acting().size();
         if (n < pool.minSize()) {
             return "undersized+degraded+peered";
         }
         PeeringMachine m = machines.get(pg);
         boolean serving = pm.acting().equals(activeActing.get(pg));
-        boolean finished = m != null && (m.phase() == PeeringMachine.Phase.CLEAN
-                || (m.phase() == PeeringMachine.Phase.ACTIVE && m.recovering().isEmpty()));
-        if (m == null || !m.acting().equals(pm.acting()) || (finished && !serving)) {
+        boolean active = m != null && (m.phase() == PeeringMachine.Phase.CLEAN || m.phase() == PeeringMachine.Phase.ACTIVE);
+        if (m == null || !m.acting().equals(pm.acting()) || (active && !serving)) {
             // no peering of this interval yet, or its result was invalidated (a replica missed a write)
             return n >= pool.size() ? "peering" : "undersized+degraded+peering";
         }
         java.util.EnumSet<PgStateFlag> flags = java.util.EnumSet.copyOf(m.state());
-        if (flags.contains(PgStateFlag.ACTIVE) && !pm.acting().equals(activeActing.get(pg))) {
-            flags.remove(PgStateFlag.ACTIVE);
-            flags.add(PgStateFlag.ACTIVATING);
+        if (map.hasFlag(ClusterFlag.NORECOVER) && flags.remove(PgStateFlag.RECOVERING)) {
+            flags.add(PgStateFlag.RECOVERY_WAIT);
+        }
+        if (flags.contains(PgStateFlag.BACKFILLING)) {
+            PgRecovery.BackfillStage stage = recovery.backfillStage(pg);
+            if (map.hasFlag(ClusterFlag.NOBACKFILL) || stage == PgRecovery.BackfillStage.WAIT) {
+                flags.remove(PgStateFlag.BACKFILLING);
+                flags.add(PgStateFlag.BACKFILL_WAIT);
+            } else if (stage == PgRecovery.BackfillStage.TOOFULL) {
+                flags.remove(PgStateFlag.BACKFILLING);
+                flags.add(PgStateFlag.BACKFILL_TOOFULL);
+            }
         }
         return PgStateFlag.format(flags);
     }
@@ -420,6 +438,9 @@ public final class OsdDaemon implements AutoCloseable {
                 invalidate(pg);
             }
         }
+        // a backfill slot held for a primary that no longer leads the PG goes back
+        remoteBackfills.releaseIf((pg, holder) -> m.pool(pg.pool()) == null
+                || m.mapPg(pg).actingPrimary() != holder.primary() || !m.mapPg(pg).acting().contains(who.id()));
         for (PgId pg : List.copyOf(collections)) {
             if (m.pool(pg.pool()) == null && collections.remove(pg)) {
                 timers.execute(() -> removePg(pg));
@@ -464,6 +485,7 @@ public final class OsdDaemon implements AutoCloseable {
             activeActing.remove(pg);
             activeEpochs.remove(pg);
             recentRequests.remove(pg);
+            recovery.stop(pg);
         }
     }
 
@@ -566,22 +588,27 @@ public final class OsdDaemon implements AutoCloseable {
             // a write that failed at a replica may still be committing here: peering and the request
             // ids below must see it, or a client's resend of it would be applied twice
             flush(CollectionId.of(pg.toString()));
-            PeeringMachine m = peering.peer(map, pg, pm, mm -> machines.put(pg, mm));
+            PgPeering.Peered peered = peering.peer(map, pg, pm, mm -> machines.put(pg, mm));
+            PeeringMachine m = peered.machine();
             if (m.phase() == PeeringMachine.Phase.DOWN) {
                 LOG.warn("pg {} is down: no OSD of interval {} is up", pg, m.blockedBy().orElseThrow());
+                return;
+            }
+            if (peered.missing() == null) {
                 return;
             }
             CollectionId coll = CollectionId.of(pg.toString());
             RecentRequests recent = RecentRequests.fromLog(copies.requests(coll));
             synchronized (pgLock(pg)) {
-                if (intervalSeqs.getOrDefault(pg, 0) != seq || !m.recovering().isEmpty()
-                        || !sameInterval(maps.map().mapPg(pg), pm)) {
+                if (intervalSeqs.getOrDefault(pg, 0) != seq || !sameInterval(maps.map().mapPg(pg), pm)) {
                     return;
                 }
                 lastVersion(pg, coll).set(copies.lastUpdate(coll).version());
                 recentRequests.put(pg, recent);
                 activeEpochs.put(pg, map.epoch());
                 activeActing.put(pg, pm.acting());
+                // serving from here; objects still missing are copied in the background or ahead of an op
+                recovery.start(new PgRecovery.Active(pg, map, pm, m, peered.missing()));
             }
         } catch (RuntimeException e) {
             LOG.info("pg {} not recovered yet: {}", pg, messageOf(e));
@@ -651,11 +678,19 @@ public final class OsdDaemon implements AutoCloseable {
         CollectionId coll = CollectionId.of(pg.toString());
         ObjectId oid = objectId(oloc);
         boolean write = req.getOpsList().stream().anyMatch(OpRunner::isMutation);
-        String key = pg + "/" + oloc.getNspace() + "/" + oloc.getName();
-        return order.submit(key, () -> write ? doWrite(map, pg, pm, coll, oid, req) : doRead(map, coll, oid, req));
+        return recovery.submit(pg, nameOf(oloc),
+                () -> write ? doWrite(map, pg, pm, coll, oid, req) : doRead(map, pg, coll, oid, req), opExecutor);
     }
 
-    private CompletableFuture<OpReply> doRead(OsdMap map, CollectionId coll, ObjectId oid, OpRequest req) {
+    private static ObjectName nameOf(ObjectLocator oloc) {
+        return new ObjectName(oloc.getNspace(), oloc.getName(), oloc.getKey());
+    }
+
+    private CompletableFuture<OpReply> doRead(OsdMap map, PgId pg, CollectionId coll, ObjectId oid, OpRequest req) {
+        if (recovery.lacks(pg, nameOf(req.getOloc()))) {
+            // a new activation since the op was queued: its slot copies the object first next time
+            throw new CairnException(ErrorCode.EAGAIN, "pg " + pg + " is recovering " + req.getOloc().getName());
+        }
         runner.checkGuards(coll, oid, req.getOpsList());
         OpReply.Builder b = OpReply.newBuilder().setEpoch(map.epoch()).setVersion(runner.version(coll, oid))
                 .addAllResults(runner.read(coll, oid, req.getOpsList()));
@@ -665,16 +700,6 @@ public final class OsdDaemon implements AutoCloseable {
     private CompletableFuture<OpReply> doWrite(OsdMap map, PgId pg, PgMapping pm, CollectionId coll, ObjectId oid,
                                                OpRequest req) {
         String reqid = req.getClient().isEmpty() ? "" : req.getClient() + ":" + req.getTid();
-        RecentRequests recent = recentRequests.get(pg);
-        if (recent != null && !reqid.isEmpty()) {
-            Optional<Long> applied = recent.find(reqid);
-            if (applied.isPresent()) {
-                // a resend of a write this PG already holds on every member (it peered since any failure)
-                return CompletableFuture.completedFuture(
-                        OpReply.newBuilder().setEpoch(map.epoch()).setVersion(applied.get()).build());
-            }
-        }
-        runner.checkGuards(coll, oid, req.getOpsList());
         long mtime = clock.wallMs();
         boolean delete = req.getOpsList().stream().anyMatch(OsdOp::hasRemove);
         List<CompletableFuture<?>> acks = new ArrayList<>();
@@ -684,6 +709,20 @@ public final class OsdDaemon implements AutoCloseable {
             if (activeEpoch == null || !pm.acting().equals(activeActing.get(pg))) {
                 throw new CairnException(ErrorCode.EAGAIN, "pg " + pg + " is peering");
             }
+            if (recovery.lacks(pg, nameOf(req.getOloc()))) {
+                // a member lacks the object's base: writing now would build on a stale copy
+                throw new CairnException(ErrorCode.EAGAIN, "pg " + pg + " is recovering " + req.getOloc().getName());
+            }
+            // the request ids of this activation, read under the lock: a re-peering in between
+            // may have brought in the original of this resend
+            RecentRequests recent = recentRequests.get(pg);
+            Optional<Long> applied = recent == null || reqid.isEmpty() ? Optional.empty() : recent.find(reqid);
+            if (applied.isPresent()) {
+                // a resend of a write this PG already holds on every member (it peered since any failure)
+                return CompletableFuture.completedFuture(
+                        OpReply.newBuilder().setEpoch(map.epoch()).setVersion(applied.get()).build());
+            }
+            runner.checkGuards(coll, oid, req.getOpsList());
             version = new Eversion(activeEpoch, lastVersion(pg, coll).get() + 1);
             Transaction txn = new Transaction();
             if (runner.mutate(txn, coll, oid, req.getOpsList(), version.version(), mtime)
@@ -845,20 +884,26 @@ public final class OsdDaemon implements AutoCloseable {
             if (map.pool(pg.pool()) == null || !map.mapPg(pg).acting().contains(who.id())) {
                 throw new CairnException(ErrorCode.ESTALE, "osd." + who.id() + " is not in the acting set of " + pg);
             }
-            requireCurrentInterval(pg, req.getEpoch(), map);
             ensureCollection(pg);
             CollectionId coll = CollectionId.of(pg.toString());
             ObjectId oid = objectId(req.getOloc());
             boolean delete = req.getOpsList().stream().anyMatch(OsdOp::hasRemove);
             synchronized (pgLock(pg)) {
+                // checked under the lock against the newest map: a newer interval's peering that
+                // read this member's info (under the same lock) must not miss a write applied after
+                requireCurrentInterval(pg, req.getEpoch(), maps.map());
+                Eversion version = new Eversion(req.getVersionEpoch(), req.getVersion());
+                if (copies.holds(coll, version)) {
+                    // a re-peering of this interval recovered the write while its replica op was queued
+                    return CompletableFuture.<Void>completedFuture(null);
+                }
                 Transaction txn = new Transaction();
                 if (runner.mutate(txn, coll, oid, req.getOpsList(), req.getVersion(), req.getMtimeMs())
                         && !req.getOloc().getKey().isEmpty()) {
                     txn.setAttr(coll, oid, PgCopies.KEY_ATTR,
                             req.getOloc().getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 }
-                recordVersion(txn, pg, coll, new Eversion(req.getVersionEpoch(), req.getVersion()), req.getOloc(), delete,
-                        req.getReqid());
+                recordVersion(txn, pg, coll, version, req.getOloc(), delete, req.getReqid());
                 return store.queueTransactions(List.of(txn));
             }
         }, opExecutor).thenCompose(x -> x).handle((v, err) -> err == null ? RepOpReply.newBuilder().build()
@@ -893,6 +938,11 @@ public final class OsdDaemon implements AutoCloseable {
         if (!req.getMember() && map.mapPg(pg).actingPrimary() != who.id()) {
             return ListReply.newBuilder().setCode(ErrorCode.ESTALE.code()).setEpoch(map.epoch())
                     .setMessage("not the primary of " + pg).build();
+        }
+        if (!req.getMember() && recovery.missing(pg).map(ms -> !ms.lackedBy(who.id()).isEmpty()).orElse(false)) {
+            // its own copy is still incomplete: a listing now could miss objects or show removed ones
+            return ListReply.newBuilder().setCode(ErrorCode.EAGAIN.code()).setEpoch(map.epoch())
+                    .setMessage("pg " + pg + " is recovering objects of its primary").build();
         }
         ensureCollection(pg);
         CollectionId coll = CollectionId.of(pg.toString());
@@ -945,7 +995,8 @@ public final class OsdDaemon implements AutoCloseable {
         return io.cairn.proto.v1.PgInfoReply.newBuilder()
                 .setLastUpdate(info.lastUpdate().version()).setLastUpdateEpoch(info.lastUpdate().epoch())
                 .setLogTail(info.logTail().version()).setLogTailEpoch(info.logTail().epoch())
-                .setLastEpochStarted(info.lastEpochStarted()).setLastEpochClean(info.lastEpochClean()).build();
+                .setLastEpochStarted(info.lastEpochStarted()).setLastEpochClean(info.lastEpochClean())
+                .setLastComplete(info.lastComplete().version()).setLastCompleteEpoch(info.lastComplete().epoch()).build();
     }
 
     /**
@@ -1001,16 +1052,9 @@ public final class OsdDaemon implements AutoCloseable {
             if (req.getRewind()) {
                 copies.rewind(txn, coll, new Eversion(req.getRewindToEpoch(), req.getRewindTo()));
             }
-            if (req.getLogEntriesCount() > 0) {
-                copies.recordEntries(txn, coll, pg.pool(),
-                        req.getLogEntriesList().stream().map(PgCopies::fromProto).toList());
-            }
             if (req.hasOloc() && !req.getOloc().getName().isEmpty()) {
+                // its log entry came with the activation's history
                 copies.write(txn, coll, objectId(req.getOloc()), req.getState());
-                if (req.getVersion() > 0) {
-                    copies.record(txn, coll, new Eversion(req.getVersionEpoch(), req.getVersion()), req.getOloc(),
-                            !req.getState().getExists(), false, "");
-                }
             }
             if (req.getLastUpdate() > 0 || req.getLastEpochStarted() > 0) {
                 // recovery sets the member's position outright: a rewound member moves back
@@ -1023,12 +1067,46 @@ public final class OsdDaemon implements AutoCloseable {
                 copies.setLastEpochStarted(txn, coll, req.getLastEpochStarted());
                 lastVersions.computeIfAbsent(pg, p -> new AtomicLong()).set(lu.version());
             }
+            if (req.getLogEntriesCount() > 0) {
+                // after the rewind or reset: the authority's history, request ids included, is what stays
+                copies.recordEntries(txn, coll, pg.pool(),
+                        req.getLogEntriesList().stream().map(PgCopies::fromProto).toList());
+            }
+            if (req.getIncomplete()) {
+                copies.setLastComplete(txn, coll, new Eversion(req.getLastCompleteEpoch(), req.getLastComplete()));
+            }
+            if (req.getComplete()) {
+                copies.markComplete(txn, coll);
+            }
             if (req.getLastEpochClean() > 0) {
                 copies.setLastEpochClean(txn, coll, req.getLastEpochClean());
             }
             store.queueTransactions(List.of(txn)).join();
         }
         return RepOpReply.getDefaultInstance();
+    }
+
+    /** A primary asks for (or gives back) one of this OSD's backfill slots for a PG it will backfill here. */
+    io.cairn.proto.v1.BackfillReserveReply backfillReserve(io.cairn.proto.v1.BackfillReserveRequest req) {
+        PgId pg = new PgId(req.getPool(), req.getSeed());
+        var reply = io.cairn.proto.v1.BackfillReserveReply.newBuilder();
+        if (req.getRelease()) {
+            remoteBackfills.release(pg);
+            return reply.build();
+        }
+        OsdMap map = mapAtLeast(req.getEpoch());
+        if (map.pool(pg.pool()) == null || map.mapPg(pg).actingPrimary() != req.getFrom()
+                || !map.mapPg(pg).acting().contains(who.id())) {
+            return reply.setCode(ErrorCode.ESTALE.code()).setMessage("osd." + req.getFrom() + " does not lead " + pg
+                    + " with osd." + who.id() + " in epoch " + map.epoch()).build();
+        }
+        var fs = store.statfs();
+        double ratio = config.get(CairnConfigKeys.Osd.BACKFILLFULL_RATIO);
+        if (fs.totalBytes() > 0 && fs.allocatedBytes() >= ratio * fs.totalBytes()) {
+            return reply.setToofull(true).setMessage(String.format("osd.%d is %.0f%% full (backfillfull ratio %.2f)",
+                    who.id(), 100.0 * fs.allocatedBytes() / fs.totalBytes(), ratio)).build();
+        }
+        return reply.setGranted(remoteBackfills.tryReserve(pg, req.getFrom(), req.getEpoch())).build();
     }
 
     AdminReadReply adminRead(AdminReadRequest req) {
@@ -1155,6 +1233,13 @@ public final class OsdDaemon implements AutoCloseable {
         }
 
         @Override
+        public void backfillReserve(io.cairn.proto.v1.BackfillReserveRequest req,
+                                    io.grpc.stub.StreamObserver<io.cairn.proto.v1.BackfillReserveReply> out) {
+            offload(() -> OsdDaemon.this.backfillReserve(req), e -> io.cairn.proto.v1.BackfillReserveReply.newBuilder()
+                    .setCode(codeOf(e).code()).setMessage(messageOf(e)).build(), out);
+        }
+
+        @Override
         public void adminRead(AdminReadRequest req, io.grpc.stub.StreamObserver<AdminReadReply> out) {
             offload(() -> OsdDaemon.this.adminRead(req), e -> AdminReadReply.newBuilder().setCode(codeOf(e).code()).build(),
                     out);
@@ -1195,6 +1280,7 @@ public final class OsdDaemon implements AutoCloseable {
         }
         opExecutor.shutdownNow();
         recoveryExecutor.shutdownNow();
+        recovery.close();
         peers.values().forEach(p -> p.channel().shutdownNow());
         mon.close();
         try {

@@ -41,6 +41,8 @@ final class PgCopies {
     static final String LOG_TAIL_ATTR = "log_tail";
     static final String LES_ATTR = "les";
     static final String LEC_ATTR = "lec";
+    /** Present only while the copy lacks objects its log names after this entry. */
+    static final String LAST_COMPLETE_ATTR = "last_complete";
     static final long LOG_ENTRIES_KEPT = 3000;
     private static final long TRIM_EVERY = 256;
     private static final int PAGE = 1000;
@@ -90,7 +92,21 @@ final class PgCopies {
         }
         Eversion lu = attrEversion(coll, LAST_UPDATE_ATTR);
         Eversion tail = attrEversion(coll, LOG_TAIL_ATTR);
-        return new PgInfo(lu, tail.newerThan(lu) ? lu : tail, attrInt(coll, LES_ATTR), attrInt(coll, LEC_ATTR));
+        Eversion lc = store.getAttr(coll, PGMETA, LAST_COMPLETE_ATTR).map(PgCopies::decode).orElse(lu);
+        return new PgInfo(lu, tail.newerThan(lu) ? lu : tail, attrInt(coll, LES_ATTR), attrInt(coll, LEC_ATTR),
+                lc.newerThan(lu) ? lu : lc);
+    }
+
+    /**
+     * True when the log holds the entry {@code v} itself: the write it names is already here,
+     * applied or brought by recovery, and applying it again would apply it twice.
+     */
+    boolean holds(CollectionId coll, Eversion v) {
+        if (!hasMeta(coll)) {
+            return false;
+        }
+        byte[] b = store.omapGetValuesByKeys(coll, PGMETA, java.util.Set.of(key(v.version()))).get(key(v.version()));
+        return b != null && parse(b).getEpoch() == v.epoch();
     }
 
     /** Records a log entry (and last_update), trimming the oldest entries now and then. */
@@ -132,6 +148,16 @@ final class PgCopies {
 
     void setLastUpdate(Transaction txn, CollectionId coll, Eversion v) {
         txn.setAttr(coll, PGMETA, LAST_UPDATE_ATTR, encode(v));
+    }
+
+    /** The copy went active lacking objects its log names after {@code v}; cleared by {@link #markComplete}. */
+    void setLastComplete(Transaction txn, CollectionId coll, Eversion v) {
+        txn.setAttr(coll, PGMETA, LAST_COMPLETE_ATTR, encode(v));
+    }
+
+    /** Every object the log names is here again. */
+    void markComplete(Transaction txn, CollectionId coll) {
+        txn.rmAttr(coll, PGMETA, LAST_COMPLETE_ATTR);
     }
 
     void setLastEpochStarted(Transaction txn, CollectionId coll, int epoch) {

@@ -11,6 +11,7 @@ import io.cairn.objectstore.ObjectStore;
 import io.cairn.objectstore.Transaction;
 import io.cairn.osd.peering.Eversion;
 import io.cairn.osd.peering.LogEntry;
+import io.cairn.osd.peering.LogMerge;
 import io.cairn.osd.peering.ObjectName;
 import io.cairn.osd.peering.PastIntervals;
 import io.cairn.osd.peering.PeerPlan;
@@ -48,10 +49,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The I/O shell around {@link PeeringMachine}: for one PG this OSD leads, builds the PG's past
  * intervals from the map history, runs the machine, and carries out its actions — info and log
- * queries to the prior set, up_thru from the monitors, and recovery: the primary pulls what it
- * lacks from the authority, then pushes each member what its plan names (whole objects; the
- * whole PG for backfill), and records last_epoch_started and last_epoch_clean. Blocking; runs on
- * the recovery threads, never on op or gRPC threads.
+ * queries to the prior set, up_thru from the monitors, and activation: every member gets the
+ * authoritative log and its position, and what each still lacks is returned as a
+ * {@link PgMissing}. Object copies (pull from the authority to the primary, push from the primary
+ * to members, whole objects) run later, one object at a time, through {@link #recoverObject}.
+ * Blocking; runs on the recovery threads, never on op or gRPC threads.
  */
 final class PgPeering {
     private static final Logger LOG = LoggerFactory.getLogger(PgPeering.class);
@@ -98,11 +100,14 @@ final class PgPeering {
         return recoveredBytes.get();
     }
 
+    /** What peering leaves the daemon: the machine, and once active, the objects members still lack. */
+    record Peered(PeeringMachine machine, PgMissing missing) { }
+
     /**
-     * Peers {@code pg} for the interval {@code pm} belongs to, publishing the machine as it goes.
-     * Returns the machine; throws EAGAIN when a peer did not answer or the interval changed.
+     * Peers {@code pg} for the interval {@code pm} belongs to, publishing the machine as it goes,
+     * up to going active. Throws EAGAIN when a peer did not answer or the interval changed.
      */
-    PeeringMachine peer(OsdMap map, PgId pg, PgMapping pm, Consumer<PeeringMachine> publish) {
+    Peered peer(OsdMap map, PgId pg, PgMapping pm, Consumer<PeeringMachine> publish) {
         Pool pool = map.pool(pg.pool());
         CollectionId coll = CollectionId.of(pg.toString());
         PgInfo mine = copies.info(coll);
@@ -115,6 +120,7 @@ final class PgPeering {
                 map.osd(me).upThru()));
         publish.accept(m);
         Deque<Action> todo = new ArrayDeque<>(m.start());
+        PgMissing missing = null;
         for (int steps = 0; !todo.isEmpty(); steps++) {
             if (steps > STEPS_MAX) {
                 throw new IllegalStateException("peering " + pg + " did not settle in " + STEPS_MAX + " steps");
@@ -140,14 +146,16 @@ final class PgPeering {
                 case Action.QueryLog q -> todo.addAll(m.step(new Event.LogReceived(q.osd(), fetchLog(map, pg, q))));
                 case Action.RequestUpThru r -> todo.addAll(m.step(new Event.UpThruUpdated(awaitUpThru(r.epoch()))));
                 case Action.Activate a -> {
-                    for (int osd : activate(map, pg, coll, a)) {
+                    List<Integer> completeNow = new ArrayList<>();
+                    missing = activate(map, pg, coll, m, a, completeNow);
+                    for (int osd : completeNow) {
                         todo.addAll(m.step(new Event.PeerRecovered(osd)));
                     }
                 }
                 case Action.MarkClean c -> markClean(map, pg, coll, pm.acting(), c.epoch());
             }
         }
-        return m;
+        return new Peered(m, missing);
     }
 
     private void requireSameInterval(PgId pg, PgMapping pm) {
@@ -171,7 +179,9 @@ final class PgPeering {
     static PgInfo infoOf(PgInfoReply r) {
         Eversion lu = new Eversion(r.getLastUpdateEpoch(), r.getLastUpdate());
         Eversion tail = new Eversion(r.getLogTailEpoch(), r.getLogTail());
-        return new PgInfo(lu, tail.newerThan(lu) ? lu : tail, r.getLastEpochStarted(), r.getLastEpochClean());
+        Eversion lc = new Eversion(r.getLastCompleteEpoch(), r.getLastComplete());
+        return new PgInfo(lu, tail.newerThan(lu) ? lu : tail, r.getLastEpochStarted(), r.getLastEpochClean(),
+                lc.newerThan(lu) ? lu : lc);
     }
 
     private PgLog fetchLog(OsdMap map, PgId pg, Action.QueryLog q) {
@@ -194,113 +204,150 @@ final class PgPeering {
         throw new CairnException(ErrorCode.EAGAIN, "the monitors did not record up_thru " + want + " for osd." + me);
     }
 
-    /** Brings the primary, then every other member, to the authoritative copy; returns the members done. */
-    private List<Integer> activate(OsdMap map, PgId pg, CollectionId coll, Action.Activate a) {
-        List<Integer> done = new ArrayList<>();
+    /**
+     * Going active: the primary, then every other member, gets the authoritative log, its new
+     * last_update and last_epoch_started, and (when it still lacks objects) its last_complete, so
+     * the PG can serve at once. Returns the objects each member lacks, for the daemon to copy
+     * in the background and ahead of client ops; {@code completeNow} gets the members that
+     * turned out to lack nothing.
+     */
+    private PgMissing activate(OsdMap map, PgId pg, CollectionId coll, PeeringMachine m, Action.Activate a,
+                               List<Integer> completeNow) {
         Eversion head = a.authorityInfo().lastUpdate();
+        PgMissing missing = new PgMissing(a.authority());
         PeerPlan mine = a.plans().get(me);
-        int copied = catchUp(map, pg, coll, a.authority(), mine, head, a.epoch());
-        done.add(me);
-        int pushed = 0;
+        Transaction txn = new Transaction();
+        if (PeerPlan.needsWork(mine)) {
+            // the authority's history, request ids included: a client resending a write this PG
+            // already holds must be recognised here too
+            List<LogEntry> history = fetchLog(map, pg, new Action.QueryLog(a.authority(), Eversion.ZERO)).entries();
+            List<ObjectName> lacks = switch (mine) {
+                case PeerPlan.Current c -> List.of();
+                case PeerPlan.Recover r -> List.copyOf(r.missing().keySet());
+                case PeerPlan.Backfill b -> names(union(listMember(shell.stub(map, a.authority()), pg),
+                        copies.objects(coll, pg.pool())));
+            };
+            switch (mine) {
+                case PeerPlan.Current c -> { }
+                case PeerPlan.Recover r -> r.rewindTo().ifPresent(to -> copies.rewind(txn, coll, to));
+                case PeerPlan.Backfill b -> copies.resetLog(txn, coll, head);
+            }
+            // after the rewind or reset, so no entry of it (and no request id) is lost
+            copies.recordEntries(txn, coll, pg.pool(), history);
+            if (lacks.isEmpty()) {
+                completeNow.add(me);
+            } else {
+                copies.setLastComplete(txn, coll, LogMerge.lastComplete(m.info(me), mine));
+                missing.add(me, lacks, mine instanceof PeerPlan.Backfill);
+            }
+        }
+        copies.setLastUpdate(txn, coll, head);
+        copies.setLastEpochStarted(txn, coll, a.epoch());
+        store.queueTransactions(List.of(txn)).join();
+        List<PgLogEntry> log = null;
         for (Map.Entry<Integer, PeerPlan> e : a.plans().entrySet()) {
-            if (e.getKey() != me) {
-                pushed += bringUp(map, pg, coll, e.getKey(), e.getValue(), head, a.epoch());
-                done.add(e.getKey());
+            int osd = e.getKey();
+            PeerPlan plan = e.getValue();
+            if (osd == me) {
+                continue;
             }
+            OsdServiceGrpc.OsdServiceBlockingStub to = shell.stub(map, osd);
+            PushRequest base = PushRequest.newBuilder().setEpoch(map.epoch()).setPool(pg.pool()).setSeed(pg.seed()).build();
+            List<ObjectName> lacks = switch (plan) {
+                case PeerPlan.Current c -> List.of();
+                case PeerPlan.Recover r -> List.copyOf(r.missing().keySet());
+                case PeerPlan.Backfill b -> {
+                    Set<ObjectName> all = new LinkedHashSet<>(names(copies.objects(coll, pg.pool())));
+                    all.addAll(missing.lackedBy(me));
+                    all.addAll(names(listMember(to, pg)));
+                    yield List.copyOf(all);
+                }
+            };
+            if (plan instanceof PeerPlan.Recover r && r.rewindTo().isPresent()) {
+                Eversion at = r.rewindTo().get();
+                push(to, base.toBuilder().setRewind(true).setRewindTo(at.version()).setRewindToEpoch(at.epoch()).build(), osd);
+            }
+            // one transaction on the member: its position, the history with its request ids, and
+            // what it still lacks land together
+            PushRequest.Builder last = base.toBuilder().setLastUpdate(head.version()).setLastUpdateEpoch(head.epoch())
+                    .setLastEpochStarted(a.epoch()).setBackfilled(plan instanceof PeerPlan.Backfill);
+            if (PeerPlan.needsWork(plan)) {
+                log = log != null ? log : logEntries(pg, coll);
+                last.addAllLogEntries(log);
+                if (lacks.isEmpty()) {
+                    completeNow.add(osd);
+                } else {
+                    Eversion lc = LogMerge.lastComplete(m.info(osd), plan);
+                    last.setIncomplete(true).setLastComplete(lc.version()).setLastCompleteEpoch(lc.epoch());
+                    missing.add(osd, lacks, plan instanceof PeerPlan.Backfill);
+                }
+            }
+            push(to, last.build(), osd);
         }
-        if (copied + pushed > 0) {
-            LOG.info("pg {} active in epoch {} at {}: pulled {} from osd.{}, pushed {}", pg, a.epoch(), head, copied,
-                    a.authority(), pushed);
+        long copiesMissing = missing.copiesMissing();
+        if (copiesMissing > 0) {
+            LOG.info("pg {} active in epoch {} at {} (authority osd.{}): {} object copies to recover", pg, a.epoch(),
+                    head, a.authority(), copiesMissing);
         }
-        return done;
+        return missing;
     }
 
-    /** The primary takes what it lacks from the authority. */
-    private int catchUp(OsdMap map, PgId pg, CollectionId coll, int authority, PeerPlan plan, Eversion head, int epoch) {
-        int n = 0;
-        Transaction start = new Transaction();
-        // the authority's history, request ids included: a client resending a write this PG
-        // already holds must be recognised here too (written after any rewind or reset below)
-        List<LogEntry> history = PeerPlan.needsWork(plan)
-                ? fetchLog(map, pg, new Action.QueryLog(authority, Eversion.ZERO)).entries() : List.of();
-        switch (plan) {
-            case PeerPlan.Current c -> { }
-            case PeerPlan.Recover r -> {
-                r.rewindTo().ifPresent(to -> copies.rewind(start, coll, to));
-                copies.recordEntries(start, coll, pg.pool(), history);
-                store.queueTransactions(List.of(start)).join();
-                OsdServiceGrpc.OsdServiceBlockingStub from = shell.stub(map, authority);
-                for (Map.Entry<ObjectName, Eversion> e : r.missing().entrySet()) {
-                    pull(from, pg, coll, PgCopies.locatorOf(pg.pool(), e.getKey()), e.getValue(), authority);
-                    n++;
-                }
-            }
-            case PeerPlan.Backfill b -> {
-                OsdServiceGrpc.OsdServiceBlockingStub from = shell.stub(map, authority);
-                for (ObjectLocator o : union(listMember(from, pg), copies.objects(coll, pg.pool()))) {
-                    pull(from, pg, coll, o, Eversion.ZERO, authority);
-                    n++;
-                }
-                copies.resetLog(start, coll, head);
-                copies.recordEntries(start, coll, pg.pool(), history);
+    /**
+     * Copies one object to every member that lacks it: the primary first takes it from the
+     * authority when it lacks it too, then pushes its own copy. Returns the members now complete.
+     * The caller holds the object's slot, so no client op on it runs meanwhile.
+     */
+    List<Integer> recoverObject(OsdMap map, PgId pg, PgMissing missing, ObjectName o) {
+        Set<Integer> lack = missing.whoLacks(o);
+        if (lack.isEmpty()) {
+            return List.of();
+        }
+        CollectionId coll = CollectionId.of(pg.toString());
+        ObjectLocator loc = PgCopies.locatorOf(pg.pool(), o);
+        if (lack.contains(me)) {
+            pull(shell.stub(map, missing.authority()), pg, coll, loc, missing.authority());
+        }
+        PushRequest base = PushRequest.newBuilder().setEpoch(map.epoch()).setPool(pg.pool()).setSeed(pg.seed()).build();
+        for (int osd : lack) {
+            if (osd != me) {
+                pushObject(shell.stub(map, osd), base, coll, loc, osd);
             }
         }
-        Transaction done = new Transaction();
-        if (!(plan instanceof PeerPlan.Backfill)) {
-            copies.setLastUpdate(done, coll, head);
+        return missing.recovered(o);
+    }
+
+    /** A member (or this primary) holds every object its log names again. */
+    void markComplete(OsdMap map, PgId pg, int osd) {
+        if (osd == me) {
+            Transaction txn = new Transaction();
+            copies.markComplete(txn, CollectionId.of(pg.toString()));
+            store.queueTransactions(List.of(txn)).join();
         } else {
-            store.queueTransactions(List.of(start)).join();
+            push(shell.stub(map, osd), PushRequest.newBuilder().setEpoch(map.epoch()).setPool(pg.pool())
+                    .setSeed(pg.seed()).setComplete(true).build(), osd);
         }
-        copies.setLastEpochStarted(done, coll, epoch);
-        store.queueTransactions(List.of(done)).join();
-        return n;
     }
 
+    /** Asks {@code osd} for (or gives back) a backfill slot for {@code pg}. */
+    io.cairn.proto.v1.BackfillReserveReply reserveBackfill(OsdMap map, PgId pg, int osd, boolean release) {
+        return shell.stub(map, osd).backfillReserve(io.cairn.proto.v1.BackfillReserveRequest.newBuilder()
+                .setEpoch(map.epoch()).setPool(pg.pool()).setSeed(pg.seed()).setFrom(me).setRelease(release).build());
+    }
+
+    /** Copies one object from the authority; its log entry came with the authority's history. */
     private void pull(OsdServiceGrpc.OsdServiceBlockingStub from, PgId pg, CollectionId coll, ObjectLocator o,
-                      Eversion v, int authority) {
+                      int authority) {
         PullReply r = from.pull(PullRequest.newBuilder().setPool(pg.pool()).setSeed(pg.seed()).setOloc(o).build());
         check(r.getCode(), r.getMessage(), authority);
         recoveredObjects.incrementAndGet();
         recoveredBytes.addAndGet(r.getState().getData().size());
         Transaction txn = new Transaction();
         copies.write(txn, coll, OsdDaemon.objectId(o), r.getState());
-        if (!v.equals(Eversion.ZERO)) {
-            copies.record(txn, coll, v, o, !r.getState().getExists(), false, "");
-        }
         store.queueTransactions(List.of(txn)).join();
     }
 
-    /** Pushes one member what its plan names, then its new last_update and last_epoch_started. */
-    private int bringUp(OsdMap map, PgId pg, CollectionId coll, int osd, PeerPlan plan, Eversion head, int epoch) {
-        OsdServiceGrpc.OsdServiceBlockingStub to = shell.stub(map, osd);
-        PushRequest base = PushRequest.newBuilder().setEpoch(map.epoch()).setPool(pg.pool()).setSeed(pg.seed()).build();
-        int n = 0;
-        switch (plan) {
-            case PeerPlan.Current c -> { }
-            case PeerPlan.Recover r -> {
-                if (r.rewindTo().isPresent()) {
-                    Eversion at = r.rewindTo().get();
-                    push(to, base.toBuilder().setRewind(true).setRewindTo(at.version()).setRewindToEpoch(at.epoch()).build(), osd);
-                }
-                for (Map.Entry<ObjectName, Eversion> e : r.missing().entrySet()) {
-                    pushObject(to, base, coll, PgCopies.locatorOf(pg.pool(), e.getKey()), e.getValue(), osd);
-                    n++;
-                }
-            }
-            case PeerPlan.Backfill b -> {
-                for (ObjectLocator o : union(copies.objects(coll, pg.pool()), listMember(to, pg))) {
-                    pushObject(to, base, coll, o, Eversion.ZERO, osd);
-                    n++;
-                }
-            }
-        }
-        push(to, base.toBuilder().setLastUpdate(head.version()).setLastUpdateEpoch(head.epoch())
-                .setLastEpochStarted(epoch).setBackfilled(plan instanceof PeerPlan.Backfill).build(), osd);
-        if (PeerPlan.needsWork(plan)) {
-            // after the rewind or reset, so they stay: the history with its request ids
-            push(to, base.toBuilder().addAllLogEntries(logEntries(pg, coll)).build(), osd);
-        }
-        return n;
+    private static List<ObjectName> names(List<ObjectLocator> objects) {
+        return objects.stream().map(o -> new ObjectName(o.getNspace(), o.getName(), o.getKey())).toList();
     }
 
     /** This (now authoritative) primary's log, to send with a member's recovery. */
@@ -309,9 +356,9 @@ final class PgPeering {
     }
 
     private void pushObject(OsdServiceGrpc.OsdServiceBlockingStub to, PushRequest base, CollectionId coll,
-                            ObjectLocator o, Eversion v, int osd) {
+                            ObjectLocator o, int osd) {
         var state = copies.read(coll, OsdDaemon.objectId(o));
-        push(to, base.toBuilder().setOloc(o).setState(state).setVersion(v.version()).setVersionEpoch(v.epoch()).build(), osd);
+        push(to, base.toBuilder().setOloc(o).setState(state).build(), osd);
         recoveredObjects.incrementAndGet();
         recoveredBytes.addAndGet(state.getData().size());
     }
@@ -321,7 +368,7 @@ final class PgPeering {
         check(r.getCode(), r.getMessage(), osd);
     }
 
-    private void markClean(OsdMap map, PgId pg, CollectionId coll, List<Integer> acting, int epoch) {
+    void markClean(OsdMap map, PgId pg, CollectionId coll, List<Integer> acting, int epoch) {
         for (int osd : acting) {
             if (osd == me) {
                 Transaction txn = new Transaction();

@@ -1,6 +1,7 @@
 package io.cairn.osd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.objectstore.CollectionId;
@@ -90,5 +91,34 @@ class PgCopiesTest {
         }
         assertTrue(recent.find("client.x:1").isEmpty(), "bounded: the oldest are forgotten");
         assertEquals(java.util.Optional.of((long) RecentRequests.KEPT + 9), recent.find("client.z:" + (RecentRequests.KEPT + 9)));
+    }
+
+    @Test
+    void aLateReplicaWriteIsRecognisedByItsExactEntry() {
+        write(4, 1, 3);
+        assertTrue(copies.holds(COLL, new Eversion(4, 2)));
+        assertFalse(copies.holds(COLL, new Eversion(6, 2)), "the same version from another interval is another write");
+        assertFalse(copies.holds(COLL, new Eversion(4, 4)));
+        Transaction t = new Transaction();
+        copies.rewind(t, COLL, new Eversion(4, 1));
+        store.queueTransactions(List.of(t)).join();
+        assertFalse(copies.holds(COLL, new Eversion(4, 2)), "a rolled-back write is no longer held");
+    }
+
+    @Test
+    void aCopyStillRecoveringSaysSoUntilMarkedComplete() {
+        write(4, 1, 6);
+        Transaction t = new Transaction();
+        copies.setLastComplete(t, COLL, new Eversion(4, 3));
+        store.queueTransactions(List.of(t)).join();
+        write(4, 7, 8);
+        PgInfo info = copies.info(COLL);
+        assertEquals(new Eversion(4, 3), info.lastComplete(), "new writes do not make it complete");
+        assertFalse(info.isComplete());
+        t = new Transaction();
+        copies.markComplete(t, COLL);
+        store.queueTransactions(List.of(t)).join();
+        assertTrue(copies.info(COLL).isComplete());
+        assertEquals(new Eversion(4, 8), copies.info(COLL).lastComplete());
     }
 }

@@ -135,6 +135,22 @@ public final class CairnConfigKeys {
         public static final ConfigOption<Integer> CLIENT_MESSAGE_CAP = intOpt("osd_client_message_cap", 256)
                 .check(v -> v >= 1, ">= 1").unit("ops")
                 .description("Client operations an OSD works on at once; more are answered EAGAIN (busy).").build();
+        public static final ConfigOption<Integer> RECOVERY_MAX_ACTIVE = intOpt("osd_recovery_max_active", 3)
+                .check(v -> v >= 1 && v <= 64, "1..64").unit("objects")
+                .description("Objects an OSD copies at once in background recovery and backfill.").build();
+        public static final ConfigOption<Duration> RECOVERY_SLEEP = ConfigOption
+                .<Duration>builder("osd_recovery_sleep", ConfigType.SECONDS, Duration.ZERO).unit("seconds")
+                .check(v -> !v.isNegative() && v.compareTo(Duration.ofSeconds(10)) <= 0, "0..10 s")
+                .description("Pause after each object a PG's background recovery copies.").build();
+        public static final ConfigOption<Integer> MAX_BACKFILLS = intOpt("osd_max_backfills", 1)
+                .check(v -> v >= 1 && v <= 64, "1..64").unit("PGs")
+                .description("PGs an OSD backfills at once, as primary and, separately, as target.").build();
+        public static final ConfigOption<Duration> BACKFILL_RETRY_INTERVAL = seconds("osd_backfill_retry_interval", 30)
+                .description("Wait before asking again a backfill target that refused as too full.").build();
+        public static final ConfigOption<Double> BACKFILLFULL_RATIO = ConfigOption
+                .builder("mon_osd_backfillfull_ratio", ConfigType.DOUBLE, 0.90)
+                .check(v -> v > 0 && v <= 1, "0..1")
+                .description("An OSD this full refuses to be a backfill target (read by each OSD for now).").build();
     }
 
     /** Client options. */

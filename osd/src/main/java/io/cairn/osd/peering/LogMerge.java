@@ -12,8 +12,9 @@ import java.util.Optional;
  * failed before its replicas had them) is divergent: its newest entry shared with the authority
  * is the last common point, and every object its later entries touched is copied back from the
  * authority, so the divergent writes are rolled back to the authoritative state (removing objects
- * the authority never had). A member whose history cannot be matched inside the authoritative log
- * needs backfill.
+ * the authority never had). A member still recovering when it last went active (last_complete
+ * before last_update) also lacks the objects named after its last_complete. A member whose
+ * history cannot be matched inside the authoritative log needs backfill.
  */
 public final class LogMerge {
     private LogMerge() {
@@ -28,14 +29,17 @@ public final class LogMerge {
 
     public static Outcome plan(PgLog auth, PgInfo peer, Optional<PgLog> peerLog) {
         Eversion lu = peer.lastUpdate();
-        if (lu.equals(auth.head())) {
+        Eversion lc = peer.lastComplete();
+        if (lu.equals(auth.head()) && peer.isComplete()) {
             return new Outcome.Planned(new PeerPlan.Current());
         }
-        if (lu.compareTo(auth.tail()) < 0 || (auth.tail().equals(auth.head()) && !lu.equals(auth.tail()))) {
+        if (lu.compareTo(auth.tail()) < 0 || lc.compareTo(auth.tail()) < 0
+                || (auth.tail().equals(auth.head()) && !lu.equals(auth.tail()))) {
+            // its history, or the objects it still lacked when it last went active, reach back before the log
             return new Outcome.Planned(new PeerPlan.Backfill());
         }
         if (auth.has(lu)) {
-            return new Outcome.Planned(recover(auth, lu, List.of()));
+            return new Outcome.Planned(recover(auth, lu, lc, List.of()));
         }
         if (peerLog.isEmpty()) {
             return new Outcome.NeedsLog(auth.tail());
@@ -54,16 +58,39 @@ public final class LogMerge {
         if (common == null || common.compareTo(auth.tail()) < 0) {
             return new Outcome.Planned(new PeerPlan.Backfill());
         }
-        return new Outcome.Planned(recover(auth, common, theirs.after(common)));
+        return new Outcome.Planned(recover(auth, common, lc, theirs.after(common)));
     }
 
-    private static PeerPlan recover(PgLog auth, Eversion from, List<LogEntry> divergent) {
+    /**
+     * Where a member going active under {@code plan} stands until its objects arrive: every object
+     * is current as of this entry. The older of its last shared entry and its own last_complete for
+     * log recovery; nothing for backfill (the next peering, should this one be cut short, must
+     * start the backfill over).
+     */
+    public static Eversion lastComplete(PgInfo peer, PeerPlan plan) {
+        return switch (plan) {
+            case PeerPlan.Current c -> peer.lastUpdate();
+            case PeerPlan.Recover r -> {
+                Eversion common = r.rewindTo().orElse(peer.lastUpdate());
+                yield peer.lastComplete().compareTo(common) < 0 ? peer.lastComplete() : common;
+            }
+            case PeerPlan.Backfill b -> Eversion.ZERO;
+        };
+    }
+
+    /**
+     * The member shares the authoritative history up to {@code common}, but its objects are only
+     * known current up to {@code lastComplete}: it lacks every object the log names after the older
+     * of the two, and a divergent member is rewound to {@code common}.
+     */
+    private static PeerPlan recover(PgLog auth, Eversion common, Eversion lastComplete, List<LogEntry> divergent) {
         Map<ObjectName, Eversion> missing = new HashMap<>();
         for (LogEntry e : divergent) {
             missing.put(e.object(), Eversion.ZERO);
         }
+        Eversion from = lastComplete.compareTo(common) < 0 ? lastComplete : common;
         auth.newestPerObjectAfter(from).forEach((o, e) -> missing.put(o, e.version()));
-        Optional<Eversion> rewind = divergent.isEmpty() ? Optional.empty() : Optional.of(from);
+        Optional<Eversion> rewind = divergent.isEmpty() ? Optional.empty() : Optional.of(common);
         return missing.isEmpty() && rewind.isEmpty() ? new PeerPlan.Current() : new PeerPlan.Recover(missing, rewind);
     }
 }

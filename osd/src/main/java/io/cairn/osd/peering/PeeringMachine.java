@@ -16,13 +16,13 @@ import java.util.Set;
  * out, no I/O, threads or clocks inside (the shell around it does the asking and copying).
  *
  * <p>GetInfo asks every OSD of the prior set for its {@link PgInfo}; the authoritative member is
- * the one that went active most recently (last_epoch_started), then the newest last_update, then
- * the longest log. GetLog fetches the authority's log; GetMissing fetches the logs of members whose
+ * the one that went active most recently (last_epoch_started), then one holding every object
+ * (last_complete), then the newest last_update, then the longest log. GetLog fetches the authority's log; GetMissing fetches the logs of members whose
  * last_update the authority never wrote (divergent), so {@link LogMerge} can plan each member's
  * catch-up. Before going active the primary needs the monitors to have recorded up_thru for this
- * interval, so that later peerings know this interval may have accepted writes. Active: the
- * shell recovers every member per its plan, then the PG is clean (last_epoch_clean) if it has
- * all its replicas.
+ * interval, so that later peerings know this interval may have accepted writes. Active: the PG
+ * serves while the shell recovers every member per its plan; then it is clean (last_epoch_clean)
+ * if it has all its replicas.
  *
  * <p>A new map that changes the interval means a new machine; replies meant for an old one are the
  * shell's to drop. Methods are synchronized only so that a stats reader sees a consistent state
@@ -65,8 +65,9 @@ public final class PeeringMachine {
         record RequestUpThru(int epoch) implements Action { }
 
         /**
-         * Go active: record last_epoch_started = epoch, then bring each member (the primary
-         * first, from the authority) to the authoritative copy per its plan.
+         * Go active: give each member (the primary first, from the authority) the authoritative
+         * log and record last_epoch_started = epoch. The PG serves from then on while the shell
+         * copies the objects each plan names, and reports each member with PeerRecovered.
          */
         record Activate(int epoch, int authority, PgInfo authorityInfo, Map<Integer, PeerPlan> plans) implements Action {
             public Activate {
@@ -169,8 +170,12 @@ public final class PeeringMachine {
 
     private List<Action> afterInfos() {
         int maxLes = infos.values().stream().mapToInt(PgInfo::lastEpochStarted).max().orElse(0);
+        // a member still missing objects is the authority only when no complete one went active as
+        // recently: every write a client was told of reached each member of that interval, so a
+        // complete member of it holds all of them, and its objects can be copied as they are
         Comparator<Map.Entry<Integer, PgInfo>> better = Comparator
-                .<Map.Entry<Integer, PgInfo>, Eversion>comparing(en -> en.getValue().lastUpdate())
+                .<Map.Entry<Integer, PgInfo>, Boolean>comparing(en -> en.getValue().isComplete())
+                .thenComparing(en -> en.getValue().lastUpdate())
                 .thenComparing(en -> en.getValue().logTail(), Comparator.<Eversion>reverseOrder())
                 .thenComparing(en -> en.getKey() == start.me())
                 .thenComparing(en -> start.acting().contains(en.getKey()))
@@ -251,6 +256,11 @@ public final class PeeringMachine {
 
     public synchronized int authority() {
         return authority;
+    }
+
+    /** What {@code osd} said about its copy (empty if it did not answer). */
+    public synchronized PgInfo info(int osd) {
+        return infos.getOrDefault(osd, PgInfo.EMPTY);
     }
 
     public synchronized Map<Integer, PeerPlan> plans() {

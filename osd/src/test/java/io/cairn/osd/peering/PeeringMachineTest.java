@@ -252,4 +252,33 @@ class PeeringMachineTest {
         n.step(new Event.InfoReceived(1, PgInfo.EMPTY));
         assertThrows(IllegalStateException.class, () -> n.step(new Event.PeerRecovered(7)));
     }
+
+    @Test
+    void aMemberThatWentActiveWhileRecoveringStillLacksWhatCameAfterItsLastComplete() {
+        PgLog auth = new PgLog(Eversion.ZERO, concat(run(4, 1, 6, X), run(6, 7, 10, Y, Z)));
+        PgInfo recovering = new PgInfo(auth.head(), Eversion.ZERO, 6, 4, new Eversion(4, 6));
+        assertEquals(new LogMerge.Outcome.Planned(new PeerPlan.Recover(Map.of(Y, new Eversion(6, 10), Z, new Eversion(6, 9)))),
+                LogMerge.plan(auth, recovering, java.util.Optional.empty()), "its log is current, its objects are not");
+        PgLog trimmed = new PgLog(new Eversion(4, 6), run(6, 7, 10, Y, Z));
+        PgInfo stillBackfilling = new PgInfo(trimmed.head(), trimmed.head(), 6, 4, Eversion.ZERO);
+        assertEquals(new LogMerge.Outcome.Planned(new PeerPlan.Backfill()),
+                LogMerge.plan(trimmed, stillBackfilling, java.util.Optional.empty()), "a backfill cut short starts over");
+    }
+
+    @Test
+    void theAuthorityIsAMemberHoldingEveryObjectWhenOneWentActiveAsRecently() {
+        PgLog complete = new PgLog(Eversion.ZERO, run(5, 1, 9, X, Y));
+        PgLog newer = new PgLog(Eversion.ZERO, concat(complete.entries(), List.of(new LogEntry(new Eversion(5, 10), Z, false))));
+        var m = new PeeringMachine(new PeeringMachine.Start(9, 1, List.of(1, 2), List.of(1, 2), 3, 2,
+                steady(List.of(1, 2), 9), Set.of(1, 2), new PgInfo(newer.head(), Eversion.ZERO, 5, 5, new Eversion(5, 4)),
+                newer, 9));
+        m.start();
+        List<Action> a = m.step(new Event.InfoReceived(2, info(complete, 5, 5)));
+        assertEquals(List.of(new Action.QueryLog(2, Eversion.ZERO)), a, "not the newer log of a member missing objects");
+        Action.Activate act = (Action.Activate) m.step(new Event.LogReceived(2, complete)).get(0);
+        assertEquals(2, act.authority());
+        assertEquals(new PeerPlan.Recover(Map.of(Z, Eversion.ZERO, X, new Eversion(5, 8), Y, new Eversion(5, 9)),
+                java.util.Optional.of(new Eversion(5, 9))), act.plans().get(1),
+                "the unacknowledged write is rolled back and everything after its last_complete copied");
+    }
 }
