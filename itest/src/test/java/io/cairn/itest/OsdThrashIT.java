@@ -622,13 +622,34 @@ class OsdThrashIT {
     private void killAndRestartOsd(TestCluster cluster, SplittableRandom r) throws Exception {
         int osd = r.nextInt(OSDS);
         long downMs = 1000 + r.nextInt(11000);
-        log("thrash: kill -9 osd.%d, restart in %.1f s", osd, downMs / 1e3);
+        // now and then recovery is paused while the OSD returns: the workload's ops on objects it
+        // lacks must each be copied first, while everything else is served
+        boolean paused = r.nextInt(3) == 0;
+        log("thrash: kill -9 osd.%d, restart in %.1f s%s", osd, downMs / 1e3,
+                paused ? " with norecover and nobackfill set" : "");
         cluster.local.stop("osd." + osd, true);
         fault("kill -9 osd");
         sleepMs(downMs);
+        if (paused) {
+            setRecoveryFlags(cluster, true);
+            fault("norecover/nobackfill");
+        }
         cluster.local.start("osd." + osd);
         awaitMap(cluster, m -> m.isUp(osd), Duration.ofSeconds(60), "osd." + osd + " up again after restart");
         log("thrash: osd.%d is up again", osd);
+        if (paused) {
+            sleepMs(3000 + r.nextInt(5000));
+            setRecoveryFlags(cluster, false);
+            log("thrash: norecover and nobackfill unset");
+        }
+    }
+
+    private static void setRecoveryFlags(TestCluster cluster, boolean set) {
+        try (MonClient mon = cluster.client()) {
+            for (String flag : List.of("norecover", "nobackfill")) {
+                TestCluster.ok(mon.command(set ? "osd set" : "osd unset", Map.of("key", flag)));
+            }
+        }
     }
 
     private void outAndIn(TestCluster cluster, SplittableRandom r) throws Exception {
@@ -703,6 +724,10 @@ class OsdThrashIT {
                     log("restoring: osd in %d", osd);
                     TestCluster.ok(mon.command("osd in", Map.of("ids", Integer.toString(osd))));
                 }
+            }
+            if (m.hasFlag(io.cairn.common.osdmap.ClusterFlag.NORECOVER) || m.hasFlag(io.cairn.common.osdmap.ClusterFlag.NOBACKFILL)) {
+                log("restoring: norecover and nobackfill unset");
+                setRecoveryFlags(cluster, false);
             }
         }
     }
