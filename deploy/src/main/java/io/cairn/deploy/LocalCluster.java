@@ -153,7 +153,6 @@ public final class LocalCluster {
         }
     }
 
-    /** Waits until every PG of a pool has its full acting set up; false on timeout. */
     /** True when {@code pg stat}'s line ("N pgs: 3 active+clean, 1 active+undersized+degraded; ...") lists only active states. */
     static boolean allActive(String pgStat) {
         int from = pgStat.indexOf("pgs: ");
@@ -170,6 +169,7 @@ public final class LocalCluster {
         return true;
     }
 
+    /** Waits until every PG of a pool has its full acting set up and reports active; false on timeout. */
     public boolean awaitPgsActive(String pool, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         CairnConfig c = CairnConfig.load(conf(), "client.admin", Map.of());

@@ -351,6 +351,23 @@ class OsdDataPathIT {
             assertEquals(0, a.getCode(), e.getKey() + " is on its new OSD, osd." + primary);
             assertArrayEquals(e.getValue(), a.getData().toByteArray());
         }
+        // once the PGs are clean where they are now, the OSDs that held them before delete their stray copies
+        List<String> strays = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        do {
+            strays.clear();
+            for (String name : expected.keySet()) {
+                int old = before.mapObject(moved.poolId(), name, "").actingPrimary();
+                if (old != after.mapObject(moved.poolId(), name, "").actingPrimary()
+                        && adminRead(rados.map().osd(old).address(), moved.poolId(), name).getCode() == 0) {
+                    strays.add(name + " on osd." + old);
+                }
+            }
+            if (!strays.isEmpty()) {
+                Thread.sleep(500);
+            }
+        } while (!strays.isEmpty() && System.nanoTime() < deadline);
+        assertEquals(List.of(), strays, "stray copies removed");
         System.out.println("OsdDataPathIT: " + relocated + " of " + expected.size() + " objects moved to another OSD");
     }
 
@@ -403,6 +420,43 @@ class OsdDataPathIT {
             Thread.sleep(500);
         }
         assertEquals(null, different, "every member, osd.2 included, holds exactly the newest objects");
+    }
+
+    @Test
+    @Order(9)
+    void raisingPgNumSplitsPgsInPlaceAndRaisingPgpNumThenMovesThem() throws Exception {
+        TestCluster.ok(rados.monCommand("osd pool create", Map.of("pool", "split", "pg_num", "4", "size", "3", "min_size", "2")));
+        assertTrue(cluster.local.awaitPgsActive("split", Duration.ofSeconds(60)));
+        IoCtx sp = rados.ioCtx("split");
+        Map<String, byte[]> expected = new HashMap<>();
+        SplittableRandom r = new SplittableRandom(SEED + 9);
+        for (int i = 0; i < 80; i++) {
+            byte[] d = new byte[r.nextInt(16 << 10)];
+            r.nextBytes(d);
+            sp.writeFull("s-" + i, d);
+            expected.put("s-" + i, d);
+        }
+        TestCluster.ok(rados.monCommand("osd pool set", Map.of("pool", "split", "var", "pg_num", "val", "16")));
+        assertTrue(cluster.local.awaitPgsActive("split", Duration.ofSeconds(90)));
+        assertEquals(16, rados.map().pool("split").pgNum());
+        for (int i = 0; i < 80; i += 2) {
+            // a resend or a new write lands in the new PG, on top of the copy the split moved there
+            byte[] tail = ("+" + i).getBytes(StandardCharsets.UTF_8);
+            sp.append("s-" + i, tail);
+            byte[] both = java.util.Arrays.copyOf(expected.get("s-" + i), expected.get("s-" + i).length + tail.length);
+            System.arraycopy(tail, 0, both, expected.get("s-" + i).length, tail.length);
+            expected.put("s-" + i, both);
+        }
+        for (Map.Entry<String, byte[]> e : expected.entrySet()) {
+            assertArrayEquals(e.getValue(), sp.read(e.getKey(), 0, 0), e.getKey() + " after the split");
+        }
+        assertEquals(null, firstDifference(sp, expected, "s-", 80), "every member split its copy the same way");
+        TestCluster.ok(rados.monCommand("osd pool set", Map.of("pool", "split", "var", "pgp_num", "val", "16")));
+        assertTrue(cluster.local.awaitPgsActive("split", Duration.ofSeconds(90)));
+        for (Map.Entry<String, byte[]> e : expected.entrySet()) {
+            assertArrayEquals(e.getValue(), sp.read(e.getKey(), 0, 0), e.getKey() + " after pgp_num 16");
+        }
+        assertEquals(null, firstDifference(sp, expected, "s-", 80));
     }
 
     /** The first object whose copies differ from what was written (or a removed one still there), or null. */

@@ -1,7 +1,6 @@
 package io.cairn.mon;
 
 import io.cairn.common.CairnException;
-import io.cairn.common.ErrorCode;
 import io.cairn.common.osdmap.OsdMap;
 import io.cairn.common.osdmap.Pool;
 import io.cairn.crush.Rule;
@@ -49,12 +48,9 @@ final class PoolSettings {
                 if (pgNum > max) {
                     throw CairnException.invalid("pg_num " + pgNum + " > mon_max_pool_pg_num " + max);
                 }
-                if (pgNum != p.pgNum()) {
-                    // objects hash to PGs by pg_num: without splitting, existing objects would be unreachable
-                    throw new CairnException(ErrorCode.ENOTSUP, "changing pg_num of an existing pool is not supported"
-                            + " yet (PG splitting is not implemented); create a new pool with pg_num " + pgNum);
-                }
-                yield p;
+                // each OSD splits its copies of the PGs when it sees the new pg_num; pgp_num stays, so the
+                // new PGs sit where their parents are until pgp_num is raised too
+                yield p.withPgNum(pgNum, p.pgpNum());
             }
             case "pgp_num" -> {
                 int pgpNum = a.integer("val");

@@ -95,10 +95,11 @@ class WriteCommandsTest {
         refused(ErrorCode.EINVAL, "pool size must be between 1 and 10, not 11", run(m, "osd pool set", Map.of("pool", "data", "var", "size", "val", "11")));
         refused(ErrorCode.EINVAL, "pool min_size must be between 1 and size (3), not 4", run(m, "osd pool set", Map.of("pool", "data", "var", "min_size", "val", "4")));
         refused(ErrorCode.EINVAL, "pg_num 8 < current 16: decreasing pg_num is not supported", run(m, "osd pool set", Map.of("pool", "data", "var", "pg_num", "val", "8")));
-        refused(ErrorCode.ENOTSUP, "changing pg_num of an existing pool is not supported yet (PG splitting is not implemented); create a new pool with pg_num 32",
-                run(m, "osd pool set", Map.of("pool", "data", "var", "pg_num", "val", "32")));
         refused(ErrorCode.EINVAL, "pgp_num must be 1..pg_num (16), not 32",
                 run(m, "osd pool set", Map.of("pool", "data", "var", "pgp_num", "val", "32")));
+        OsdMap split = ok(run(m, "osd pool set", Map.of("pool", "data", "var", "pg_num", "val", "32")));
+        assertEquals(32, split.pool("data").pgNum(), "the OSDs split the PGs");
+        assertEquals(16, split.pool("data").pgpNum(), "the new PGs stay with their parents until pgp_num is raised");
         assertEquals(8, ok(run(m, "osd pool set", Map.of("pool", "data", "var", "pgp_num", "val", "8"))).pool("data").pgpNum(),
                 "moved PGs are found through their past intervals");
         assertEquals(ErrorCode.OK, run(m, "osd pool set", Map.of("pool", "data", "var", "pg_num", "val", "16")).code());

@@ -85,6 +85,7 @@ public final class OsdDaemon implements AutoCloseable {
     private static final int RECOVERY_THREADS = 4;
     private static final int MAP_HISTORY_KEPT = 512;
     private static final Duration MAP_WAIT = Duration.ofSeconds(5);
+    private static final long SPLIT_POLL_MS = 20;
     private static final Duration REPOP_TIMEOUT = Duration.ofSeconds(30);
     private static final int LIST_MAX = 1000;
     private static final int STATS_PAGES_MAX = 100;
@@ -106,6 +107,9 @@ public final class OsdDaemon implements AutoCloseable {
     private final PgPeering peering;
     private final ThreadPoolExecutor recoveryExecutor;
     private final PgRecovery recovery;
+    private final PgSplitter splitter;
+    /** Per pool, the pg_num this OSD's copies are split for; PG work on a pool waits until it matches the map. */
+    private final Map<Long, Integer> splitPgNums = new ConcurrentHashMap<>();
     /** Slots this OSD gives primaries that backfill PGs onto it. */
     private final BackfillReserver remoteBackfills;
     /** The acting set each PG this OSD leads was last made consistent for; I/O waits until it matches. */
@@ -164,6 +168,11 @@ public final class OsdDaemon implements AutoCloseable {
         }
 
         @Override
+        public Object lockOf(PgId pg) {
+            return pgLock(pg);
+        }
+
+        @Override
         public OsdServiceGrpc.OsdServiceBlockingStub stub(OsdMap map, int osd) {
             return OsdServiceGrpc.newBlockingStub(channelTo(osd, map.osd(osd).address()))
                     .withDeadlineAfter(REPOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -199,6 +208,7 @@ public final class OsdDaemon implements AutoCloseable {
                 config.get(CairnConfigKeys.Osd.MAX_BACKFILLS),
                 config.get(CairnConfigKeys.Osd.BACKFILL_RETRY_INTERVAL).toMillis()), who.id(), named("osd-recovery-copy"));
         remoteBackfills = new BackfillReserver(config.get(CairnConfigKeys.Osd.MAX_BACKFILLS));
+        splitter = new PgSplitter(store, copies);
         registry = MetricsServer.newRegistry(config.entity());
         heartbeats = new HeartbeatTracker(config.get(CairnConfigKeys.Osd.HEARTBEAT_GRACE).toMillis());
         opLatency = Timer.builder("cairn.osd.op.latency").description("Client operation latency at the primary")
@@ -434,16 +444,18 @@ public final class OsdDaemon implements AutoCloseable {
         lastSeenMap = m;
         for (PgId pg : List.copyOf(activeActing.keySet())) {
             if (prev == null || m.epoch() != prev.epoch() + 1 || m.pool(pg.pool()) == null
+                    || prev.pool(pg.pool()) == null || prev.pool(pg.pool()).pgNum() != m.pool(pg.pool()).pgNum()
                     || !sameInterval(prev.mapPg(pg), m.mapPg(pg))) {
                 invalidate(pg);
             }
         }
+        splitPools(m);
         // a backfill slot held for a primary that no longer leads the PG goes back
         remoteBackfills.releaseIf((pg, holder) -> m.pool(pg.pool()) == null
                 || m.mapPg(pg).actingPrimary() != holder.primary() || !m.mapPg(pg).acting().contains(who.id()));
         for (PgId pg : List.copyOf(collections)) {
             if (m.pool(pg.pool()) == null && collections.remove(pg)) {
-                timers.execute(() -> removePg(pg));
+                timers.execute(() -> removePg(pg, "its pool was deleted"));
             }
         }
         for (Pool p : m.pools().values()) {
@@ -474,6 +486,51 @@ public final class OsdDaemon implements AutoCloseable {
         }
     }
 
+    /**
+     * Splits this OSD's copies of every PG whose pool's pg_num grew, before any PG work on that
+     * pool uses the new map (it waits in {@link #mapAtLeast} until the split is done).
+     */
+    private void splitPools(OsdMap m) {
+        List<PgId> local = null;
+        for (Pool p : m.pools().values()) {
+            Integer done = splitPgNums.get(p.id());
+            if (done != null && done >= p.pgNum()) {
+                continue;
+            }
+            if (local == null) {
+                local = store.listCollections().stream().map(c -> parsePg(c.name())).flatMap(Optional::stream).toList();
+            }
+            for (PgId pg : local) {
+                if (pg.pool() != p.id() || pg.seed() >= p.pgNum()) {
+                    continue;
+                }
+                synchronized (pgLock(pg)) {
+                    invalidate(pg);
+                    try {
+                        for (PgId child : splitter.split(p, pg)) {
+                            invalidate(child);
+                            lastVersions.remove(child);
+                        }
+                        lastVersions.remove(pg);
+                    } catch (RuntimeException e) {
+                        // the split is idempotent: it is finished at the next map, or the next start
+                        LOG.error("splitting pg {} for pg_num {} failed: {}", pg, p.pgNum(), e.toString());
+                        return;
+                    }
+                }
+            }
+            splitPgNums.put(p.id(), p.pgNum());
+        }
+    }
+
+    private static Optional<PgId> parsePg(String collection) {
+        try {
+            return Optional.of(PgId.parse(collection));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
     private static boolean sameInterval(PgMapping a, PgMapping b) {
         return a.acting().equals(b.acting()) && a.up().equals(b.up()) && a.actingPrimary() == b.actingPrimary();
     }
@@ -493,21 +550,37 @@ public final class OsdDaemon implements AutoCloseable {
         return !stopping && !m.isUp(who.id()) && m.exists(who.id()) && clock.monotonicMs() - lastBootMs > 5000;
     }
 
-    /** Deletes a deleted pool's PG from the store, a bounded batch of objects per transaction. */
-    private void removePg(PgId pg) {
+    /**
+     * Deletes this OSD's copy of a PG (of a deleted pool, or a stray), a bounded batch of objects
+     * per transaction. The PG's meta goes first, so a copy cut short says it holds nothing; each
+     * batch first checks, under the PG's lock, that the OSD has not become a member again.
+     */
+    private void removePg(PgId pg, String why) {
         CollectionId coll = CollectionId.of(pg.toString());
         try {
             for (int round = 0; round < REMOVE_ROUNDS_MAX && store.collectionExists(coll); round++) {
-                ListPage page = store.list(coll, Optional.empty(), LIST_MAX);
-                Transaction txn = new Transaction();
-                page.objects().forEach(o -> txn.remove(coll, o));
-                if (page.next().isEmpty()) {
-                    txn.removeCollection(coll);
+                synchronized (pgLock(pg)) {
+                    OsdMap m = maps.map();
+                    if (m.pool(pg.pool()) != null && (m.mapPg(pg).acting().contains(who.id())
+                            || m.mapPg(pg).up().contains(who.id()))) {
+                        LOG.info("pg {}: not removing it after all: osd.{} serves it again", pg, who.id());
+                        return;
+                    }
+                    ListPage page = store.list(coll, Optional.empty(), LIST_MAX);
+                    Transaction txn = new Transaction();
+                    boolean meta = round == 0 && store.exists(coll, PGMETA);
+                    if (meta) {
+                        txn.remove(coll, PGMETA);
+                    }
+                    page.objects().stream().filter(o -> !(meta && o.equals(PGMETA))).forEach(o -> txn.remove(coll, o));
+                    if (page.next().isEmpty()) {
+                        txn.removeCollection(coll);
+                    }
+                    store.queueTransactions(List.of(txn)).join();
                 }
-                store.queueTransactions(List.of(txn)).join();
             }
             lastVersions.remove(pg);
-            LOG.info("removed pg {} of a deleted pool", pg);
+            LOG.info("removed pg {}: {}", pg, why);
         } catch (RuntimeException e) {
             LOG.warn("removing pg {}: {}", pg, e.toString());
         }
@@ -515,10 +588,16 @@ public final class OsdDaemon implements AutoCloseable {
 
     private void ensureCollection(PgId pg) {
         CollectionId coll = CollectionId.of(pg.toString());
-        if (!store.collectionExists(coll)) {
+        if (!store.collectionExists(coll) || !store.exists(coll, PGMETA)) {
             try {
-                store.queueTransactions(List.of(new Transaction().createCollection(coll, HashRange.ALL)
-                        .touch(coll, PGMETA))).join();
+                // (a copy whose removal stopped part way has no meta: it says it holds nothing)
+                Transaction txn = store.collectionExists(coll) ? new Transaction().touch(coll, PGMETA)
+                        : new Transaction().createCollection(coll, HashRange.ALL).touch(coll, PGMETA);
+                OsdMap m = maps.map();
+                if (m != null && m.pool(pg.pool()) != null) {
+                    copies.setPgNum(txn, coll, m.pool(pg.pool()).pgNum());
+                }
+                store.queueTransactions(List.of(txn)).join();
             } catch (RuntimeException e) {
                 if (!store.collectionExists(coll)) {
                     throw e;
@@ -580,7 +659,7 @@ public final class OsdDaemon implements AutoCloseable {
                 return;
             }
             PgMapping pm = map.mapPg(pg);
-            if (pm.actingPrimary() != who.id() || pm.acting().size() < map.pool(pg.pool()).minSize()) {
+            if (pm.actingPrimary() != who.id() || pm.acting().size() < map.pool(pg.pool()).minSize() || !splitFor(map)) {
                 return;
             }
             ensureCollection(pg);
@@ -617,13 +696,38 @@ public final class OsdDaemon implements AutoCloseable {
         }
     }
 
-    /** Waits (off the gRPC thread) for a map at least as new as the sender's. */
+    /**
+     * Waits (off the gRPC thread) for a map at least as new as the sender's, and for this OSD's
+     * copies of the map's pools to be split for its pg_nums.
+     */
     private OsdMap mapAtLeast(int epoch) {
         OsdMap m = maps.map();
         if (epoch > m.epoch() && !maps.awaitEpoch(epoch, MAP_WAIT)) {
             throw new CairnException(ErrorCode.EAGAIN, "osd." + who.id() + " has not seen epoch " + epoch + " yet");
         }
-        return maps.map();
+        m = maps.map();
+        long deadline = clock.monotonicMs() + MAP_WAIT.toMillis();
+        while (!splitFor(m)) {
+            if (clock.monotonicMs() > deadline) {
+                throw new CairnException(ErrorCode.EAGAIN, "osd." + who.id() + " is still splitting PGs for epoch " + m.epoch());
+            }
+            try {
+                Thread.sleep(SPLIT_POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CairnException(ErrorCode.EAGAIN, "interrupted");
+            }
+        }
+        return m;
+    }
+
+    private boolean splitFor(OsdMap m) {
+        for (Pool p : m.pools().values()) {
+            if (splitPgNums.getOrDefault(p.id(), 0) < p.pgNum()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     CompletableFuture<OpReply> handleOp(OpRequest req) {
@@ -922,8 +1026,9 @@ public final class OsdDaemon implements AutoCloseable {
         PgMapping cur = now.mapPg(pg);
         for (int e = senderEpoch; e < now.epoch(); e++) {
             Optional<PgMapping> then = history.get(e).filter(m -> m.pool(pg.pool()) != null).map(m -> m.mapPg(pg));
+            int pgNumThen = history.get(e).map(m -> m.pool(pg.pool()) == null ? -1 : m.pool(pg.pool()).pgNum()).orElse(-1);
             if (then.isEmpty() || !then.get().acting().equals(cur.acting())
-                    || then.get().actingPrimary() != cur.actingPrimary()) {
+                    || then.get().actingPrimary() != cur.actingPrimary() || pgNumThen != now.pool(pg.pool()).pgNum()) {
                 throw new CairnException(ErrorCode.ESTALE, "pg " + pg + " changed interval after epoch " + senderEpoch);
             }
         }
@@ -1043,11 +1148,14 @@ public final class OsdDaemon implements AutoCloseable {
         if (map.pool(pg.pool()) == null) {
             throw CairnException.notFound("pool " + pg.pool() + " does not exist");
         }
-        // a recovery still running for an interval that has ended must not overwrite newer copies
-        requireCurrentInterval(pg, req.getEpoch(), map);
+        if (req.getRemoveStray()) {
+            return removeStray(pg, map);
+        }
         ensureCollection(pg);
         CollectionId coll = CollectionId.of(pg.toString());
         synchronized (pgLock(pg)) {
+            // a recovery still running for an interval that has ended must not overwrite newer copies
+            requireCurrentInterval(pg, req.getEpoch(), maps.map());
             Transaction txn = new Transaction();
             if (req.getRewind()) {
                 copies.rewind(txn, coll, new Eversion(req.getRewindToEpoch(), req.getRewindTo()));
@@ -1082,6 +1190,20 @@ public final class OsdDaemon implements AutoCloseable {
                 copies.setLastEpochClean(txn, coll, req.getLastEpochClean());
             }
             store.queueTransactions(List.of(txn)).join();
+        }
+        return RepOpReply.getDefaultInstance();
+    }
+
+    /** The PG went clean on its acting set: this OSD's old copy of it (from before a remap) goes. */
+    private RepOpReply removeStray(PgId pg, OsdMap map) {
+        PgMapping pm = map.mapPg(pg);
+        if (pm.acting().contains(who.id()) || pm.up().contains(who.id())) {
+            throw new CairnException(ErrorCode.ESTALE, "osd." + who.id() + " serves " + pg + " in epoch " + map.epoch());
+        }
+        if (store.collectionExists(CollectionId.of(pg.toString()))) {
+            invalidate(pg);
+            collections.remove(pg);
+            timers.execute(() -> removePg(pg, "a stray copy; the PG is clean on " + pm.acting()));
         }
         return RepOpReply.getDefaultInstance();
     }

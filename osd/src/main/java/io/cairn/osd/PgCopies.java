@@ -43,6 +43,8 @@ final class PgCopies {
     static final String LEC_ATTR = "lec";
     /** Present only while the copy lacks objects its log names after this entry. */
     static final String LAST_COMPLETE_ATTR = "last_complete";
+    /** The pool's pg_num this copy was created or last split for. */
+    static final String PG_NUM_ATTR = "pg_num";
     static final long LOG_ENTRIES_KEPT = 3000;
     private static final long TRIM_EVERY = 256;
     private static final int PAGE = 1000;
@@ -148,6 +150,39 @@ final class PgCopies {
 
     void setLastUpdate(Transaction txn, CollectionId coll, Eversion v) {
         txn.setAttr(coll, PGMETA, LAST_UPDATE_ATTR, encode(v));
+    }
+
+    /** The pool's pg_num this copy was made or split for (0 if not recorded). */
+    int pgNum(CollectionId coll) {
+        return hasMeta(coll) ? attrInt(coll, PG_NUM_ATTR) : 0;
+    }
+
+    void setPgNum(Transaction txn, CollectionId coll, int pgNum) {
+        txn.setAttr(coll, PGMETA, PG_NUM_ATTR, ByteBuffer.allocate(4).putInt(pgNum).array());
+    }
+
+    /**
+     * A PG split from a parent whose info was {@code parent}: the parent's log tail, epochs and
+     * last_complete, its own share of the log, and last_update at the newest entry of that share.
+     */
+    void initSplit(Transaction txn, CollectionId coll, PgInfo parent, List<LogEntry> entries, long pool, int pgNum) {
+        txn.touch(coll, PGMETA);
+        txn.setAttr(coll, PGMETA, LOG_TAIL_ATTR, encode(parent.logTail()));
+        setLastUpdate(txn, coll, new PgLog(parent.logTail(), entries).head());
+        setLastEpochStarted(txn, coll, parent.lastEpochStarted());
+        setLastEpochClean(txn, coll, parent.lastEpochClean());
+        if (!parent.isComplete()) {
+            setLastComplete(txn, coll, parent.lastComplete());
+        }
+        recordEntries(txn, coll, pool, entries);
+        setPgNum(txn, coll, pgNum);
+    }
+
+    /** Drops these entries from the log (they moved to a PG split off this one). */
+    void removeEntries(Transaction txn, CollectionId coll, List<LogEntry> entries) {
+        if (!entries.isEmpty()) {
+            txn.omapRmKeys(coll, PGMETA, entries.stream().map(e -> key(e.version().version())).toList());
+        }
     }
 
     /** The copy went active lacking objects its log names after {@code v}; cleared by {@link #markComplete}. */

@@ -73,6 +73,9 @@ final class PgPeering {
         void requestUpThru(int want);
 
         OsdServiceGrpc.OsdServiceBlockingStub stub(OsdMap map, int osd);
+
+        /** The PG's lock: writes into the PG's copy take it. */
+        Object lockOf(PgId pg);
     }
 
     private final ObjectStore store;
@@ -125,7 +128,7 @@ final class PgPeering {
             if (steps > STEPS_MAX) {
                 throw new IllegalStateException("peering " + pg + " did not settle in " + STEPS_MAX + " steps");
             }
-            requireSameInterval(pg, pm);
+            requireSameInterval(pg, pm, pool.pgNum());
             switch (todo.poll()) {
                 case Action.QueryInfo q -> {
                     for (int osd : q.osds()) {
@@ -152,20 +155,21 @@ final class PgPeering {
                         todo.addAll(m.step(new Event.PeerRecovered(osd)));
                     }
                 }
-                case Action.MarkClean c -> markClean(map, pg, coll, pm.acting(), c.epoch());
+                case Action.MarkClean c -> markClean(map, pg, coll, pm.acting(), m.strays(), c.epoch());
             }
         }
         return new Peered(m, missing);
     }
 
-    private void requireSameInterval(PgId pg, PgMapping pm) {
+    private void requireSameInterval(PgId pg, PgMapping pm, int pgNum) {
         OsdMap now = shell.map();
         Pool pool = now.pool(pg.pool());
         if (pool == null) {
             throw new CairnException(ErrorCode.EAGAIN, "pool of " + pg + " is gone");
         }
         PgMapping cur = now.mapPg(pg);
-        if (!cur.acting().equals(pm.acting()) || !cur.up().equals(pm.up()) || cur.actingPrimary() != pm.actingPrimary()) {
+        if (!cur.acting().equals(pm.acting()) || !cur.up().equals(pm.up()) || cur.actingPrimary() != pm.actingPrimary()
+                || pool.pgNum() != pgNum) {
             throw new CairnException(ErrorCode.EAGAIN, "pg " + pg + " changed interval while peering");
         }
     }
@@ -243,7 +247,10 @@ final class PgPeering {
         }
         copies.setLastUpdate(txn, coll, head);
         copies.setLastEpochStarted(txn, coll, a.epoch());
-        store.queueTransactions(List.of(txn)).join();
+        synchronized (shell.lockOf(pg)) {
+            requireSamePgNum(pg, map);
+            store.queueTransactions(List.of(txn)).join();
+        }
         List<PgLogEntry> log = null;
         for (Map.Entry<Integer, PeerPlan> e : a.plans().entrySet()) {
             int osd = e.getKey();
@@ -305,7 +312,7 @@ final class PgPeering {
         CollectionId coll = CollectionId.of(pg.toString());
         ObjectLocator loc = PgCopies.locatorOf(pg.pool(), o);
         if (lack.contains(me)) {
-            pull(shell.stub(map, missing.authority()), pg, coll, loc, missing.authority());
+            pull(map, shell.stub(map, missing.authority()), pg, coll, loc, missing.authority());
         }
         PushRequest base = PushRequest.newBuilder().setEpoch(map.epoch()).setPool(pg.pool()).setSeed(pg.seed()).build();
         for (int osd : lack) {
@@ -335,15 +342,26 @@ final class PgPeering {
     }
 
     /** Copies one object from the authority; its log entry came with the authority's history. */
-    private void pull(OsdServiceGrpc.OsdServiceBlockingStub from, PgId pg, CollectionId coll, ObjectLocator o,
-                      int authority) {
+    private void pull(OsdMap map, OsdServiceGrpc.OsdServiceBlockingStub from, PgId pg, CollectionId coll,
+                      ObjectLocator o, int authority) {
         PullReply r = from.pull(PullRequest.newBuilder().setPool(pg.pool()).setSeed(pg.seed()).setOloc(o).build());
         check(r.getCode(), r.getMessage(), authority);
         recoveredObjects.incrementAndGet();
         recoveredBytes.addAndGet(r.getState().getData().size());
         Transaction txn = new Transaction();
         copies.write(txn, coll, OsdDaemon.objectId(o), r.getState());
-        store.queueTransactions(List.of(txn)).join();
+        synchronized (shell.lockOf(pg)) {
+            // a split since the copy began moved the PG's objects: this one must not land in the old place
+            requireSamePgNum(pg, map);
+            store.queueTransactions(List.of(txn)).join();
+        }
+    }
+
+    private void requireSamePgNum(PgId pg, OsdMap map) {
+        Pool now = shell.map().pool(pg.pool());
+        if (now == null || now.pgNum() != map.pool(pg.pool()).pgNum()) {
+            throw new CairnException(ErrorCode.EAGAIN, "pg " + pg + " split while recovering");
+        }
     }
 
     private static List<ObjectName> names(List<ObjectLocator> objects) {
@@ -368,7 +386,11 @@ final class PgPeering {
         check(r.getCode(), r.getMessage(), osd);
     }
 
-    void markClean(OsdMap map, PgId pg, CollectionId coll, List<Integer> acting, int epoch) {
+    /**
+     * Every member holds everything: records last_epoch_clean on each, then tells the OSDs that
+     * still hold an old copy outside the acting set (after a remap) to delete it.
+     */
+    void markClean(OsdMap map, PgId pg, CollectionId coll, List<Integer> acting, List<Integer> strays, int epoch) {
         for (int osd : acting) {
             if (osd == me) {
                 Transaction txn = new Transaction();
@@ -377,6 +399,15 @@ final class PgPeering {
             } else {
                 push(shell.stub(map, osd), PushRequest.newBuilder().setEpoch(map.epoch()).setPool(pg.pool())
                         .setSeed(pg.seed()).setLastEpochClean(epoch).build(), osd);
+            }
+        }
+        for (int osd : strays) {
+            try {
+                push(shell.stub(map, osd), PushRequest.newBuilder().setEpoch(map.epoch()).setPool(pg.pool())
+                        .setSeed(pg.seed()).setRemoveStray(true).build(), osd);
+            } catch (RuntimeException e) {
+                // it keeps its copy; the next clean peering that hears from it asks again
+                LOG.debug("pg {}: stray copy on osd.{} not removed: {}", pg, osd, e.toString());
             }
         }
     }

@@ -229,7 +229,8 @@ final class PgRecovery implements AutoCloseable {
                     if (!(act instanceof Action.MarkClean c)) {
                         throw new IllegalStateException("unexpected " + act + " after osd." + osd + " recovered");
                     }
-                    peering.markClean(a.map, a.pg, CollectionId.of(a.pg.toString()), a.pm.acting(), c.epoch());
+                    peering.markClean(a.map, a.pg, CollectionId.of(a.pg.toString()), a.pm.acting(), a.machine.strays(),
+                            c.epoch());
                     LOG.info("pg {} clean in epoch {}", a.pg, c.epoch());
                 }
             }

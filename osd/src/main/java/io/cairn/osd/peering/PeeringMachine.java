@@ -258,6 +258,12 @@ public final class PeeringMachine {
         return authority;
     }
 
+    /** OSDs outside the acting set that answered with a copy of the PG: to delete once it is clean. */
+    public synchronized List<Integer> strays() {
+        return infos.entrySet().stream().filter(e -> !start.acting().contains(e.getKey()) && !e.getValue().isEmpty())
+                .map(Map.Entry::getKey).toList();
+    }
+
     /** What {@code osd} said about its copy (empty if it did not answer). */
     public synchronized PgInfo info(int osd) {
         return infos.getOrDefault(osd, PgInfo.EMPTY);
