@@ -404,7 +404,8 @@ class OsdDataPathIT {
             Thread.sleep(300);
             stat = rados.monCommand("pg stat", Map.of()).getOutputPlain();
         }
-        assertTrue(stat.contains("active+degraded+backfill_wait"), stat);
+        // a pg_temp keeps the PG on the two full copies while osd.2 waits to be backfilled
+        assertTrue(stat.contains("active+undersized+degraded+remapped+backfill_wait"), stat);
         byte[] during = "written while backfill waits".getBytes(StandardCharsets.UTF_8);
         bf.writeFull("b-3", during);
         expected.put("b-3", during);

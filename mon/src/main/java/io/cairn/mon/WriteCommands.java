@@ -5,6 +5,7 @@ import io.cairn.common.ErrorCode;
 import io.cairn.common.osdmap.ClusterFlag;
 import io.cairn.common.osdmap.OsdInfo;
 import io.cairn.common.osdmap.OsdMap;
+import io.cairn.common.osdmap.PgId;
 import io.cairn.common.osdmap.Pool;
 import io.cairn.crush.CrushMap;
 import io.cairn.crush.CrushMapBuilder;
@@ -27,7 +28,7 @@ final class WriteCommands {
     /** Commands only monitors propose (boot, failure decisions); clients get EPERM. */
     static final Set<String> INTERNAL = Set.of("osd boot", "osd mark-down", "osd auto-out");
     static final Set<String> PREFIXES = Set.of("osd create", "osd boot", "osd alive", "osd down", "osd out", "osd in", "osd rm",
-            "osd mark-down", "osd auto-out", "osd reweight", "osd set", "osd unset", "osd pool create",
+            "osd mark-down", "osd auto-out", "osd reweight", "osd set", "osd unset", "osd pg-temp", "osd pool create",
             "osd pool set", "osd pool rename", "osd pool rm", "osd crush add-bucket", "osd crush move",
             "osd crush add", "osd crush set", "osd crush reweight", "osd crush remove",
             "osd crush rule create-replicated", "osd crush rule rm", "osd crush tunables");
@@ -58,6 +59,7 @@ final class WriteCommands {
                 case "osd reweight" -> reweight(map, a, nowMs);
                 case "osd set" -> setFlag(map, a.str("key"), true, nowMs);
                 case "osd unset" -> setFlag(map, a.str("key"), false, nowMs);
+                case "osd pg-temp" -> pgTemp(map, a, nowMs);
                 case "osd pool create" -> poolCreate(map, a, nowMs);
                 case "osd pool set" -> PoolSettings.set(map, a, nowMs);
                 case "osd pool rename" -> poolRename(map, a, nowMs);
@@ -133,6 +135,35 @@ final class WriteCommands {
         OsdInfo o = requireOsd(map, id);
         OsdMap next = map.toBuilder().putOsd(o.withWeight((int) (w * OsdInfo.WEIGHT_IN))).build(nowMs);
         return CommandResult.changed(next, "reweighted osd." + id + " to " + w);
+    }
+
+    /**
+     * Ceph's pg_temp (what an OSD's MOSDPGTemp asks for, and {@code osd pg-temp PGID [IDS]}): the
+     * PG acts on these OSDs instead of its up set, while up members are backfilled; no ids drops it.
+     */
+    private static CommandResult pgTemp(OsdMap map, CommandArgs a, long nowMs) {
+        PgId pg;
+        try {
+            pg = PgId.parse(a.str("pgid"));
+        } catch (IllegalArgumentException e) {
+            throw CairnException.invalid(e.getMessage());
+        }
+        Pool pool = map.pool(pg.pool());
+        if (pool == null || pg.seed() >= pool.pgNum()) {
+            throw CairnException.notFound("pg " + pg + " does not exist");
+        }
+        List<Integer> ids = a.str("ids", "").isBlank() ? List.of() : a.osdIds("ids", List.of());
+        if (ids.size() > pool.size() || ids.stream().distinct().count() != ids.size()) {
+            throw CairnException.invalid("pg_temp " + ids + " must name at most " + pool.size() + " distinct OSDs");
+        }
+        for (int id : ids) {
+            requireOsd(map, id);
+        }
+        if (ids.equals(map.pgTemp().getOrDefault(pg, List.of()))) {
+            return CommandResult.noop("pg_temp of " + pg + " is already " + ids);
+        }
+        OsdMap next = map.toBuilder().pgTemp(pg, ids).build(nowMs);
+        return CommandResult.changed(next, ids.isEmpty() ? "removed pg_temp of " + pg : "set " + pg + " pg_temp to " + ids);
     }
 
     private static CommandResult setFlag(OsdMap map, String key, boolean on, long nowMs) {

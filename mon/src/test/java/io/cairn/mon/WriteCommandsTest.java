@@ -10,6 +10,7 @@ import io.cairn.common.config.CairnConfig;
 import io.cairn.common.osdmap.OsdMap;
 import io.cairn.crush.CrushMapBuilder;
 import io.cairn.proto.v1.CommandRequest;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -110,6 +111,29 @@ class WriteCommandsTest {
         refused(ErrorCode.EINVAL, "unknown pool variable 'colour' (size, min_size, pg_num, pgp_num, crush_rule)",
                 run(m, "osd pool set", Map.of("pool", "data", "var", "colour", "val", "red")));
         refused(ErrorCode.EINVAL, "bad pool name 'a b' (letters, digits, _ . -; at most 100)", run(m, "osd pool create", Map.of("pool", "a b")));
+    }
+
+    @Test
+    void pgTempMakesAPgActOnOtherOsdsUntilDropped() {
+        OsdMap m = cluster();
+        io.cairn.common.osdmap.PgId pg = new io.cairn.common.osdmap.PgId(m.pool("data").id(), 3);
+        String id = pg.toString();
+        List<Integer> up = m.mapPg(pg).up();
+        List<Integer> temp = List.of(up.get(1), up.get(2));
+        OsdMap t = ok(run(m, "osd pg-temp", Map.of("pgid", id, "ids", temp.get(0) + "," + temp.get(1))));
+        assertEquals(temp, t.mapPg(pg).acting());
+        assertEquals(up, t.mapPg(pg).up(), "the up set is CRUSH's still");
+        assertEquals(temp.get(0), t.mapPg(pg).actingPrimary());
+        assertEquals(ErrorCode.OK, run(t, "osd pg-temp", Map.of("pgid", id, "ids", temp.get(0) + " " + temp.get(1))).code());
+        assertNull(run(t, "osd pg-temp", Map.of("pgid", id, "ids", temp.get(0) + "," + temp.get(1))).newMap(), "no change");
+        OsdMap back = ok(run(t, "osd pg-temp", Map.of("pgid", id)));
+        assertEquals(up, back.mapPg(pg).acting());
+        assertTrue(back.pgTemp().isEmpty());
+        refused(ErrorCode.ENOENT, "pg 1.10 does not exist", run(m, "osd pg-temp", Map.of("pgid", m.pool("data").id() + ".10")));
+        refused(ErrorCode.ENOENT, "osd.9 does not exist", run(m, "osd pg-temp", Map.of("pgid", id, "ids", "9")));
+        refused(ErrorCode.EINVAL, "pg_temp [0, 0] must name at most 3 distinct OSDs",
+                run(m, "osd pg-temp", Map.of("pgid", id, "ids", "0,0")));
+        refused(ErrorCode.EINVAL, "bad pg id 'x' (expected POOL.SEED, e.g. 1.6a)", run(m, "osd pg-temp", Map.of("pgid", "x")));
     }
 
     @Test

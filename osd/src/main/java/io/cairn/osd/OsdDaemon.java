@@ -31,6 +31,7 @@ import io.cairn.osd.peering.PgLog;
 import io.cairn.osd.peering.PgStateFlag;
 import io.cairn.proto.v1.AdminReadReply;
 import io.cairn.proto.v1.AdminReadRequest;
+import io.cairn.proto.v1.CommandReply;
 import io.cairn.proto.v1.ListEntry;
 import io.cairn.proto.v1.ListReply;
 import io.cairn.proto.v1.ListRequest;
@@ -170,6 +171,15 @@ public final class OsdDaemon implements AutoCloseable {
         @Override
         public Object lockOf(PgId pg) {
             return pgLock(pg);
+        }
+
+        @Override
+        public void requestPgTemp(PgId pg, List<Integer> acting) {
+            CommandReply r = mon.command("osd pg-temp", Map.of("pgid", pg.toString(),
+                    "ids", acting.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","))));
+            if (r.getCode() != 0) {
+                throw new CairnException(ErrorCode.EAGAIN, "pg_temp for " + pg + " refused: " + r.getMessage());
+            }
         }
 
         @Override
@@ -392,14 +402,16 @@ public final class OsdDaemon implements AutoCloseable {
         long degraded = (long) Math.max(0, pool.size() - pm.acting().size()) * objects;
         PeeringMachine m = machines.get(pg);
         Optional<PgMissing> missing = recovery.missing(pg);
+        long misplaced = 0;
         if (missing.isPresent()) {
-            degraded += missing.get().copiesMissing();
+            degraded += missing.get().copiesMissingOn(pm.acting());
+            misplaced = missing.get().copiesMissing() - missing.get().copiesMissingOn(pm.acting());
         } else if (m != null && m.acting().equals(pm.acting())) {
             degraded += m.missingObjects() + (long) m.backfillTargets() * objects;
         }
         long last = lastVersions.getOrDefault(pg, new AtomicLong()).get();
         return io.cairn.proto.v1.PgStat.newBuilder().setPool(pg.pool()).setSeed(pg.seed()).setState(state)
-                .setDegradedObjects(degraded)
+                .setDegradedObjects(degraded).setMisplacedObjects(misplaced)
                 .setObjects(objects).setBytes(bytes).setLogSize(Math.min(last, LOG_ENTRIES_KEPT))
                 .addAllActing(pm.acting()).setEpoch(epoch).build();
     }
@@ -452,7 +464,7 @@ public final class OsdDaemon implements AutoCloseable {
         splitPools(m);
         // a backfill slot held for a primary that no longer leads the PG goes back
         remoteBackfills.releaseIf((pg, holder) -> m.pool(pg.pool()) == null
-                || m.mapPg(pg).actingPrimary() != holder.primary() || !m.mapPg(pg).acting().contains(who.id()));
+                || m.mapPg(pg).actingPrimary() != holder.primary() || !servesOrTargets(m.mapPg(pg)));
         for (PgId pg : List.copyOf(collections)) {
             if (m.pool(pg.pool()) == null && collections.remove(pg)) {
                 timers.execute(() -> removePg(pg, "its pool was deleted"));
@@ -531,6 +543,11 @@ public final class OsdDaemon implements AutoCloseable {
         }
     }
 
+    /** In the PG's acting set, or in its up set only (a backfill target while a pg_temp holds). */
+    private boolean servesOrTargets(PgMapping pm) {
+        return pm.acting().contains(who.id()) || pm.up().contains(who.id());
+    }
+
     private static boolean sameInterval(PgMapping a, PgMapping b) {
         return a.acting().equals(b.acting()) && a.up().equals(b.up()) && a.actingPrimary() == b.actingPrimary();
     }
@@ -561,8 +578,7 @@ public final class OsdDaemon implements AutoCloseable {
             for (int round = 0; round < REMOVE_ROUNDS_MAX && store.collectionExists(coll); round++) {
                 synchronized (pgLock(pg)) {
                     OsdMap m = maps.map();
-                    if (m.pool(pg.pool()) != null && (m.mapPg(pg).acting().contains(who.id())
-                            || m.mapPg(pg).up().contains(who.id()))) {
+                    if (m.pool(pg.pool()) != null && servesOrTargets(m.mapPg(pg))) {
                         LOG.info("pg {}: not removing it after all: osd.{} serves it again", pg, who.id());
                         return;
                     }
@@ -659,7 +675,14 @@ public final class OsdDaemon implements AutoCloseable {
                 return;
             }
             PgMapping pm = map.mapPg(pg);
-            if (pm.actingPrimary() != who.id() || pm.acting().size() < map.pool(pg.pool()).minSize() || !splitFor(map)) {
+            int minSize = map.pool(pg.pool()).minSize();
+            if (pm.actingPrimary() == who.id() && pm.acting().size() < minSize && map.pgTemp().containsKey(pg)
+                    && pm.up().size() >= minSize) {
+                // the full copies a pg_temp named are down below min_size: backfill on the up set instead
+                peering.requestPgTemp(pg, List.of());
+                return;
+            }
+            if (pm.actingPrimary() != who.id() || pm.acting().size() < minSize || !splitFor(map)) {
                 return;
             }
             ensureCollection(pg);
@@ -808,6 +831,7 @@ public final class OsdDaemon implements AutoCloseable {
         boolean delete = req.getOpsList().stream().anyMatch(OsdOp::hasRemove);
         List<CompletableFuture<?>> acks = new ArrayList<>();
         Eversion version;
+        List<Integer> replicas;
         synchronized (pgLock(pg)) {
             Integer activeEpoch = activeEpochs.get(pg);
             if (activeEpoch == null || !pm.acting().equals(activeActing.get(pg))) {
@@ -836,6 +860,8 @@ public final class OsdDaemon implements AutoCloseable {
             }
             recordVersion(txn, pg, coll, version, req.getOloc(), delete, reqid);
             acks.add(store.queueTransactions(List.of(txn)));
+            replicas = new ArrayList<>(pm.acting());
+            replicas.addAll(recovery.upOnlyHolding(pg, pm, nameOf(req.getOloc())));
             if (recent != null && !reqid.isEmpty()) {
                 recent.add(reqid, version.version());
             }
@@ -843,7 +869,7 @@ public final class OsdDaemon implements AutoCloseable {
         RepOpRequest rep = RepOpRequest.newBuilder().setEpoch(map.epoch()).setPool(pg.pool()).setSeed(pg.seed())
                 .setOloc(req.getOloc()).addAllOps(req.getOpsList()).setVersion(version.version())
                 .setVersionEpoch(version.epoch()).setMtimeMs(mtime).setReqid(reqid).build();
-        for (int osd : pm.acting()) {
+        for (int osd : replicas) {
             if (osd != who.id()) {
                 acks.add(replicate(map, osd, rep));
             }
@@ -985,8 +1011,8 @@ public final class OsdDaemon implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> {
             OsdMap map = mapAtLeast(req.getEpoch());
             PgId pg = new PgId(req.getPool(), req.getSeed());
-            if (map.pool(pg.pool()) == null || !map.mapPg(pg).acting().contains(who.id())) {
-                throw new CairnException(ErrorCode.ESTALE, "osd." + who.id() + " is not in the acting set of " + pg);
+            if (map.pool(pg.pool()) == null || !servesOrTargets(map.mapPg(pg))) {
+                throw new CairnException(ErrorCode.ESTALE, "osd." + who.id() + " is not in the acting or up set of " + pg);
             }
             ensureCollection(pg);
             CollectionId coll = CollectionId.of(pg.toString());
@@ -1197,7 +1223,7 @@ public final class OsdDaemon implements AutoCloseable {
     /** The PG went clean on its acting set: this OSD's old copy of it (from before a remap) goes. */
     private RepOpReply removeStray(PgId pg, OsdMap map) {
         PgMapping pm = map.mapPg(pg);
-        if (pm.acting().contains(who.id()) || pm.up().contains(who.id())) {
+        if (servesOrTargets(pm)) {
             throw new CairnException(ErrorCode.ESTALE, "osd." + who.id() + " serves " + pg + " in epoch " + map.epoch());
         }
         if (store.collectionExists(CollectionId.of(pg.toString()))) {
@@ -1218,7 +1244,7 @@ public final class OsdDaemon implements AutoCloseable {
         }
         OsdMap map = mapAtLeast(req.getEpoch());
         if (map.pool(pg.pool()) == null || map.mapPg(pg).actingPrimary() != req.getFrom()
-                || !map.mapPg(pg).acting().contains(who.id())) {
+                || !servesOrTargets(map.mapPg(pg))) {
             return reply.setCode(ErrorCode.ESTALE.code()).setMessage("osd." + req.getFrom() + " does not lead " + pg
                     + " with osd." + who.id() + " in epoch " + map.epoch()).build();
         }

@@ -119,6 +119,15 @@ final class PgMissing {
         return n;
     }
 
+    /** Missing object copies on these members only (acting members: degraded; up-only targets: misplaced). */
+    synchronized long copiesMissingOn(java.util.Collection<Integer> members) {
+        long n = 0;
+        for (Set<Integer> osds : lacking.values()) {
+            n += osds.stream().filter(members::contains).count();
+        }
+        return n;
+    }
+
     synchronized boolean anyRecovery() {
         return lacking.values().stream().anyMatch(s -> s.stream().anyMatch(osd -> !backfillTargets.contains(osd)));
     }

@@ -76,6 +76,9 @@ final class PgPeering {
 
         /** The PG's lock: writes into the PG's copy take it. */
         Object lockOf(PgId pg);
+
+        /** Asks the monitors for the PG's pg_temp (empty: drop it); returns once they answered. */
+        void requestPgTemp(PgId pg, List<Integer> acting);
     }
 
     private final ObjectStore store;
@@ -156,6 +159,7 @@ final class PgPeering {
                     }
                 }
                 case Action.MarkClean c -> markClean(map, pg, coll, pm.acting(), m.strays(), c.epoch());
+                case Action.RequestPgTemp t -> requestPgTemp(pg, t.acting());
             }
         }
         return new Peered(m, missing);
@@ -333,6 +337,13 @@ final class PgPeering {
             push(shell.stub(map, osd), PushRequest.newBuilder().setEpoch(map.epoch()).setPool(pg.pool())
                     .setSeed(pg.seed()).setComplete(true).build(), osd);
         }
+    }
+
+    /** The new map (with or without the pg_temp) ends this interval; peering starts again then. */
+    void requestPgTemp(PgId pg, List<Integer> acting) {
+        LOG.info("pg {}: {}", pg, acting.isEmpty() ? "backfilled: asking to act on the up set again"
+                : "asking for pg_temp " + acting + " while up members are backfilled");
+        shell.requestPgTemp(pg, acting);
     }
 
     /** Asks {@code osd} for (or gives back) a backfill slot for {@code pg}. */

@@ -135,17 +135,32 @@ final class PgRecovery implements AutoCloseable {
         return Optional.ofNullable(active.get(pg)).map(a -> a.missing);
     }
 
-    /** True when a member of the PG's current activation lacks {@code o} (a client op must wait). */
+    /**
+     * True when an acting member of the PG's current activation lacks {@code o}: a client op must
+     * wait for it. (Up-only backfill targets under a pg_temp do not hold ops up: they get the object
+     * when backfill reaches it.)
+     */
     boolean lacks(PgId pg, ObjectName o) {
         Active a = active.get(pg);
-        return a != null && !a.missing.whoLacks(o).isEmpty();
+        return a != null && actingLacks(a, o);
     }
 
-    /** Runs {@code op} in the object's slot, first copying the object to every member that lacks it. */
+    private static boolean actingLacks(Active a, ObjectName o) {
+        return a.missing.whoLacks(o).stream().anyMatch(a.pm.acting()::contains);
+    }
+
+    /** Up members outside the acting set (backfill targets under a pg_temp) that hold {@code o}: they get its writes. */
+    List<Integer> upOnlyHolding(PgId pg, PgMapping pm, ObjectName o) {
+        Active a = active.get(pg);
+        java.util.Set<Integer> lacking = a == null ? java.util.Set.of() : a.missing.whoLacks(o);
+        return pm.up().stream().filter(x -> x >= 0 && !pm.acting().contains(x) && !lacking.contains(x)).toList();
+    }
+
+    /** Runs {@code op} in the object's slot, first copying the object to every acting member that lacks it. */
     <T> CompletableFuture<T> submit(PgId pg, ObjectName o, Supplier<CompletableFuture<T>> op, Executor opExecutor) {
         return order.submit(ObjectOrder.key(pg, o.nspace(), o.name()), () -> {
             Active a = active.get(pg);
-            if (a == null || a.missing.whoLacks(o).isEmpty()) {
+            if (a == null || !actingLacks(a, o)) {
                 return op.get();
             }
             return CompletableFuture.runAsync(() -> recoverOne(a, o), onDemand).thenComposeAsync(v -> op.get(), opExecutor);
@@ -226,12 +241,15 @@ final class PgRecovery implements AutoCloseable {
             for (int osd : done) {
                 peering.markComplete(a.map, a.pg, osd);
                 for (Action act : a.machine.step(new Event.PeerRecovered(osd))) {
-                    if (!(act instanceof Action.MarkClean c)) {
+                    if (act instanceof Action.MarkClean c) {
+                        peering.markClean(a.map, a.pg, CollectionId.of(a.pg.toString()), a.pm.acting(), a.machine.strays(),
+                                c.epoch());
+                        LOG.info("pg {} clean in epoch {}", a.pg, c.epoch());
+                    } else if (act instanceof Action.RequestPgTemp t) {
+                        peering.requestPgTemp(a.pg, t.acting());
+                    } else {
                         throw new IllegalStateException("unexpected " + act + " after osd." + osd + " recovered");
                     }
-                    peering.markClean(a.map, a.pg, CollectionId.of(a.pg.toString()), a.pm.acting(), a.machine.strays(),
-                            c.epoch());
-                    LOG.info("pg {} clean in epoch {}", a.pg, c.epoch());
                 }
             }
         } catch (RuntimeException e) {

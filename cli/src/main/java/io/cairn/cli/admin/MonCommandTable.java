@@ -71,6 +71,8 @@ final class MonCommandTable {
             new Def("osd set", "osd set", "Set a cluster flag: noout, noin, nodown, noup, norecover, nobackfill, "
                     + "noscrub, nodeep-scrub, pause, full.", Arg.req("key", "FLAG")),
             new Def("osd unset", "osd unset", "Clear a cluster flag.", Arg.req("key", "FLAG")),
+            new Def("osd pg-temp", "osd pg-temp", "Make a PG act on these OSDs instead of its up set (none: drop it).",
+                    Arg.req("pgid", "PGID"), Arg.rest("ids", "ID", true)),
             new Def("osd map", "osd map", "Where an object lives: its PG and OSDs.", Arg.req("pool", "POOL"),
                     Arg.req("object", "OBJECT"), Arg.opt("nspace", "NAMESPACE")),
             new Def("osd pool create", "osd pool create", "Create a replicated pool.",

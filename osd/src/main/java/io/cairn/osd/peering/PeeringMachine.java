@@ -29,7 +29,7 @@ import java.util.Set;
  * while the shell steps the machine.
  */
 public final class PeeringMachine {
-    public enum Phase { GET_INFO, GET_LOG, GET_MISSING, WAIT_UP_THRU, ACTIVE, CLEAN, DOWN }
+    public enum Phase { GET_INFO, GET_LOG, GET_MISSING, WAIT_ACTING_CHANGE, WAIT_UP_THRU, ACTIVE, CLEAN, DOWN }
 
     /** Everything the primary knows locally when an interval begins. */
     public record Start(int epoch, int me, List<Integer> up, List<Integer> acting, int poolSize, int minSize,
@@ -77,6 +77,17 @@ public final class PeeringMachine {
 
         /** Every member holds everything: record last_epoch_clean = epoch. */
         record MarkClean(int epoch) implements Action { }
+
+        /**
+         * Ask the monitors for a pg_temp: serve from {@code acting} (full copies) while the up
+         * members left out are backfilled; empty: drop it, the up set holds everything now. A
+         * new map (a new interval) follows.
+         */
+        record RequestPgTemp(List<Integer> acting) implements Action {
+            public RequestPgTemp {
+                acting = List.copyOf(acting);
+            }
+        }
     }
 
     private final Start start;
@@ -193,7 +204,7 @@ public final class PeeringMachine {
     private List<Action> planMembers() {
         Map<Integer, PeerPlan> planned = new LinkedHashMap<>();
         List<Action> queries = new ArrayList<>();
-        for (int osd : start.acting()) {
+        for (int osd : membersAndTargets()) {
             if (osd < 0) {
                 continue;
             }
@@ -211,11 +222,49 @@ public final class PeeringMachine {
             return queries;
         }
         plans = planned;
+        List<Integer> want = wantActing();
+        if (!want.equals(start.acting())) {
+            phase = Phase.WAIT_ACTING_CHANGE;
+            return List.of(new Action.RequestPgTemp(want));
+        }
         if (start.myUpThru() < start.history().currentSince()) {
             phase = Phase.WAIT_UP_THRU;
             return List.of(new Action.RequestUpThru(start.epoch()));
         }
         return activate();
+    }
+
+    /** The acting set, then up members outside it (backfill targets while a pg_temp holds). */
+    private List<Integer> membersAndTargets() {
+        List<Integer> out = new ArrayList<>(start.acting().stream().filter(o -> o >= 0).toList());
+        start.up().stream().filter(o -> o >= 0 && !out.contains(o)).forEach(out::add);
+        return out;
+    }
+
+    /**
+     * Ceph's choose_acting, reduced: while up and acting agree, an up member that needs backfill
+     * is left out of the acting set and an OSD holding a complete copy the log covers stands in,
+     * so the PG serves from full copies while the member is backfilled as an up-only target. No
+     * change when nobody needs backfill, or when the stand-ins cannot make min_size.
+     */
+    private List<Integer> wantActing() {
+        if (!start.up().equals(start.acting())) {
+            return start.acting();
+        }
+        List<Integer> want = new ArrayList<>(start.up().stream()
+                .filter(o -> o >= 0 && !(plans.get(o) instanceof PeerPlan.Backfill)).toList());
+        if (want.size() == start.up().stream().filter(o -> o >= 0).count()) {
+            return start.acting();
+        }
+        infos.entrySet().stream()
+                .filter(e -> !start.up().contains(e.getKey()) && !e.getValue().isEmpty() && e.getValue().isComplete()
+                        && authLog.has(e.getValue().lastUpdate()))
+                .sorted(Comparator.<Map.Entry<Integer, PgInfo>, Eversion>comparing(e -> e.getValue().lastUpdate())
+                        .reversed().thenComparing(Map.Entry::getKey))
+                .map(Map.Entry::getKey)
+                .limit(Math.max(0, start.poolSize() - want.size()))
+                .forEach(want::add);
+        return want.size() < start.minSize() ? start.acting() : want;
     }
 
     private List<Action> activate() {
@@ -234,6 +283,10 @@ public final class PeeringMachine {
     }
 
     private List<Action> maybeClean() {
+        if (!start.up().equals(start.acting())) {
+            // the up members left out hold everything now: back to the up set
+            return List.of(new Action.RequestPgTemp(List.of()));
+        }
         if (members() < start.poolSize()) {
             return List.of();
         }
@@ -260,7 +313,8 @@ public final class PeeringMachine {
 
     /** OSDs outside the acting set that answered with a copy of the PG: to delete once it is clean. */
     public synchronized List<Integer> strays() {
-        return infos.entrySet().stream().filter(e -> !start.acting().contains(e.getKey()) && !e.getValue().isEmpty())
+        return infos.entrySet().stream().filter(e -> !start.acting().contains(e.getKey()) && !start.up().contains(e.getKey())
+                        && !e.getValue().isEmpty())
                 .map(Map.Entry::getKey).toList();
     }
 
@@ -313,7 +367,7 @@ public final class PeeringMachine {
         }
         switch (phase) {
             case DOWN -> s.add(PgStateFlag.DOWN);
-            case GET_INFO, GET_LOG, GET_MISSING, WAIT_UP_THRU -> {
+            case GET_INFO, GET_LOG, GET_MISSING, WAIT_ACTING_CHANGE, WAIT_UP_THRU -> {
                 s.add(PgStateFlag.PEERING);
                 if (undersized) {
                     s.add(PgStateFlag.UNDERSIZED);
@@ -332,7 +386,8 @@ public final class PeeringMachine {
                 if (undersized) {
                     s.add(PgStateFlag.UNDERSIZED);
                 }
-                if (undersized || !recovering.isEmpty()) {
+                // copies missing on an up-only backfill target are misplaced, not degraded
+                if (undersized || recovering.stream().anyMatch(start.acting()::contains)) {
                     s.add(PgStateFlag.DEGRADED);
                 }
             }

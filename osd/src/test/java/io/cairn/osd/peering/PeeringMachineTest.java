@@ -145,18 +145,41 @@ class PeeringMachineTest {
     }
 
     @Test
-    void aMemberReturningAfterTheLogWasTrimmedIsBackfilled() {
+    void aMemberReturningAfterTheLogWasTrimmedIsBackfilledWhileAPgTempServesFromFullCopies() {
         PgLog trimmed = new PgLog(new Eversion(8, 100), run(8, 101, 130, X, Y));
         PgLog old = new PgLog(Eversion.ZERO, run(5, 1, 50, X, Y));
-        var m = new PeeringMachine(new PeeringMachine.Start(12, 0, List.of(0, 1, 2), List.of(0, 1, 2), 3, 2,
-                steady(List.of(0, 1, 2), 1), Set.of(0, 1, 2), info(trimmed, 8, 8), trimmed, 5));
+        // osd.2 is first in the up set but has nothing the log can bring up to date
+        var m = new PeeringMachine(new PeeringMachine.Start(12, 2, List.of(2, 0, 1), List.of(2, 0, 1), 3, 2,
+                steady(List.of(2, 0, 1), 1), Set.of(0, 1, 2), info(old, 5, 5), old, 12));
         m.start();
+        m.step(new Event.InfoReceived(0, info(trimmed, 8, 8)));
         m.step(new Event.InfoReceived(1, info(trimmed, 8, 8)));
+        assertEquals(List.of(new Action.RequestPgTemp(List.of(0, 1))), m.step(new Event.LogReceived(0, trimmed)),
+                "the complete copies act (osd.0 leads) while osd.2 is backfilled");
+        assertEquals(Phase.WAIT_ACTING_CHANGE, m.phase());
+        // the next map has the pg_temp: up [2, 0, 1], acting [0, 1]
+        var t = new PeeringMachine(new PeeringMachine.Start(13, 0, List.of(2, 0, 1), List.of(0, 1), 3, 2,
+                steady(List.of(0, 1), 13), Set.of(0, 1, 2), info(trimmed, 8, 8), trimmed, 13));
+        t.start();
+        t.step(new Event.InfoReceived(1, info(trimmed, 8, 8)));
+        Action.Activate act = (Action.Activate) t.step(new Event.InfoReceived(2, info(old, 5, 5))).get(0);
+        assertEquals(Map.of(0, new PeerPlan.Current(), 1, new PeerPlan.Current(), 2, new PeerPlan.Backfill()), act.plans());
+        assertEquals("active+undersized+degraded+remapped+backfilling", PgStateFlag.format(t.state()));
+        assertEquals(0, t.missingObjects(), "a backfill target's missing count is not known from the log");
+        assertEquals(List.of(new Action.RequestPgTemp(List.of())), t.step(new Event.PeerRecovered(2)),
+                "backfilled: back to the up set");
+        assertEquals(List.of(), t.strays(), "an up member is not a stray");
+    }
+
+    @Test
+    void withoutCompleteCopiesEnoughForMinSizeTheMemberIsBackfilledInPlace() {
+        PgLog trimmed = new PgLog(new Eversion(8, 100), run(8, 101, 130, X, Y));
+        PgLog old = new PgLog(Eversion.ZERO, run(5, 1, 50, X, Y));
+        var m = new PeeringMachine(new PeeringMachine.Start(12, 0, List.of(0, 2), List.of(0, 2), 3, 2,
+                steady(List.of(0, 2), 12), Set.of(0, 2), info(trimmed, 8, 8), trimmed, 12));
+        m.start();
         Action.Activate act = (Action.Activate) m.step(new Event.InfoReceived(2, info(old, 5, 5))).get(0);
-        assertEquals(new PeerPlan.Backfill(), act.plans().get(2));
-        assertEquals("active+degraded+backfilling", PgStateFlag.format(m.state()));
-        assertEquals(0, m.missingObjects(), "a backfill target's missing count is not known from the log");
-        assertEquals(List.of(new Action.MarkClean(12)), m.step(new Event.PeerRecovered(2)));
+        assertEquals(new PeerPlan.Backfill(), act.plans().get(2), "one full copy cannot make min_size 2");
     }
 
     @Test
