@@ -98,7 +98,8 @@ public final class ClusterCommand {
         public Integer call() throws IOException {
             LocalCluster c = new LocalCluster(dir);
             requireConf(c);
-            for (String d : c.daemons()) {
+            // OSDs first: a stopping OSD tells the monitors it is going down, which needs them up
+            for (String d : c.daemons().reversed()) {
                 spec.commandLine().getOut().println((c.stop(d, false) ? "stopped " : "not running: ") + d);
             }
             return 0;

@@ -94,7 +94,8 @@ final class TestCluster implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        for (String d : local.daemons()) {
+        // OSDs first: a stopping OSD tells the monitors it is going down, which needs them up
+        for (String d : local.daemons().reversed()) {
             local.stop(d, false);
         }
         // keep the daemons' logs for a look after the run; the data goes

@@ -12,7 +12,9 @@ import java.util.TreeMap;
 /**
  * The leader's picture of the data (Ceph's PGMap): the newest report of every OSD — its space
  * and the PGs it leads. Soft state, rebuilt from reports within one report interval after a
- * leader change; a PG no current primary reported is "unknown". Thread-safe.
+ * leader change; a PG no current primary reported is "unknown", or, when the OSD that last
+ * reported it is down (or no OSD of it is up), its last state marked "stale" as Ceph does.
+ * Thread-safe.
  */
 final class PgStatsTable {
     /** Space and PG totals as status, df and pg stat show them. */
@@ -35,12 +37,33 @@ final class PgStatsTable {
 
     private final Map<Integer, OsdStatsRequest> reports = new HashMap<>();
     private final Map<Integer, OsdStatsRequest> previous = new HashMap<>();
+    /** Per PG, the OSD that reported it last and the state it gave (bounded by the PGs that exist). */
+    private final Map<PgId, Integer> lastReporter = new HashMap<>();
+    private final Map<PgId, String> lastState = new HashMap<>();
 
     synchronized void report(OsdStatsRequest r) {
         OsdStatsRequest before = reports.put(r.getOsdId(), r);
         if (before != null) {
             previous.put(r.getOsdId(), before);
         }
+        for (PgStat s : r.getPgsList()) {
+            PgId pg = new PgId(s.getPool(), s.getSeed());
+            lastReporter.put(pg, r.getOsdId());
+            lastState.put(pg, s.getState());
+        }
+    }
+
+    /** No current report: stale (with its last state) if its last reporter, or every OSD of it, is down. */
+    private String unreported(OsdMap map, PgId pg) {
+        String last = lastState.get(pg);
+        Integer reporter = lastReporter.get(pg);
+        if (last == null || reporter == null) {
+            return "unknown";
+        }
+        if (!map.isUp(reporter) || map.mapPg(pg).actingPrimary() < 0) {
+            return last.startsWith("stale+") ? last : "stale+" + last;
+        }
+        return "unknown";
     }
 
     /** Joins the reports with the map: a PG counts only as reported by its current acting primary. */
@@ -58,6 +81,8 @@ final class PgStatsTable {
                 }
             }
         }
+        lastReporter.keySet().removeIf(pg -> map.pool(pg.pool()) == null || pg.seed() >= map.pool(pg.pool()).pgNum());
+        lastState.keySet().retainAll(lastReporter.keySet());
         Map<String, Integer> states = new TreeMap<>();
         Map<Long, long[]> perPool = new TreeMap<>();
         Map<PgId, String> notClean = new TreeMap<>();
@@ -72,7 +97,7 @@ final class PgStatsTable {
             for (int seed = 0; seed < p.pgNum(); seed++) {
                 PgId pg = new PgId(p.id(), seed);
                 PgStat s = byPg.get(pg);
-                String state = s == null ? "unknown" : s.getState();
+                String state = s == null ? unreported(map, pg) : s.getState();
                 states.merge(state, 1, Integer::sum);
                 if (!state.equals("active+clean") && notClean.size() < NOT_CLEAN_LISTED_MAX) {
                     notClean.put(pg, state);

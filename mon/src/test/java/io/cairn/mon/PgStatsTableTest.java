@@ -54,4 +54,27 @@ class PgStatsTableTest {
         table.report(report(map, 0, 5_000, 3, 3));
         assertEquals(40.0, table.summarize(map).recovery().objectsPerSec(), 1e-9);
     }
+
+    @Test
+    void aPgWhosePrimaryWentDownBeforeANewOneReportedIsStale() {
+        OsdMap map = WriteCommandsTest.cluster();
+        PgStatsTable table = new PgStatsTable();
+        for (int osd = 0; osd < 3; osd++) {
+            table.report(report(map, osd, 1_000, 0, 0));
+        }
+        OsdMap down = WriteCommandsTest.ok(WriteCommandsTest.run(map, "osd down", java.util.Map.of("ids", "0")));
+        PgStatsTable.Summary s = table.summarize(down);
+        long led = java.util.stream.IntStream.range(0, 16)
+                .filter(seed -> map.mapPg(new PgId(map.pool("data").id(), seed)).actingPrimary() == 0).count();
+        assertTrue(led > 0, "osd.0 led some PGs");
+        int stale = s.pgStates().entrySet().stream().filter(e -> e.getKey().startsWith("stale+"))
+                .mapToInt(java.util.Map.Entry::getValue).sum();
+        assertEquals(led, stale, "each PG osd.0 last reported, until its new primary reports: " + s.pgStates());
+        assertTrue(s.pgStates().containsKey("stale+active+clean") || s.pgStates().containsKey("stale+activating+recovering+degraded"));
+        for (int osd = 1; osd < 3; osd++) {
+            table.report(report(down, osd, 2_000, 0, 0));
+        }
+        assertTrue(table.summarize(down).pgStates().keySet().stream().noneMatch(k -> k.startsWith("stale")),
+                "the new primaries reported");
+    }
 }

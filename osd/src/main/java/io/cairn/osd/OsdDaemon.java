@@ -696,6 +696,10 @@ public final class OsdDaemon implements AutoCloseable {
                 LOG.warn("pg {} is down: no OSD of interval {} is up", pg, m.blockedBy().orElseThrow());
                 return;
             }
+            if (m.phase() == PeeringMachine.Phase.INCOMPLETE) {
+                LOG.warn("pg {} is incomplete: osd.{} has the newest history but still lacks objects", pg, m.authority());
+                return;
+            }
             if (peered.missing() == null) {
                 return;
             }

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Copies the objects members of active PGs still lack while the PGs serve: in the background
- * (at most osd_recovery_max_active objects at once per PG and per OSD, osd_recovery_sleep after
- * each, paused by norecover / nobackfill), and ahead of any client op that touches a missing
+ * (at most osd_recovery_max_active objects at once per PG and per OSD, their starts spaced by
+ * osd_recovery_sleep across the OSD, paused by norecover / nobackfill), and ahead of any client op that touches a missing
  * object, on threads of its own so a client never queues behind background copies. Every copy
  * runs in the object's {@link ObjectOrder} slot, so it never interleaves with a client op on the
  * same object.
@@ -81,6 +81,8 @@ final class PgRecovery implements AutoCloseable {
     private final Consumer<PgId> repeer;
     private final int maxActive;
     private final long sleepMs;
+    /** When the next background copy may start (with osd_recovery_sleep), on the monotonic clock in ms. */
+    private final java.util.concurrent.atomic.AtomicLong nextStartMs = new java.util.concurrent.atomic.AtomicLong();
     private final ThreadPoolExecutor background;
     private final ThreadPoolExecutor onDemand;
     private final BackfillReserver local;
@@ -199,6 +201,18 @@ final class PgRecovery implements AutoCloseable {
         }
         boolean launched = false;
         while (a.inFlight.get() < maxActive) {
+            if (sleepMs > 0) {
+                // osd_recovery_sleep spaces the starts of all this OSD's background copies, as Ceph's does
+                long now = System.nanoTime() / 1_000_000;
+                long at = nextStartMs.get();
+                if (now < at) {
+                    schedule(a, at - now);
+                    return;
+                }
+                if (!nextStartMs.compareAndSet(at, now + sleepMs)) {
+                    continue;
+                }
+            }
             Optional<ObjectName> next = a.missing.claimNext(m.hasFlag(ClusterFlag.NORECOVER), nobackfill || !reserved);
             if (next.isEmpty()) {
                 break;
@@ -212,7 +226,7 @@ final class PgRecovery implements AutoCloseable {
                         a.missing.release(o);
                         a.inFlight.decrementAndGet();
                         if (e == null) {
-                            schedule(a, sleepMs);
+                            schedule(a, 0);
                         } else if (a.failures.incrementAndGet() > FAILURES_MAX) {
                             LOG.warn("pg {}: recovery keeps failing ({}): peering again", a.pg, e.toString());
                             repeer.accept(a.pg);

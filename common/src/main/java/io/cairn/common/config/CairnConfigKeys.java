@@ -141,7 +141,7 @@ public final class CairnConfigKeys {
         public static final ConfigOption<Duration> RECOVERY_SLEEP = ConfigOption
                 .<Duration>builder("osd_recovery_sleep", ConfigType.SECONDS, Duration.ZERO).unit("seconds")
                 .check(v -> !v.isNegative() && v.compareTo(Duration.ofSeconds(10)) <= 0, "0..10 s")
-                .description("Pause after each object a PG's background recovery copies.").build();
+                .description("Pause between the starts of an OSD's background recovery copies.").build();
         public static final ConfigOption<Integer> MAX_BACKFILLS = intOpt("osd_max_backfills", 1)
                 .check(v -> v >= 1 && v <= 64, "1..64").unit("PGs")
                 .description("PGs an OSD backfills at once, as primary and, separately, as target.").build();

@@ -29,7 +29,7 @@ import java.util.Set;
  * while the shell steps the machine.
  */
 public final class PeeringMachine {
-    public enum Phase { GET_INFO, GET_LOG, GET_MISSING, WAIT_ACTING_CHANGE, WAIT_UP_THRU, ACTIVE, CLEAN, DOWN }
+    public enum Phase { GET_INFO, GET_LOG, GET_MISSING, WAIT_ACTING_CHANGE, WAIT_UP_THRU, ACTIVE, CLEAN, DOWN, INCOMPLETE }
 
     /** Everything the primary knows locally when an interval begins. */
     public record Start(int epoch, int me, List<Integer> up, List<Integer> acting, int poolSize, int minSize,
@@ -193,6 +193,12 @@ public final class PeeringMachine {
                 .thenComparing(Map.Entry::getKey, Comparator.<Integer>reverseOrder());
         authority = infos.entrySet().stream().filter(en -> en.getValue().lastEpochStarted() == maxLes)
                 .max(better).orElseThrow().getKey();
+        if (!infos.get(authority).isComplete()) {
+            // every member of the newest active interval that answered still lacked objects when it
+            // went active: serving now could hand out stale copies; wait for a complete one to return
+            phase = Phase.INCOMPLETE;
+            return List.of();
+        }
         if (authority == start.me()) {
             authLog = start.myLog();
             return planMembers();
@@ -367,6 +373,7 @@ public final class PeeringMachine {
         }
         switch (phase) {
             case DOWN -> s.add(PgStateFlag.DOWN);
+            case INCOMPLETE -> s.add(PgStateFlag.INCOMPLETE);
             case GET_INFO, GET_LOG, GET_MISSING, WAIT_ACTING_CHANGE, WAIT_UP_THRU -> {
                 s.add(PgStateFlag.PEERING);
                 if (undersized) {

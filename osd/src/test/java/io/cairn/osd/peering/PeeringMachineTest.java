@@ -304,4 +304,16 @@ class PeeringMachineTest {
                 java.util.Optional.of(new Eversion(5, 9))), act.plans().get(1),
                 "the unacknowledged write is rolled back and everything after its last_complete copied");
     }
+
+    @Test
+    void withOnlyMembersStillMissingObjectsThePgIsIncomplete() {
+        PgLog log = new PgLog(Eversion.ZERO, run(5, 1, 9, X, Y));
+        PgInfo recovering = new PgInfo(log.head(), Eversion.ZERO, 5, 5, new Eversion(5, 4));
+        var m = new PeeringMachine(new PeeringMachine.Start(9, 1, List.of(1, 2), List.of(1, 2), 3, 2,
+                steady(List.of(1, 2), 9), Set.of(1, 2), recovering, log, 9));
+        m.start();
+        assertEquals(List.of(), m.step(new Event.InfoReceived(2, new PgInfo(new Eversion(5, 7), Eversion.ZERO, 4, 4))));
+        assertEquals(Phase.INCOMPLETE, m.phase(), "the complete copies went active before the newest interval");
+        assertEquals("incomplete", PgStateFlag.format(m.state()));
+    }
 }
