@@ -516,6 +516,17 @@ public final class OsdDaemon implements AutoCloseable {
                 if (pg.pool() != p.id() || pg.seed() >= p.pgNum()) {
                     continue;
                 }
+                CollectionId coll = CollectionId.of(pg.toString());
+                if (done == null && copies.pgNum(coll) == 0 && store.exists(coll, PGMETA)) {
+                    // made before copies recorded their pg_num, when pg_num could not change yet: it is the current one
+                    Transaction txn = new Transaction();
+                    copies.setPgNum(txn, coll, p.pgNum());
+                    store.queueTransactions(List.of(txn)).join();
+                    continue;
+                }
+                if (copies.pgNum(coll) >= p.pgNum()) {
+                    continue;
+                }
                 synchronized (pgLock(pg)) {
                     invalidate(pg);
                     try {
