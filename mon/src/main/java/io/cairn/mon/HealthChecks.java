@@ -59,21 +59,36 @@ final class HealthChecks {
      */
     private static void pgChecks(PgStatsTable.Summary stats, List<Check> checks) {
         int inactive = 0;
+        int down = 0;
+        int incomplete = 0;
         int peering = 0;
+        int stale = 0;
         int degraded = 0;
         int undersized = 0;
         for (Map.Entry<String, Integer> e : stats.pgStates().entrySet()) {
             String state = e.getKey();
             inactive += isInactive(state) ? e.getValue() : 0;
+            down += has(state, "down") ? e.getValue() : 0;
+            incomplete += has(state, "incomplete") ? e.getValue() : 0;
             peering += has(state, "peering") ? e.getValue() : 0;
+            stale += has(state, "stale") ? e.getValue() : 0;
             degraded += has(state, "degraded") ? e.getValue() : 0;
             undersized += has(state, "undersized") ? e.getValue() : 0;
         }
-        if (inactive > 0) {
-            String summary = "Reduced data availability: " + pgs(inactive) + " inactive"
-                    + (peering > 0 ? ", " + pgs(peering) + " peering" : "");
-            checks.add(new Check("PG_AVAILABILITY", Severity.HEALTH_WARN, summary,
-                    pgDetail(stats, HealthChecks::isInactive, "inactive")));
+        if (inactive > 0 || stale > 0) {
+            List<String> parts = new ArrayList<>();
+            int[] counts = {inactive, down, incomplete, peering, stale};
+            String[] names = {"inactive", "down", "incomplete", "peering", "stale"};
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] > 0) {
+                    parts.add(pgs(counts[i]) + " " + names[i]);
+                }
+            }
+            // a stale PG's primary stopped reporting: it may well not be serving, whatever it said last
+            List<String> detail = pgDetail(stats, state -> has(state, "stale"), "stale");
+            detail.addAll(pgDetail(stats, state -> isInactive(state) && !has(state, "stale"), "inactive"));
+            checks.add(new Check("PG_AVAILABILITY", Severity.HEALTH_WARN,
+                    "Reduced data availability: " + String.join(", ", parts), detail));
         }
         if (degraded > 0 || undersized > 0) {
             List<String> parts = new ArrayList<>();

@@ -89,4 +89,22 @@ class HealthChecksTest {
         assertEquals("Reduced data availability: 128 pgs inactive", checks.get(0).summary());
         assertEquals(PgStatsTable.NOT_CLEAN_LISTED_MAX, checks.get(0).detail().size());
     }
+
+    @Test
+    void stalePgsReduceAvailabilityAndAreNamed() {
+        OsdMap map = WriteCommandsTest.cluster();
+        PgStatsTable.Summary stats = reported(map, pg -> switch (pg.seed()) {
+            case 0 -> "stale+active+clean";
+            case 1 -> "incomplete";
+            case 2 -> "down";
+            default -> "active+clean";
+        });
+        List<HealthChecks.Check> checks = HealthChecks.compute(map, QUORUM, stats);
+        assertEquals(List.of("PG_AVAILABILITY"), codes(checks));
+        assertEquals("Reduced data availability: 2 pgs inactive, 1 pg down, 1 pg incomplete, 1 pg stale",
+                checks.get(0).summary());
+        assertEquals(List.of("pg 1.0 is stale, current state stale+active+clean",
+                "pg 1.1 is inactive, current state incomplete", "pg 1.2 is inactive, current state down"),
+                checks.get(0).detail());
+    }
 }
