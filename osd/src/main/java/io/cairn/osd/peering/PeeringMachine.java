@@ -17,12 +17,15 @@ import java.util.Set;
  *
  * <p>GetInfo asks every OSD of the prior set for its {@link PgInfo}; the authoritative member is
  * the one that went active most recently (last_epoch_started), then one holding every object
- * (last_complete), then the newest last_update, then the longest log. GetLog fetches the authority's log; GetMissing fetches the logs of members whose
- * last_update the authority never wrote (divergent), so {@link LogMerge} can plan each member's
- * catch-up. Before going active the primary needs the monitors to have recorded up_thru for this
- * interval, so that later peerings know this interval may have accepted writes. Active: the PG
- * serves while the shell recovers every member per its plan; then it is clean (last_epoch_clean)
- * if it has all its replicas.
+ * (last_complete), then the newest last_update, then the longest log; if even it still lacks
+ * objects the PG is incomplete. GetLog fetches the authority's log; GetMissing fetches the logs
+ * of members whose last_update the authority never wrote (divergent), so {@link LogMerge} can
+ * plan each member's catch-up (up members outside the acting set included). If an up member needs
+ * backfill, WaitActingChange asks for a pg_temp of full copies and ends the interval. Before going
+ * active the primary needs the monitors to have recorded up_thru for this interval, so that later
+ * peerings know this interval may have accepted writes. Active: the PG serves while the shell
+ * recovers every member per its plan; then the pg_temp is dropped if there is one, or the PG is
+ * clean (last_epoch_clean) if it has all its replicas.
  *
  * <p>A new map that changes the interval means a new machine; replies meant for an old one are the
  * shell's to drop. Methods are synchronized only so that a stats reader sees a consistent state
