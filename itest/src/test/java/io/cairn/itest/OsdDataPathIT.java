@@ -249,17 +249,9 @@ class OsdDataPathIT {
     @Test
     @Order(6)
     void aReturningOsdIsBroughtUpToDate() throws Exception {
-        TestCluster.ok(rados.monCommand("osd pool create", Map.of("pool", "rec", "pg_num", "8", "size", "3", "min_size", "2")));
-        assertTrue(cluster.local.awaitPgsActive("rec", Duration.ofSeconds(60)));
+        Map<String, byte[]> expected = poolWithObjects(Map.of("pool", "rec", "pg_num", "8", "size", "3", "min_size", "2"),
+                "r-", 40, 64 << 10, SEED + 6);
         IoCtx rec = rados.ioCtx("rec");
-        Map<String, byte[]> expected = new HashMap<>();
-        SplittableRandom r = new SplittableRandom(SEED + 6);
-        for (int i = 0; i < 40; i++) {
-            byte[] d = new byte[r.nextInt(64 << 10)];
-            r.nextBytes(d);
-            rec.writeFull("r-" + i, d);
-            expected.put("r-" + i, d);
-        }
         cluster.local.stop("osd.2", false);
         for (int i = 0; i < 20; i++) {
             byte[] d = ("v2-" + i).getBytes(StandardCharsets.UTF_8);
@@ -316,18 +308,9 @@ class OsdDataPathIT {
     @Order(7)
     void pgsMovedToOsdsThatNeverHeldThemAreFoundThroughTheirPastIntervals() throws Exception {
         // size 1: a PG that moves lands on an OSD with nothing; only the old one, no longer acting, has it
-        TestCluster.ok(rados.monCommand("osd pool create", Map.of("pool", "moved", "pg_num", "16", "pgp_num", "2",
-                "size", "1", "min_size", "1")));
-        assertTrue(cluster.local.awaitPgsActive("moved", Duration.ofSeconds(60)));
+        Map<String, byte[]> expected = poolWithObjects(Map.of("pool", "moved", "pg_num", "16", "pgp_num", "2",
+                "size", "1", "min_size", "1"), "m-", 60, 32 << 10, SEED + 7);
         IoCtx moved = rados.ioCtx("moved");
-        Map<String, byte[]> expected = new HashMap<>();
-        SplittableRandom r = new SplittableRandom(SEED + 7);
-        for (int i = 0; i < 60; i++) {
-            byte[] d = new byte[r.nextInt(32 << 10)];
-            r.nextBytes(d);
-            moved.writeFull("m-" + i, d);
-            expected.put("m-" + i, d);
-        }
         OsdMap before = rados.map();
         TestCluster.ok(rados.monCommand("osd pool set", Map.of("pool", "moved", "var", "pgp_num", "val", "16")));
         OsdMap after = rados.map();
@@ -426,17 +409,9 @@ class OsdDataPathIT {
     @Test
     @Order(9)
     void raisingPgNumSplitsPgsInPlaceAndRaisingPgpNumThenMovesThem() throws Exception {
-        TestCluster.ok(rados.monCommand("osd pool create", Map.of("pool", "split", "pg_num", "4", "size", "3", "min_size", "2")));
-        assertTrue(cluster.local.awaitPgsActive("split", Duration.ofSeconds(60)));
+        Map<String, byte[]> expected = poolWithObjects(Map.of("pool", "split", "pg_num", "4", "size", "3", "min_size", "2"),
+                "s-", 80, 16 << 10, SEED + 9);
         IoCtx sp = rados.ioCtx("split");
-        Map<String, byte[]> expected = new HashMap<>();
-        SplittableRandom r = new SplittableRandom(SEED + 9);
-        for (int i = 0; i < 80; i++) {
-            byte[] d = new byte[r.nextInt(16 << 10)];
-            r.nextBytes(d);
-            sp.writeFull("s-" + i, d);
-            expected.put("s-" + i, d);
-        }
         TestCluster.ok(rados.monCommand("osd pool set", Map.of("pool", "split", "var", "pg_num", "val", "16")));
         assertTrue(cluster.local.awaitPgsActive("split", Duration.ofSeconds(90)));
         assertEquals(16, rados.map().pool("split").pgNum());
@@ -458,6 +433,26 @@ class OsdDataPathIT {
             assertArrayEquals(e.getValue(), sp.read(e.getKey(), 0, 0), e.getKey() + " after pgp_num 16");
         }
         assertEquals(null, firstDifference(sp, expected, "s-", 80));
+    }
+
+    /**
+     * Creates a pool, waits until its PGs are active, and writes {@code prefix}0..{@code count - 1}
+     * with random contents of up to {@code maxBytes}; returns them by name.
+     */
+    private Map<String, byte[]> poolWithObjects(Map<String, String> create, String prefix, int count, int maxBytes,
+                                                long seed) throws Exception {
+        TestCluster.ok(rados.monCommand("osd pool create", create));
+        assertTrue(cluster.local.awaitPgsActive(create.get("pool"), Duration.ofSeconds(60)));
+        IoCtx io = rados.ioCtx(create.get("pool"));
+        Map<String, byte[]> written = new HashMap<>();
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = 0; i < count; i++) {
+            byte[] d = new byte[r.nextInt(maxBytes)];
+            r.nextBytes(d);
+            io.writeFull(prefix + i, d);
+            written.put(prefix + i, d);
+        }
+        return written;
     }
 
     /** The first object whose copies differ from what was written (or a removed one still there), or null. */

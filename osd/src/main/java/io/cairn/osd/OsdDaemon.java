@@ -86,7 +86,6 @@ public final class OsdDaemon implements AutoCloseable {
     private static final int RECOVERY_THREADS = 4;
     private static final int MAP_HISTORY_KEPT = 512;
     private static final Duration MAP_WAIT = Duration.ofSeconds(5);
-    private static final long SPLIT_POLL_MS = 20;
     private static final Duration REPOP_TIMEOUT = Duration.ofSeconds(30);
     private static final int LIST_MAX = 1000;
     private static final int STATS_PAGES_MAX = 100;
@@ -542,7 +541,10 @@ public final class OsdDaemon implements AutoCloseable {
                     }
                 }
             }
-            splitPgNums.put(p.id(), p.pgNum());
+            synchronized (splitPgNums) {
+                splitPgNums.put(p.id(), p.pgNum());
+                splitPgNums.notifyAll();
+            }
         }
     }
 
@@ -745,15 +747,18 @@ public final class OsdDaemon implements AutoCloseable {
         }
         m = maps.map();
         long deadline = clock.monotonicMs() + MAP_WAIT.toMillis();
-        while (!splitFor(m)) {
-            if (clock.monotonicMs() > deadline) {
-                throw new CairnException(ErrorCode.EAGAIN, "osd." + who.id() + " is still splitting PGs for epoch " + m.epoch());
-            }
-            try {
-                Thread.sleep(SPLIT_POLL_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CairnException(ErrorCode.EAGAIN, "interrupted");
+        synchronized (splitPgNums) {
+            while (!splitFor(m)) {
+                long leftMs = deadline - clock.monotonicMs();
+                if (leftMs <= 0) {
+                    throw new CairnException(ErrorCode.EAGAIN, "osd." + who.id() + " is still splitting PGs for epoch " + m.epoch());
+                }
+                try {
+                    splitPgNums.wait(leftMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CairnException(ErrorCode.EAGAIN, "interrupted");
+                }
             }
         }
         return m;

@@ -128,10 +128,6 @@ final class PgMissing {
         return n;
     }
 
-    synchronized boolean anyRecovery() {
-        return lacking.values().stream().anyMatch(s -> s.stream().anyMatch(osd -> !backfillTargets.contains(osd)));
-    }
-
     synchronized boolean anyBackfill() {
         return lacking.values().stream().anyMatch(s -> s.stream().anyMatch(backfillTargets::contains));
     }

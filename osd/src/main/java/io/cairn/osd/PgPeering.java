@@ -263,7 +263,7 @@ final class PgPeering {
                 continue;
             }
             OsdServiceGrpc.OsdServiceBlockingStub to = shell.stub(map, osd);
-            PushRequest base = PushRequest.newBuilder().setEpoch(map.epoch()).setPool(pg.pool()).setSeed(pg.seed()).build();
+            PushRequest base = pushTo(map, pg).build();
             List<ObjectName> lacks = switch (plan) {
                 case PeerPlan.Current c -> List.of();
                 case PeerPlan.Recover r -> List.copyOf(r.missing().keySet());
@@ -318,7 +318,7 @@ final class PgPeering {
         if (lack.contains(me)) {
             pull(map, shell.stub(map, missing.authority()), pg, coll, loc, missing.authority());
         }
-        PushRequest base = PushRequest.newBuilder().setEpoch(map.epoch()).setPool(pg.pool()).setSeed(pg.seed()).build();
+        PushRequest base = pushTo(map, pg).build();
         for (int osd : lack) {
             if (osd != me) {
                 pushObject(shell.stub(map, osd), base, coll, loc, osd);
@@ -334,8 +334,7 @@ final class PgPeering {
             copies.markComplete(txn, CollectionId.of(pg.toString()));
             store.queueTransactions(List.of(txn)).join();
         } else {
-            push(shell.stub(map, osd), PushRequest.newBuilder().setEpoch(map.epoch()).setPool(pg.pool())
-                    .setSeed(pg.seed()).setComplete(true).build(), osd);
+            push(shell.stub(map, osd), pushTo(map, pg).setComplete(true).build(), osd);
         }
     }
 
@@ -392,6 +391,11 @@ final class PgPeering {
         recoveredBytes.addAndGet(state.getData().size());
     }
 
+    /** A push for {@code pg} from this interval's map (a member on a newer interval refuses it). */
+    private static PushRequest.Builder pushTo(OsdMap map, PgId pg) {
+        return PushRequest.newBuilder().setEpoch(map.epoch()).setPool(pg.pool()).setSeed(pg.seed());
+    }
+
     private static void push(OsdServiceGrpc.OsdServiceBlockingStub to, PushRequest req, int osd) {
         RepOpReply r = to.push(req);
         check(r.getCode(), r.getMessage(), osd);
@@ -408,14 +412,12 @@ final class PgPeering {
                 copies.setLastEpochClean(txn, coll, epoch);
                 store.queueTransactions(List.of(txn)).join();
             } else {
-                push(shell.stub(map, osd), PushRequest.newBuilder().setEpoch(map.epoch()).setPool(pg.pool())
-                        .setSeed(pg.seed()).setLastEpochClean(epoch).build(), osd);
+                push(shell.stub(map, osd), pushTo(map, pg).setLastEpochClean(epoch).build(), osd);
             }
         }
         for (int osd : strays) {
             try {
-                push(shell.stub(map, osd), PushRequest.newBuilder().setEpoch(map.epoch()).setPool(pg.pool())
-                        .setSeed(pg.seed()).setRemoveStray(true).build(), osd);
+                push(shell.stub(map, osd), pushTo(map, pg).setRemoveStray(true).build(), osd);
             } catch (RuntimeException e) {
                 // it keeps its copy; the next clean peering that hears from it asks again
                 LOG.debug("pg {}: stray copy on osd.{} not removed: {}", pg, osd, e.toString());

@@ -45,10 +45,9 @@ final class PgSplitter {
      * of when the pool has {@code pool.pgNum()}: the new seeds whose hashes it held.
      */
     static List<Integer> children(Pool pool, int parentSeed, int oldPgNum) {
-        int oldMask = Integer.highestOneBit(Math.max(1, oldPgNum - 1)) * 2 - 1;
         List<Integer> out = new ArrayList<>();
         for (int c = oldPgNum; c < pool.pgNum(); c++) {
-            if (Placement.stableMod(c, oldPgNum, oldMask) == parentSeed) {
+            if (Placement.stableMod(c, oldPgNum, Placement.mask(oldPgNum)) == parentSeed) {
                 out.add(c);
             }
         }
