@@ -345,15 +345,8 @@ public final class OsdDaemon implements AutoCloseable {
     private void reportStats() {
         try {
             OsdMap m = maps.map();
-            if (markedDownWhileAlive(m)) {
-                // the map that marked us down may have come too soon after a boot to act on, and no other since
-                LOG.warn("osd.{} is marked down in epoch {} but alive: booting again", who.id(), m.epoch());
-                try {
-                    boot();
-                } catch (RuntimeException e) {
-                    LOG.warn("re-boot failed: {}", e.toString());
-                }
-            }
+            // the map that marked us down may have come too soon after a boot to act on, and no other since
+            bootAgainIfMarkedDown(m);
             var fs = store.statfs();
             io.cairn.proto.v1.OsdStatsRequest.Builder b = io.cairn.proto.v1.OsdStatsRequest.newBuilder()
                     .setOsdId(who.id()).setEpoch(m.epoch()).setTotalBytes(fs.totalBytes())
@@ -486,14 +479,7 @@ public final class OsdDaemon implements AutoCloseable {
             }
         }
         if (markedDownWhileAlive(m)) {
-            LOG.warn("osd.{} is marked down in epoch {} but alive: booting again", who.id(), m.epoch());
-            timers.execute(() -> {
-                try {
-                    boot();
-                } catch (RuntimeException e) {
-                    LOG.warn("re-boot failed: {}", e.toString());
-                }
-            });
+            timers.execute(() -> bootAgainIfMarkedDown(m));
         }
     }
 
@@ -573,6 +559,18 @@ public final class OsdDaemon implements AutoCloseable {
             activeEpochs.remove(pg);
             recentRequests.remove(pg);
             recovery.stop(pg);
+        }
+    }
+
+    private void bootAgainIfMarkedDown(OsdMap m) {
+        if (!markedDownWhileAlive(m)) {
+            return;
+        }
+        LOG.warn("osd.{} is marked down in epoch {} but alive: booting again", who.id(), m.epoch());
+        try {
+            boot();
+        } catch (RuntimeException e) {
+            LOG.warn("re-boot failed: {}", e.toString());
         }
     }
 
