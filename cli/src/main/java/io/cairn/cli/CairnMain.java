@@ -33,6 +33,7 @@ public final class CairnMain {
         }
         // after the providers: `cairn mon --id a` runs the daemon (from mon/), `cairn mon stat` asks the monitors
         MonCommandTree.install(cl);
+        io.cairn.cli.admin.PgOsdCommands.install(cl);
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -173,6 +173,43 @@ final class Objecter implements AutoCloseable {
         throw new RadosException.Timeout("listing pg " + poolId + "." + Integer.toHexString(seed) + " timed out");
     }
 
+    /**
+     * Sends an operator command (scrub, deep-scrub, repair, list-inconsistent-obj) to a PG's
+     * primary, following the PG when the primary changes; blocking.
+     */
+    io.cairn.proto.v1.PgCommandReply pgCommand(PgId pg, String command) {
+        long deadline = System.nanoTime() + opTimeout.toNanos();
+        long backoff = BACKOFF_MIN_MS;
+        while (System.nanoTime() < deadline) {
+            OsdMap map = maps.map();
+            if (map.pool(pg.pool()) == null || pg.seed() >= map.pool(pg.pool()).pgNum()) {
+                throw RadosException.of(ErrorCode.ENOENT, "pg " + pg + " does not exist");
+            }
+            PgMapping pm = map.mapPg(pg);
+            if (pm.actingPrimary() >= 0) {
+                try {
+                    var r = OsdServiceGrpc.newBlockingStub(channel(map.osd(pm.actingPrimary()).address()))
+                            .withDeadlineAfter(10, TimeUnit.SECONDS).pgCommand(io.cairn.proto.v1.PgCommandRequest
+                                    .newBuilder().setPool(pg.pool()).setSeed(pg.seed()).setCommand(command)
+                                    .setEpoch(map.epoch()).build());
+                    if (r.getCode() != ErrorCode.ESTALE.code() && r.getCode() != ErrorCode.EAGAIN.code()) {
+                        return r;
+                    }
+                } catch (io.grpc.StatusRuntimeException e) {
+                    // try again after a map refresh
+                }
+            }
+            sleep(backoff);
+            backoff = Math.min(BACKOFF_MAX_MS, backoff * 2);
+            try {
+                maps.refresh();
+            } catch (CairnException e) {
+                // retried
+            }
+        }
+        throw new RadosException.Timeout(command + " of pg " + pg + " timed out");
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);

@@ -6,6 +6,7 @@ import io.cairn.common.config.CairnConfigKeys;
 import io.cairn.common.mon.MapFollower;
 import io.cairn.common.mon.MonClient;
 import io.cairn.common.osdmap.OsdMap;
+import io.cairn.common.osdmap.PgId;
 import io.cairn.common.osdmap.Pool;
 import io.cairn.proto.v1.CommandReply;
 import java.nio.file.Path;
@@ -115,6 +116,24 @@ public final class Rados implements AutoCloseable {
     public CommandReply monCommand(String prefix, Map<String, String> args) {
         objecter();
         return mon.command(prefix, args);
+    }
+
+    /**
+     * An operator command to a PG's primary OSD, as {@code ceph pg scrub|deep-scrub|repair PGID}
+     * and {@code rados list-inconsistent-obj PGID}: the reply's JSON, or a RadosException.
+     */
+    public String pgCommand(String pgid, String command) {
+        PgId pg;
+        try {
+            pg = PgId.parse(pgid);
+        } catch (IllegalArgumentException e) {
+            throw RadosException.of(ErrorCode.EINVAL, "bad pgid '" + pgid + "': " + e.getMessage());
+        }
+        var r = objecter().pgCommand(pg, command);
+        if (r.getCode() != 0) {
+            throw RadosException.of(ErrorCode.of(r.getCode()), r.getMessage());
+        }
+        return r.getOutputJson();
     }
 
     public long poolCreate(String name, int pgNum) {

@@ -58,6 +58,14 @@ final class CommandArgs {
         }
     }
 
+    /** Words separated by commas or spaces; empty when the argument is absent. */
+    List<String> words(String name) {
+        if (!has(name)) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(args.get(name).split("[,\\s]+")).filter(w -> !w.isEmpty()).toList();
+    }
+
     boolean flag(String name) {
         return Boolean.parseBoolean(args.getOrDefault(name, "false"));
     }

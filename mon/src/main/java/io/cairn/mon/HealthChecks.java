@@ -49,8 +49,84 @@ final class HealthChecks {
         }
         if (stats != null) {
             pgChecks(stats, checks);
+            scrubChecks(stats, checks);
         }
         return checks;
+    }
+
+    /**
+     * PG_DAMAGED and OSD_SCRUB_ERRORS for copies a scrub found bad (errors, as Ceph), OSD_TOO_MANY_REPAIRS
+     * for drives whose copies keep being repaired, PG_NOT_(DEEP_)SCRUBBED for PGs overdue by the ratio.
+     */
+    private static void scrubChecks(PgStatsTable.Summary stats, List<Check> checks) {
+        long errors = 0;
+        int inconsistent = 0;
+        int repairing = 0;
+        List<String> damaged = new ArrayList<>();
+        List<String> notScrubbed = new ArrayList<>();
+        List<String> notDeep = new ArrayList<>();
+        PgStatsTable.Thresholds t = stats.thresholds();
+        long scrubCutoff = stats.nowMs() - (long) (t.scrubMaxIntervalMs() * (1 + t.notScrubbedRatio()));
+        long deepCutoff = stats.nowMs() - (long) (t.deepScrubIntervalMs() * (1 + t.notDeepScrubbedRatio()));
+        for (var e : stats.pgs().entrySet()) {
+            io.cairn.proto.v1.PgStat s = e.getValue();
+            errors += s.getScrubErrors();
+            boolean bad = has(s.getState(), "inconsistent");
+            boolean repair = has(s.getState(), "repair");
+            inconsistent += bad ? 1 : 0;
+            repairing += repair ? 1 : 0;
+            if ((bad || repair) && damaged.size() < PgStatsTable.NOT_CLEAN_LISTED_MAX) {
+                damaged.add("pg " + e.getKey() + " is " + s.getState() + ", acting " + s.getActingList());
+            }
+            if (s.getLastScrubStampMs() > 0 && s.getLastScrubStampMs() < scrubCutoff) {
+                notScrubbed.add("pg " + e.getKey() + " not scrubbed since " + stamp(s.getLastScrubStampMs()));
+            }
+            if (s.getLastDeepScrubStampMs() > 0 && s.getLastDeepScrubStampMs() < deepCutoff) {
+                notDeep.add("pg " + e.getKey() + " not deep-scrubbed since " + stamp(s.getLastDeepScrubStampMs()));
+            }
+        }
+        if (errors > 0) {
+            checks.add(new Check("OSD_SCRUB_ERRORS", Severity.HEALTH_ERR, errors + " scrub errors", List.of()));
+        }
+        if (inconsistent > 0 || repairing > 0) {
+            List<String> parts = new ArrayList<>();
+            if (inconsistent > 0) {
+                parts.add(pgs(inconsistent) + " inconsistent");
+            }
+            if (repairing > 0) {
+                parts.add(pgs(repairing) + " repair");
+            }
+            checks.add(new Check("PG_DAMAGED", inconsistent > 0 ? Severity.HEALTH_ERR : Severity.HEALTH_WARN,
+                    "Possible data damage: " + String.join(", ", parts), damaged));
+        }
+        List<String> repaired = new ArrayList<>();
+        stats.shardsRepaired().forEach((osd, n) -> {
+            if (n >= t.warnNumRepaired()) {
+                repaired.add("osd." + osd + " had " + n + " reads repaired");
+            }
+        });
+        if (!repaired.isEmpty()) {
+            checks.add(new Check("OSD_TOO_MANY_REPAIRS", Severity.HEALTH_WARN,
+                    "Too many repaired reads on " + repaired.size() + " OSDs", repaired));
+        }
+        if (!notScrubbed.isEmpty()) {
+            checks.add(new Check("PG_NOT_SCRUBBED", Severity.HEALTH_WARN,
+                    notScrubbed.size() + " pgs not scrubbed in time", notScrubbed));
+        }
+        if (!notDeep.isEmpty()) {
+            checks.add(new Check("PG_NOT_DEEP_SCRUBBED", Severity.HEALTH_WARN,
+                    notDeep.size() + " pgs not deep-scrubbed in time", notDeep));
+        }
+    }
+
+    private static String stamp(long ms) {
+        return java.time.Instant.ofEpochMilli(ms).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    }
+
+    /** OSDs whose repaired copies reached the warning threshold: the drives auto-out takes out. */
+    static List<Integer> osdsWithTooManyRepairs(PgStatsTable.Summary stats) {
+        return stats.shardsRepaired().entrySet().stream()
+                .filter(e -> e.getValue() >= stats.thresholds().warnNumRepaired()).map(Map.Entry::getKey).toList();
     }
 
     /**

@@ -84,13 +84,20 @@ public final class MonDaemon implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final MetricsServer metrics;
     private final Object leaderLock = new Object();
-    private final PgStatsTable pgStats = new PgStatsTable();
+    private final PgStatsTable pgStats;
+    /** Per OSD, the repaired-copies count at which the leader last took it out for scrub errors. */
+    private final java.util.Map<Integer, Long> autoOutForRepairs = new java.util.concurrent.ConcurrentHashMap<>();
     private FailureDetector detector;
     private long detectorTerm = -1;
     private long lastInitProposalMs;
 
     private MonDaemon(CairnConfig config, Clock clock) throws IOException {
         this.config = config;
+        pgStats = new PgStatsTable(new PgStatsTable.Thresholds(config.get(CairnConfigKeys.Osd.WARN_NUM_REPAIRED),
+                config.get(CairnConfigKeys.Osd.SCRUB_MAX_INTERVAL).toMillis(),
+                config.get(CairnConfigKeys.Osd.DEEP_SCRUB_INTERVAL).toMillis(),
+                config.get(CairnConfigKeys.Osd.WARN_NOT_SCRUBBED_RATIO),
+                config.get(CairnConfigKeys.Osd.WARN_NOT_DEEP_SCRUBBED_RATIO)), clock::wallMs);
         this.clock = clock;
         monMap = MonMap.fromConfig(config);
         me = monMap.member(config.entityId());
@@ -403,8 +410,34 @@ public final class MonDaemon implements AutoCloseable {
                 propose(toCommand(a), true).whenComplete((r, e) -> LOG.info("{} -> {}", a,
                         e != null ? describe(e) : r.getMessage()));
             }
+            outDrivesWithTooManyRepairs(map);
         } catch (RuntimeException e) {
             LOG.warn("mon tick failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * osd_scrub_auto_out_on_errors: an in OSD whose repaired copies reached mon_osd_warn_num_repaired
+     * is marked out, once per count (an operator who marks it in again is not overruled until more
+     * of its copies go bad).
+     */
+    private void outDrivesWithTooManyRepairs(OsdMap map) {
+        if (map == null || !config.get(CairnConfigKeys.Osd.SCRUB_AUTO_OUT_ON_ERRORS)) {
+            return;
+        }
+        PgStatsTable.Summary stats = pgStats.summarize(map);
+        for (int osd : HealthChecks.osdsWithTooManyRepairs(stats)) {
+            long count = stats.shardsRepaired().get(osd);
+            if (map.osd(osd) == null || !map.osd(osd).in() || autoOutForRepairs.getOrDefault(osd, -1L) >= count) {
+                continue;
+            }
+            autoOutForRepairs.put(osd, count);
+            LOG.warn("osd.{} had {} copies repaired: marking it out (osd_scrub_auto_out_on_errors)", osd, count);
+            propose(CommandRequest.newBuilder().setPrefix("osd auto-out").setEntity(config.entity())
+                    .putArgs("ids", Integer.toString(osd)).putArgs("up_ok", "true")
+                    .putArgs("min_in_ratio", Double.toString(config.get(CairnConfigKeys.Mon.MIN_IN_RATIO))).build(), true)
+                    .whenComplete((r, e) -> LOG.info("auto-out osd.{} for repairs -> {}", osd,
+                            e != null ? describe(e) : r.getMessage()));
         }
     }
 

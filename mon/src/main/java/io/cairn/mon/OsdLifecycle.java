@@ -126,7 +126,8 @@ final class OsdLifecycle {
         List<Integer> chosen = new ArrayList<>();
         for (int id : a.osdIds("ids", List.of())) {
             OsdInfo o = map.osd(id);
-            if (o == null || !o.exists() || o.up() || !o.in()) {
+            // a drive whose copies keep failing scrub is taken out while still up (osd_scrub_auto_out_on_errors)
+            if (o == null || !o.exists() || (o.up() && !a.flag("up_ok")) || !o.in()) {
                 continue;
             }
             if (existing == 0 || (in - 1) / (double) existing < minInRatio) {

@@ -19,7 +19,15 @@ import java.util.TreeMap;
 final class PgStatsTable {
     /** Space and PG totals as status, df and pg stat show them. */
     record Summary(Map<String, Integer> pgStates, long objects, long storedBytes, long totalBytes, long usedBytes,
-                   long availBytes, Map<Long, long[]> perPool, Map<PgId, String> notCleanPgs, Recovery recovery) { }
+                   long availBytes, Map<Long, long[]> perPool, Map<PgId, String> notCleanPgs, Recovery recovery,
+                   Map<PgId, PgStat> pgs, Map<Integer, Long> shardsRepaired, Thresholds thresholds, long nowMs,
+                   Map<PgId, String> stateOf) { }
+
+    /** The monitors' health thresholds that judge the reports (Ceph's mon_warn_* options). */
+    record Thresholds(long warnNumRepaired, long scrubMaxIntervalMs, long deepScrubIntervalMs,
+                      double notScrubbedRatio, double notDeepScrubbedRatio) {
+        static final Thresholds DEFAULTS = new Thresholds(10, 7 * 86_400_000L, 7 * 86_400_000L, 0.5, 0.75);
+    }
 
     /**
      * Object copies the cluster lacks out of all it should hold, and how fast recovery copies
@@ -40,6 +48,17 @@ final class PgStatsTable {
     /** Per PG, the OSD that reported it last and the state it gave (bounded by the PGs that exist). */
     private final Map<PgId, Integer> lastReporter = new HashMap<>();
     private final Map<PgId, String> lastState = new HashMap<>();
+    private final Thresholds thresholds;
+    private final java.util.function.LongSupplier wallMs;
+
+    PgStatsTable() {
+        this(Thresholds.DEFAULTS, System::currentTimeMillis);
+    }
+
+    PgStatsTable(Thresholds thresholds, java.util.function.LongSupplier wallMs) {
+        this.thresholds = thresholds;
+        this.wallMs = wallMs;
+    }
 
     synchronized void report(OsdStatsRequest r) {
         OsdStatsRequest before = reports.put(r.getOsdId(), r);
@@ -86,6 +105,7 @@ final class PgStatsTable {
         Map<String, Integer> states = new TreeMap<>();
         Map<Long, long[]> perPool = new TreeMap<>();
         Map<PgId, String> notClean = new TreeMap<>();
+        Map<PgId, String> stateOf = new TreeMap<>();
         long objects = 0;
         long stored = 0;
         long degraded = 0;
@@ -99,6 +119,7 @@ final class PgStatsTable {
                 PgStat s = byPg.get(pg);
                 String state = s == null ? unreported(map, pg) : s.getState();
                 states.merge(state, 1, Integer::sum);
+                stateOf.put(pg, state);
                 if (!state.equals("active+clean") && notClean.size() < NOT_CLEAN_LISTED_MAX) {
                     notClean.put(pg, state);
                 }
@@ -124,6 +145,12 @@ final class PgStatsTable {
                 avail += r.getAvailBytes();
             }
         }
+        Map<Integer, Long> repaired = new TreeMap<>();
+        for (OsdStatsRequest r : reports.values()) {
+            if (map.exists(r.getOsdId()) && r.getNumShardsRepaired() > 0) {
+                repaired.put(r.getOsdId(), r.getNumShardsRepaired());
+            }
+        }
         double objectsPerSec = 0;
         double bytesPerSec = 0;
         for (OsdStatsRequest r : reports.values()) {
@@ -136,6 +163,7 @@ final class PgStatsTable {
             }
         }
         return new Summary(states, objects, stored, total, used, avail, perPool, notClean,
-                new Recovery(degraded, misplaced, unfound, copies, objectsPerSec, bytesPerSec));
+                new Recovery(degraded, misplaced, unfound, copies, objectsPerSec, bytesPerSec), new TreeMap<>(byPg),
+                repaired, thresholds, wallMs.getAsLong(), stateOf);
     }
 }

@@ -21,16 +21,25 @@ class HealthChecksTest {
 
     /** Every primary reports its PGs, with the state the function gives. */
     private static PgStatsTable.Summary reported(OsdMap map, Function<PgId, String> state) {
-        PgStatsTable table = new PgStatsTable();
+        return reported(map, new PgStatsTable(), (pg, b) -> b.setState(state.apply(pg)), osd -> 0L);
+    }
+
+    /** Every primary reports its PGs as {@code fill} makes them, and the repaired copies {@code repaired} gives. */
+    private static PgStatsTable.Summary reported(OsdMap map, PgStatsTable table,
+                                                 java.util.function.BiConsumer<PgId, PgStat.Builder> fill,
+                                                 Function<Integer, Long> repaired) {
         Pool pool = map.pool("data");
         for (int osd = 0; osd < 3; osd++) {
-            OsdStatsRequest.Builder r = OsdStatsRequest.newBuilder().setOsdId(osd).setEpoch(map.epoch());
+            OsdStatsRequest.Builder r = OsdStatsRequest.newBuilder().setOsdId(osd).setEpoch(map.epoch())
+                    .setNumShardsRepaired(repaired.apply(osd));
             for (int seed = 0; seed < pool.pgNum(); seed++) {
                 PgId pg = new PgId(pool.id(), seed);
                 PgMapping pm = map.mapPg(pg);
                 if (pm.actingPrimary() == osd) {
-                    r.addPgs(PgStat.newBuilder().setPool(pool.id()).setSeed(seed).setState(state.apply(pg))
-                            .addAllActing(pm.acting()).setEpoch(map.epoch()));
+                    PgStat.Builder b = PgStat.newBuilder().setPool(pool.id()).setSeed(seed).setState("active+clean")
+                            .addAllActing(pm.acting()).setEpoch(map.epoch());
+                    fill.accept(pg, b);
+                    r.addPgs(b);
                 }
             }
             table.report(r.build());
@@ -106,5 +115,75 @@ class HealthChecksTest {
         assertEquals(List.of("pg 1.0 is stale, current state stale+active+clean",
                 "pg 1.1 is inactive, current state incomplete", "pg 1.2 is inactive, current state down"),
                 checks.get(0).detail());
+    }
+
+    private static final long DAY_MS = 86_400_000L;
+    private static final long NOW_MS = 1000 * DAY_MS;
+
+    private static PgStatsTable table() {
+        return new PgStatsTable(PgStatsTable.Thresholds.DEFAULTS, () -> NOW_MS);
+    }
+
+    @Test
+    void scrubErrorsAreDamageAndClearOnceRepaired() {
+        OsdMap map = WriteCommandsTest.cluster();
+        PgStatsTable.Summary stats = reported(map, table(), (pg, b) -> {
+            b.setLastScrubStampMs(NOW_MS).setLastDeepScrubStampMs(NOW_MS);
+            if (pg.seed() == 3) {
+                b.setState("active+clean+inconsistent").setScrubErrors(2);
+            }
+        }, osd -> 0L);
+        List<HealthChecks.Check> checks = HealthChecks.compute(map, QUORUM, stats);
+        assertEquals(List.of("OSD_SCRUB_ERRORS", "PG_DAMAGED"), codes(checks));
+        assertEquals("2 scrub errors", checks.get(0).summary());
+        assertEquals("Possible data damage: 1 pg inconsistent", checks.get(1).summary());
+        assertEquals(List.of("pg 1.3 is active+clean+inconsistent, acting " + map.mapPg(new PgId(1, 3)).acting()),
+                checks.get(1).detail());
+        assertTrue(HealthChecks.text(checks, false).startsWith("HEALTH_ERR 2 scrub errors; Possible data damage"));
+        // while the repair runs the PG is still damaged; once it reports clean, health is OK again
+        stats = reported(map, table(), (pg, b) -> {
+            b.setLastScrubStampMs(NOW_MS).setLastDeepScrubStampMs(NOW_MS);
+            if (pg.seed() == 3) {
+                b.setState("active+clean+scrubbing+deep+inconsistent+repair").setScrubErrors(2);
+            }
+        }, osd -> 0L);
+        assertEquals("Possible data damage: 1 pg inconsistent, 1 pg repair",
+                HealthChecks.compute(map, QUORUM, stats).get(1).summary());
+        stats = reported(map, table(), (pg, b) -> b.setLastScrubStampMs(NOW_MS).setLastDeepScrubStampMs(NOW_MS),
+                osd -> 0L);
+        assertEquals(List.of(), codes(HealthChecks.compute(map, QUORUM, stats)));
+    }
+
+    @Test
+    void aDriveWithManyRepairedCopiesIsNamed() {
+        OsdMap map = WriteCommandsTest.cluster();
+        PgStatsTable.Summary stats = reported(map, table(),
+                (pg, b) -> b.setLastScrubStampMs(NOW_MS).setLastDeepScrubStampMs(NOW_MS), osd -> osd == 1 ? 10L : 9L);
+        List<HealthChecks.Check> checks = HealthChecks.compute(map, QUORUM, stats);
+        assertEquals(List.of("OSD_TOO_MANY_REPAIRS"), codes(checks));
+        assertEquals("Too many repaired reads on 1 OSDs", checks.get(0).summary());
+        assertEquals(List.of("osd.1 had 10 reads repaired"), checks.get(0).detail());
+        assertEquals(List.of(1), HealthChecks.osdsWithTooManyRepairs(stats));
+    }
+
+    @Test
+    void pgsOverdueForScrubAreNamedPastTheRatio() {
+        OsdMap map = WriteCommandsTest.cluster();
+        // max interval 7 d with ratio 0.5: overdue after 10.5 d; deep 7 d with ratio 0.75: after 12.25 d
+        PgStatsTable.Summary stats = reported(map, table(), (pg, b) -> {
+            b.setLastScrubStampMs(NOW_MS - DAY_MS).setLastDeepScrubStampMs(NOW_MS - DAY_MS);
+            if (pg.seed() == 0) {
+                b.setLastScrubStampMs(NOW_MS - 11 * DAY_MS).setLastDeepScrubStampMs(NOW_MS - 12 * DAY_MS);
+            } else if (pg.seed() == 1) {
+                b.setLastScrubStampMs(NOW_MS - 10 * DAY_MS).setLastDeepScrubStampMs(NOW_MS - 13 * DAY_MS);
+            }
+        }, osd -> 0L);
+        List<HealthChecks.Check> checks = HealthChecks.compute(map, QUORUM, stats);
+        assertEquals(List.of("PG_NOT_SCRUBBED", "PG_NOT_DEEP_SCRUBBED"), codes(checks));
+        assertEquals("1 pgs not scrubbed in time", checks.get(0).summary());
+        assertEquals(List.of("pg 1.0 not scrubbed since "
+                + java.time.Instant.ofEpochMilli(NOW_MS - 11 * DAY_MS)), checks.get(0).detail());
+        assertEquals(List.of("pg 1.1 not deep-scrubbed since "
+                + java.time.Instant.ofEpochMilli(NOW_MS - 13 * DAY_MS)), checks.get(1).detail());
     }
 }

@@ -90,6 +90,7 @@ public final class OsdDaemon implements AutoCloseable {
     private static final int LIST_MAX = 1000;
     private static final int STATS_PAGES_MAX = 100;
     private static final int REMOVE_ROUNDS_MAX = 100_000;
+    private static final long SCRUB_TICK_MS = 1000;
 
     private final CairnConfig config;
     private final Clock clock;
@@ -108,6 +109,11 @@ public final class OsdDaemon implements AutoCloseable {
     private final ThreadPoolExecutor recoveryExecutor;
     private final PgRecovery recovery;
     private final PgSplitter splitter;
+    private final WriteGate writeGate;
+    private final PgScrubber scrubber;
+    private final Path dataDir;
+    /** shards_repaired as last written to the data directory. */
+    private volatile long shardsRepairedSaved;
     /** Per pool, the pg_num this OSD's copies are split for; PG work on a pool waits until it matches the map. */
     private final Map<Long, Integer> splitPgNums = new ConcurrentHashMap<>();
     /** Slots this OSD gives primaries that backfill PGs onto it. */
@@ -188,6 +194,88 @@ public final class OsdDaemon implements AutoCloseable {
         }
     }
 
+    /** What the scrubber asks of this daemon: which PGs it leads and whether they are clean. */
+    private final class ScrubShell implements PgScrubber.Shell {
+        @Override
+        public OsdMap map() {
+            return maps.map();
+        }
+
+        @Override
+        public List<PgId> ledPgs() {
+            OsdMap m = maps.map();
+            List<PgId> out = new ArrayList<>();
+            for (PgId pg : collections) {
+                Pool pool = m.pool(pg.pool());
+                if (pool != null && pg.seed() < pool.pgNum() && m.mapPg(pg).actingPrimary() == who.id()) {
+                    out.add(pg);
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public Optional<List<Integer>> cleanActing(PgId pg) {
+            OsdMap m = maps.map();
+            Pool pool = m.pool(pg.pool());
+            if (pool == null || pg.seed() >= pool.pgNum()) {
+                return Optional.empty();
+            }
+            PgMapping pm = m.mapPg(pg);
+            PeeringMachine machine = machines.get(pg);
+            boolean clean = pm.actingPrimary() == who.id() && pm.acting().size() >= pool.size()
+                    && pm.acting().equals(activeActing.get(pg)) && machine != null
+                    && machine.acting().equals(pm.acting()) && machine.state().contains(PgStateFlag.CLEAN)
+                    && recovery.missing(pg).map(PgMissing::isEmpty).orElse(true);
+            return clean ? Optional.of(pm.acting()) : Optional.empty();
+        }
+
+        @Override
+        public int intervalSeq(PgId pg) {
+            return intervalSeqs.getOrDefault(pg, 0);
+        }
+
+        @Override
+        public OsdServiceGrpc.OsdServiceBlockingStub stub(OsdMap map, int osd) {
+            return OsdServiceGrpc.newBlockingStub(channelTo(osd, map.osd(osd).address()))
+                    .withDeadlineAfter(REPOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public double loadPerCpu() {
+            var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            return Math.max(0, os.getSystemLoadAverage()) / Math.max(1, os.getAvailableProcessors());
+        }
+    }
+
+    private static final String SHARDS_REPAIRED_FILE = "shards_repaired";
+
+    private static long readShardsRepaired(Path dataDir) {
+        try {
+            Path f = dataDir.resolve(SHARDS_REPAIRED_FILE);
+            return Files.exists(f) ? Long.parseLong(Files.readString(f).trim()) : 0;
+        } catch (IOException | NumberFormatException e) {
+            LOG.warn("unreadable {}: counting repaired copies from 0 ({})", SHARDS_REPAIRED_FILE, e.toString());
+            return 0;
+        }
+    }
+
+    /** Keeps the repaired-copies count across restarts, as Ceph keeps num_shards_repaired in its stats. */
+    private void saveShardsRepaired(long n) {
+        if (n == shardsRepairedSaved) {
+            return;
+        }
+        try {
+            Path tmp = dataDir.resolve(SHARDS_REPAIRED_FILE + ".tmp");
+            Files.writeString(tmp, Long.toString(n));
+            Files.move(tmp, dataDir.resolve(SHARDS_REPAIRED_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            shardsRepairedSaved = n;
+        } catch (IOException e) {
+            LOG.warn("saving {}: {}", SHARDS_REPAIRED_FILE, e.toString());
+        }
+    }
+
     private OsdDaemon(CairnConfig config, Clock clock, Path dataDir) {
         this.config = config;
         this.clock = clock;
@@ -218,6 +306,18 @@ public final class OsdDaemon implements AutoCloseable {
                 config.get(CairnConfigKeys.Osd.BACKFILL_RETRY_INTERVAL).toMillis()), who.id(), named("osd-recovery-copy"));
         remoteBackfills = new BackfillReserver(config.get(CairnConfigKeys.Osd.MAX_BACKFILLS));
         splitter = new PgSplitter(store, copies);
+        this.dataDir = dataDir;
+        writeGate = new WriteGate(this::pgLock);
+        shardsRepairedSaved = readShardsRepaired(dataDir);
+        scrubber = new PgScrubber(store, copies, writeGate, new ScrubShell(), clock::wallMs, new PgScrubber.Options(
+                config.get(CairnConfigKeys.Osd.MAX_SCRUBS), config.get(CairnConfigKeys.Osd.SCRUB_SLEEP).toMillis(),
+                config.get(CairnConfigKeys.Osd.SCRUB_CHUNK_MIN), Math.max(config.get(CairnConfigKeys.Osd.SCRUB_CHUNK_MIN),
+                        config.get(CairnConfigKeys.Osd.SCRUB_CHUNK_MAX)),
+                new io.cairn.osd.scrub.ScrubSchedule.Options(config.get(CairnConfigKeys.Osd.SCRUB_MIN_INTERVAL).toMillis(),
+                        config.get(CairnConfigKeys.Osd.SCRUB_MAX_INTERVAL).toMillis(),
+                        config.get(CairnConfigKeys.Osd.DEEP_SCRUB_INTERVAL).toMillis(),
+                        config.get(CairnConfigKeys.Osd.SCRUB_LOAD_THRESHOLD))),
+                who.id(), shardsRepairedSaved, named("osd-scrub"));
         registry = MetricsServer.newRegistry(config.entity());
         heartbeats = new HeartbeatTracker(config.get(CairnConfigKeys.Osd.HEARTBEAT_GRACE).toMillis());
         opLatency = Timer.builder("cairn.osd.op.latency").description("Client operation latency at the primary")
@@ -306,6 +406,7 @@ public final class OsdDaemon implements AutoCloseable {
         timers.scheduleWithFixedDelay(this::reportStats, 0, reportMs, TimeUnit.MILLISECONDS);
         long heartbeatMs = Math.max(200, config.get(CairnConfigKeys.Osd.HEARTBEAT_INTERVAL).toMillis());
         heartbeatTimer.scheduleWithFixedDelay(this::heartbeat, heartbeatMs, heartbeatMs, TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(scrubber::tick, SCRUB_TICK_MS, SCRUB_TICK_MS, TimeUnit.MILLISECONDS);
         LOG.info("osd.{} serving on {} (host {})", who.id(), address, host);
     }
 
@@ -352,7 +453,8 @@ public final class OsdDaemon implements AutoCloseable {
                     .setOsdId(who.id()).setEpoch(m.epoch()).setTotalBytes(fs.totalBytes())
                     .setUsedBytes(fs.allocatedBytes()).setAvailBytes(fs.availableBytes())
                     .setRecoveredObjects(peering.recoveredObjects()).setRecoveredBytes(peering.recoveredBytes())
-                    .setStampMs(clock.monotonicMs());
+                    .setStampMs(clock.monotonicMs()).setNumShardsRepaired(scrubber.shardsRepaired());
+            saveShardsRepaired(scrubber.shardsRepaired());
             for (PgId pg : collections) {
                 Pool pool = m.pool(pg.pool());
                 if (pool == null || pg.seed() >= pool.pgNum()) {
@@ -402,7 +504,10 @@ public final class OsdDaemon implements AutoCloseable {
             degraded += m.missingObjects() + (long) m.backfillTargets() * objects;
         }
         long last = lastVersions.getOrDefault(pg, new AtomicLong()).get();
+        ScrubRecord scrub = scrubber.record(pg);
         return io.cairn.proto.v1.PgStat.newBuilder().setPool(pg.pool()).setSeed(pg.seed()).setState(state)
+                .setLastScrubStampMs(scrub.lastScrubMs()).setLastDeepScrubStampMs(scrub.lastDeepScrubMs())
+                .setScrubErrors(scrub.errors())
                 .setDegradedObjects(degraded).setMisplacedObjects(misplaced)
                 .setObjects(objects).setBytes(bytes).setLogSize(Math.min(last, LOG_ENTRIES_KEPT))
                 .addAllActing(pm.acting()).setEpoch(epoch).build();
@@ -435,6 +540,7 @@ public final class OsdDaemon implements AutoCloseable {
                 flags.add(PgStateFlag.BACKFILL_TOOFULL);
             }
         }
+        flags.addAll(scrubber.flags(pg));
         return PgStateFlag.format(flags);
     }
 
@@ -607,6 +713,7 @@ public final class OsdDaemon implements AutoCloseable {
                 }
             }
             lastVersions.remove(pg);
+            scrubber.forget(pg);
             LOG.info("removed pg {}: {}", pg, why);
         } catch (RuntimeException e) {
             LOG.warn("removing pg {}: {}", pg, e.toString());
@@ -848,12 +955,18 @@ public final class OsdDaemon implements AutoCloseable {
         long mtime = clock.wallMs();
         boolean delete = req.getOpsList().stream().anyMatch(OsdOp::hasRemove);
         List<CompletableFuture<?>> acks = new ArrayList<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
         Eversion version;
         List<Integer> replicas;
         synchronized (pgLock(pg)) {
             Integer activeEpoch = activeEpochs.get(pg);
             if (activeEpoch == null || !pm.acting().equals(activeActing.get(pg))) {
                 throw new CairnException(ErrorCode.EAGAIN, "pg " + pg + " is peering");
+            }
+            Optional<CompletableFuture<Void>> held = writeGate.waitFor(pg, oid);
+            if (held.isPresent()) {
+                // a scrub is comparing this object's copies: go once its chunk is done
+                return held.get().thenComposeAsync(v -> doWrite(map, pg, pm, coll, oid, req), opExecutor);
             }
             if (recovery.lacks(pg, nameOf(req.getOloc()))) {
                 // a member lacks the object's base: writing now would build on a stale copy
@@ -878,6 +991,7 @@ public final class OsdDaemon implements AutoCloseable {
             }
             recordVersion(txn, pg, coll, version, req.getOloc(), delete, reqid);
             acks.add(store.queueTransactions(List.of(txn)));
+            writeGate.track(pg, done);
             replicas = new ArrayList<>(pm.acting());
             replicas.addAll(recovery.upOnlyHolding(pg, pm, nameOf(req.getOloc())));
             if (recent != null && !reqid.isEmpty()) {
@@ -893,6 +1007,7 @@ public final class OsdDaemon implements AutoCloseable {
             }
         }
         return CompletableFuture.allOf(acks.toArray(new CompletableFuture[0])).whenComplete((v, err) -> {
+            done.complete(null);
             if (err != null) {
                 // a member may lack this write while the primary has it: peer again before serving
                 invalidate(pg);
@@ -1095,7 +1210,7 @@ public final class OsdDaemon implements AutoCloseable {
         }
         ensureCollection(pg);
         CollectionId coll = CollectionId.of(pg.toString());
-        Optional<ObjectId> after = req.getCursor().isEmpty() ? Optional.empty() : Optional.of(decodeCursor(req.getCursor()));
+        Optional<ObjectId> after = req.getCursor().isEmpty() ? Optional.empty() : Optional.of(ListCursor.decode(req.getCursor()));
         int max = req.getMax() <= 0 ? LIST_MAX : Math.min(req.getMax(), LIST_MAX);
         ListReply.Builder b = ListReply.newBuilder().setEpoch(map.epoch());
         int guard = 0;
@@ -1117,20 +1232,53 @@ public final class OsdDaemon implements AutoCloseable {
             }
             after = Optional.of(page.objects().get(page.objects().size() - 1));
         }
-        after.ifPresent(o -> b.setNextCursor(encodeCursor(o)));
+        after.ifPresent(o -> b.setNextCursor(ListCursor.encode(o)));
         return b.build();
     }
 
-    private static String encodeCursor(ObjectId o) {
-        return Integer.toHexString(o.hash()) + "\u0000" + o.namespace() + "\u0000" + o.name();
+    /** This member's summary of one chunk of a PG, for the primary's scrub. */
+    io.cairn.proto.v1.ScrubMapReply scrubMap(io.cairn.proto.v1.ScrubMapRequest req) {
+        OsdMap map = mapAtLeast(req.getEpoch());
+        PgId pg = new PgId(req.getPool(), req.getSeed());
+        Pool pool = map.pool(pg.pool());
+        if (pool == null || pg.seed() >= pool.pgNum()) {
+            throw CairnException.notFound("pg " + pg + " does not exist");
+        }
+        if (!map.mapPg(pg).acting().contains(who.id())) {
+            throw new CairnException(ErrorCode.ESTALE, "osd." + who.id() + " is not in pg " + pg + " in epoch " + map.epoch());
+        }
+        return io.cairn.proto.v1.ScrubMapReply.newBuilder().addAllObjects(new ScrubMapBuilder(store).build(
+                CollectionId.of(pg.toString()), ListCursor.decodeOptional(req.getStartAfter()),
+                ListCursor.decodeOptional(req.getEnd()), req.getDeep())).build();
     }
 
-    private static ObjectId decodeCursor(String c) {
-        String[] parts = c.split("\u0000", 3);
-        if (parts.length != 3) {
-            throw CairnException.invalid("bad list cursor");
+    /** {@code pg scrub|deep-scrub|repair} and {@code list-inconsistent-obj}, sent to the PG's primary. */
+    io.cairn.proto.v1.PgCommandReply pgCommand(io.cairn.proto.v1.PgCommandRequest req) {
+        OsdMap map = mapAtLeast(req.getEpoch());
+        PgId pg = new PgId(req.getPool(), req.getSeed());
+        Pool pool = map.pool(pg.pool());
+        if (pool == null || pg.seed() >= pool.pgNum()) {
+            throw CairnException.notFound("pg " + pg + " does not exist");
         }
-        return new ObjectId(parts[2], parts[1], ObjectId.HEAD, Integer.parseUnsignedInt(parts[0], 16));
+        var reply = io.cairn.proto.v1.PgCommandReply.newBuilder().setEpoch(map.epoch());
+        if (map.mapPg(pg).actingPrimary() != who.id()) {
+            return reply.setCode(ErrorCode.ESTALE.code())
+                    .setMessage("osd." + who.id() + " is not the primary of " + pg + " in epoch " + map.epoch()).build();
+        }
+        io.cairn.osd.scrub.ScrubSchedule.Kind kind = switch (req.getCommand()) {
+            case "scrub" -> io.cairn.osd.scrub.ScrubSchedule.Kind.SHALLOW;
+            case "deep-scrub" -> io.cairn.osd.scrub.ScrubSchedule.Kind.DEEP;
+            case "repair" -> io.cairn.osd.scrub.ScrubSchedule.Kind.REPAIR;
+            case "list-inconsistent-obj" -> null;
+            default -> throw CairnException.invalid("unknown pg command '" + req.getCommand()
+                    + "' (scrub, deep-scrub, repair, list-inconsistent-obj)");
+        };
+        if (kind == null) {
+            return reply.setOutputJson(io.cairn.common.cli.Json.write(scrubber.listInconsistent(pg), false)).build();
+        }
+        scrubber.request(pg, kind);
+        String msg = "instructing pg " + pg + " on osd." + who.id() + " to " + req.getCommand();
+        return reply.setMessage(msg).setOutputJson(io.cairn.common.cli.Json.write(Map.of("message", msg), false)).build();
     }
 
     io.cairn.proto.v1.PgInfoReply pgInfo(io.cairn.proto.v1.PgInfoRequest req) {
@@ -1207,6 +1355,9 @@ public final class OsdDaemon implements AutoCloseable {
             if (req.hasOloc() && !req.getOloc().getName().isEmpty()) {
                 // its log entry came with the activation's history
                 copies.write(txn, coll, objectId(req.getOloc()), req.getState());
+                if (req.getRepair()) {
+                    scrubber.repairedHere();
+                }
             }
             if (req.getLastUpdate() > 0 || req.getLastEpochStarted() > 0) {
                 // recovery sets the member's position outright: a rewound member moves back
@@ -1411,6 +1562,20 @@ public final class OsdDaemon implements AutoCloseable {
                     out);
         }
 
+        @Override
+        public void scrubMap(io.cairn.proto.v1.ScrubMapRequest req,
+                             io.grpc.stub.StreamObserver<io.cairn.proto.v1.ScrubMapReply> out) {
+            offload(() -> OsdDaemon.this.scrubMap(req), e -> io.cairn.proto.v1.ScrubMapReply.newBuilder()
+                    .setCode(codeOf(e).code()).setMessage(messageOf(e)).build(), out);
+        }
+
+        @Override
+        public void pgCommand(io.cairn.proto.v1.PgCommandRequest req,
+                              io.grpc.stub.StreamObserver<io.cairn.proto.v1.PgCommandReply> out) {
+            offload(() -> OsdDaemon.this.pgCommand(req), e -> io.cairn.proto.v1.PgCommandReply.newBuilder()
+                    .setCode(codeOf(e).code()).setMessage(messageOf(e)).build(), out);
+        }
+
         /** Runs store reads on the op pool, never on a gRPC thread. */
         private <T> void offload(java.util.function.Supplier<T> work, java.util.function.Function<Throwable, T> onError,
                                  io.grpc.stub.StreamObserver<T> out) {
@@ -1447,6 +1612,7 @@ public final class OsdDaemon implements AutoCloseable {
         opExecutor.shutdownNow();
         recoveryExecutor.shutdownNow();
         recovery.close();
+        scrubber.close();
         peers.values().forEach(p -> p.channel().shutdownNow());
         mon.close();
         try {

@@ -41,6 +41,13 @@ public final class MonCall {
         return CairnConfig.load(conf, "client.admin", Map.of());
     }
 
+    /** A connected Rados handle from the same config, for commands that go to OSDs. */
+    public static io.cairn.client.Rados rados(CommandSpec spec) {
+        var config = config(spec);
+        return io.cairn.client.Rados.builder()
+                .monHost(config.get(io.cairn.common.config.CairnConfigKeys.Global.MON_HOST)).build().connect();
+    }
+
     public static int run(CommandSpec spec, String prefix, Map<String, String> args) {
         GlobalOptions g = (GlobalOptions) spec.root().userObject();
         CommandReply reply;

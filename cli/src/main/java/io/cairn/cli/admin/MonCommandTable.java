@@ -56,6 +56,12 @@ final class MonCommandTable {
             new Def("mon stat", "mon stat", "Monitors, leader and quorum in one line."),
             new Def("df", "df", "Raw space and per-pool usage.", Arg.word("detail", "detail")),
             new Def("pg stat", "pg stat", "PG states, data, used and available space in one line."),
+            new Def("pg ls", "pg ls", "PGs with their objects, state, up and acting sets and scrub stamps; only those "
+                    + "in any of the STATEs when given.", Arg.rest("states", "STATE", true)),
+            new Def("pg ls-by-pool", "pg ls-by-pool", "As pg ls, for one pool's PGs.", Arg.req("pool", "POOL"),
+                    Arg.rest("states", "STATE", true)),
+            new Def("pg ls-by-osd", "pg ls-by-osd", "As pg ls, for the PGs an OSD is in (up or acting).",
+                    Arg.req("osd", "OSD"), Arg.rest("states", "STATE", true)),
             new Def("osd create", "osd create", "Allocate an OSD id (the same uuid always gets the same id).",
                     Arg.opt("uuid", "UUID"), Arg.opt("id", "ID")),
             new Def("osd dump", "osd dump", "The OSDMap: epoch, flags, pools, OSDs."),

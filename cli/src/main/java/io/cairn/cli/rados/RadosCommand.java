@@ -5,7 +5,6 @@ import io.cairn.client.IoCtx;
 import io.cairn.client.ObjectInfo;
 import io.cairn.client.Rados;
 import io.cairn.common.cli.UserInputException;
-import io.cairn.common.config.CairnConfigKeys;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -47,7 +46,8 @@ public final class RadosCommand implements Callable<Integer> {
     String namespace;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "COMMAND", description = "put, get, rm, stat, ls, append, truncate, setxattr, "
-            + "getxattr, rmxattr, listxattr, setomapval, getomapval, rmomapkey, listomapkeys, listomapvals.")
+            + "getxattr, rmxattr, listxattr, setomapval, getomapval, rmomapkey, listomapkeys, listomapvals, "
+            + "list-inconsistent-pg POOL, list-inconsistent-obj PGID.")
     String command;
 
     @Parameters(index = "1..*", arity = "0..*", paramLabel = "ARG")
@@ -55,8 +55,7 @@ public final class RadosCommand implements Callable<Integer> {
 
     /** The Rados handle for this run, from the same config the admin commands use. */
     static Rados connect(CommandSpec spec) {
-        var config = MonCall.config(spec);
-        return Rados.builder().monHost(config.get(CairnConfigKeys.Global.MON_HOST)).build().connect();
+        return MonCall.rados(spec);
     }
 
     static String pool(CommandSpec spec, String pool) {
@@ -79,6 +78,13 @@ public final class RadosCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "a rados command is required (see cairn rados --help)");
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (command.equals("list-inconsistent-pg") || command.equals("list-inconsistent-obj")) {
+            try (Rados rados = connect(spec)) {
+                out.println(io.cairn.common.cli.Json.pretty(inconsistent(rados)));
+            }
+            out.flush();
+            return 0;
+        }
         try (Rados rados = connect(spec); IoCtx io = rados.ioCtx(pool(spec, pool))) {
             io.namespace(namespace);
             switch (command) {
@@ -131,6 +137,27 @@ public final class RadosCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * {@code rados list-inconsistent-pg POOL}: the pool's PGs a scrub found inconsistent (from the
+     * monitors); {@code rados list-inconsistent-obj PGID}: which copies of which objects are bad and
+     * why (from the PG's primary, which ran the scrub).
+     */
+    private String inconsistent(Rados rados) {
+        if (command.equals("list-inconsistent-obj")) {
+            return rados.pgCommand(arg(0, "pgid"), "list-inconsistent-obj");
+        }
+        String poolName = arg(0, "pool name");
+        var r = rados.monCommand("pg ls-by-pool", Map.of("pool", poolName, "states", "inconsistent"));
+        if (r.getCode() != 0) {
+            throw new io.cairn.client.RadosException(io.cairn.common.ErrorCode.of(r.getCode()), r.getMessage());
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ls = (Map<String, Object>) io.cairn.common.cli.Json.parse(r.getOutputJson());
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> stats = (List<Map<String, Object>>) ls.get("pg_stats");
+        return io.cairn.common.cli.Json.write(stats.stream().map(m -> m.get("pgid")).toList(), false);
     }
 
     private static void listOmap(IoCtx io, String oid, boolean withValues, PrintWriter out) {

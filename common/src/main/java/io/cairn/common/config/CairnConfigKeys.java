@@ -151,6 +151,45 @@ public final class CairnConfigKeys {
                 .builder("mon_osd_backfillfull_ratio", ConfigType.DOUBLE, 0.90)
                 .check(v -> v > 0 && v <= 1, "0..1")
                 .description("An OSD this full refuses to be a backfill target (read by each OSD for now).").build();
+        public static final ConfigOption<Duration> SCRUB_MIN_INTERVAL = seconds("osd_scrub_min_interval", 86_400)
+                .description("A PG is scrubbed this long after its last scrub, if the host's load allows.").build();
+        public static final ConfigOption<Duration> SCRUB_MAX_INTERVAL = seconds("osd_scrub_max_interval", 7 * 86_400)
+                .description("A PG is scrubbed this long after its last scrub, whatever the load.").build();
+        public static final ConfigOption<Duration> DEEP_SCRUB_INTERVAL = seconds("osd_deep_scrub_interval", 7 * 86_400)
+                .description("A PG is deep-scrubbed (data and omap read and checksummed) this long after the last.")
+                .build();
+        public static final ConfigOption<Double> SCRUB_LOAD_THRESHOLD = ConfigOption
+                .builder("osd_scrub_load_threshold", ConfigType.DOUBLE, 0.5).check(v -> v >= 0, ">= 0")
+                .description("No scheduled scrub before max_interval while the 1-minute load per CPU is above this.")
+                .build();
+        public static final ConfigOption<Integer> MAX_SCRUBS = intOpt("osd_max_scrubs", 1)
+                .check(v -> v >= 1 && v <= 64, "1..64").unit("PGs")
+                .description("PGs an OSD scrubs at once as primary.").build();
+        public static final ConfigOption<Duration> SCRUB_SLEEP = ConfigOption
+                .<Duration>builder("osd_scrub_sleep", ConfigType.SECONDS, Duration.ZERO).unit("seconds")
+                .check(v -> !v.isNegative() && v.compareTo(Duration.ofSeconds(10)) <= 0, "0..10 s")
+                .description("Pause between the chunks of a scrub.").build();
+        public static final ConfigOption<Integer> SCRUB_CHUNK_MIN = intOpt("osd_scrub_chunk_min", 5)
+                .check(v -> v >= 1, ">= 1").unit("objects")
+                .description("Fewest objects a scrub compares at once (writes to them wait meanwhile).").build();
+        public static final ConfigOption<Integer> SCRUB_CHUNK_MAX = intOpt("osd_scrub_chunk_max", 25)
+                .check(v -> v >= 1 && v <= 10_000, "1..10000").unit("objects")
+                .description("Most objects a scrub compares at once.").build();
+        public static final ConfigOption<Boolean> SCRUB_AUTO_OUT_ON_ERRORS = ConfigOption
+                .builder("osd_scrub_auto_out_on_errors", ConfigType.BOOL, true)
+                .description("Mark an OSD out once mon_osd_warn_num_repaired of its copies were found bad and "
+                        + "repaired, so its data moves to other drives.").runtime().build();
+        public static final ConfigOption<Integer> WARN_NUM_REPAIRED = intOpt("mon_osd_warn_num_repaired", 10)
+                .check(v -> v >= 1, ">= 1").unit("objects")
+                .description("Repaired copies on one OSD that raise OSD_TOO_MANY_REPAIRS.").runtime().build();
+        public static final ConfigOption<Double> WARN_NOT_SCRUBBED_RATIO = ConfigOption
+                .builder("mon_warn_pg_not_scrubbed_ratio", ConfigType.DOUBLE, 0.5).check(v -> v >= 0, ">= 0")
+                .description("PG_NOT_SCRUBBED once a PG is this fraction of osd_scrub_max_interval overdue.")
+                .runtime().build();
+        public static final ConfigOption<Double> WARN_NOT_DEEP_SCRUBBED_RATIO = ConfigOption
+                .builder("mon_warn_pg_not_deep_scrubbed_ratio", ConfigType.DOUBLE, 0.75).check(v -> v >= 0, ">= 0")
+                .description("PG_NOT_DEEP_SCRUBBED once a PG is this fraction of osd_deep_scrub_interval overdue.")
+                .runtime().build();
     }
 
     /** Client options. */

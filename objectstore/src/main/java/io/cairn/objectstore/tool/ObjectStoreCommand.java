@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 @Command(name = "objectstore", mixinStandardHelpOptions = true,
         description = "Create, check, inspect and benchmark an OSD's local object store.",
         subcommands = {MkfsCommand.class, FsckCommand.class, LsCommand.class, GetCommand.class, PutCommand.class,
-                BenchCommand.class, StressCommand.class})
+                GetBytesCommand.class, SetBytesCommand.class, RemoveCommand.class, BenchCommand.class,
+                StressCommand.class})
 public final class ObjectStoreCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

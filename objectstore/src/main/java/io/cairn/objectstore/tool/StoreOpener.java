@@ -44,11 +44,16 @@ final class StoreOpener {
 
     /** The head object named {@code name} (default namespace), whatever its hash; empty if none. */
     static Optional<ObjectId> find(ObjectStore store, CollectionId c, String name) {
+        return find(store, c, name, "");
+    }
+
+    /** The head object named {@code name} in {@code nspace}, whatever its hash; empty if none. */
+    static Optional<ObjectId> find(ObjectStore store, CollectionId c, String name, String nspace) {
         Optional<ObjectId> cursor = Optional.empty();
         for (int page = 0; page < SCAN_PAGES_MAX; page++) {
             ListPage p = store.list(c, cursor, 1000);
             for (ObjectId o : p.objects()) {
-                if (o.name().equals(name) && o.namespace().isEmpty() && o.snap() == ObjectId.HEAD) {
+                if (o.name().equals(name) && o.namespace().equals(nspace) && o.snap() == ObjectId.HEAD) {
                     return Optional.of(o);
                 }
             }

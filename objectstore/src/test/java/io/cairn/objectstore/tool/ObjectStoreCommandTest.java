@@ -59,6 +59,37 @@ class ObjectStoreCommandTest {
     }
 
     @Test
+    void setBytesAndRemoveChangeOneObjectOfAnOsdsPgAndKeepTheStoreClean() throws Exception {
+        // an OSD data directory keeps its store under store/
+        Path osd = tmp.resolve("osd.3");
+        Path store = osd.resolve("store");
+        assertEquals(0, run("mkfs", "--path", store.toString(), "--size", "32M").exit());
+        Path in = tmp.resolve("in.bin");
+        Files.write(in, "original".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(0, run("put", "--path", store.toString(), "--coll", "2.1f", "--oid", "obj", "--in", in.toString()).exit());
+        assertEquals(0, run("put", "--path", store.toString(), "--coll", "2.1f", "--oid", "other", "--in", in.toString()).exit());
+        Path bad = tmp.resolve("bad.bin");
+        Files.write(bad, "changed behind the cluster's back".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Run set = run("set-bytes", "--path", osd.toString(), "--pgid", "2.1f", "--object", "obj", "--in", bad.toString());
+        assertEquals(0, set.exit(), set.err());
+        Path out = tmp.resolve("out.bin");
+        assertEquals(0, run("get-bytes", "--path", osd.toString(), "--pgid", "2.1f", "--object", "obj", "--out",
+                out.toString()).exit());
+        assertArrayEquals(Files.readAllBytes(bad), Files.readAllBytes(out));
+        Run rm = run("remove", "--path", osd.toString(), "--pgid", "2.1f", "--object", "other");
+        assertEquals(0, rm.exit(), rm.err());
+        Run gone = run("get-bytes", "--path", osd.toString(), "--pgid", "2.1f", "--object", "other");
+        assertEquals(2, gone.exit());
+        assertTrue(gone.err().contains("no object other in pg 2.1f"), gone.err());
+        Run missingPg = run("get-bytes", "--path", osd.toString(), "--pgid", "2.0", "--object", "obj");
+        assertEquals(2, missingPg.exit());
+        // the store's own checksums agree with the new bytes
+        Run fsck = run("fsck", "--deep", "--path", store.toString());
+        assertEquals(0, fsck.exit(), fsck.out());
+        assertTrue(fsck.out().contains("1 objects") && fsck.out().contains("clean"), fsck.out());
+    }
+
+    @Test
     void badInputExitsTwoWithOneLine() {
         Path store = tmp.resolve("s");
         Run missing = run("ls", "--path", store.toString());

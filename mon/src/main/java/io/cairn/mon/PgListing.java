@@ -1,0 +1,127 @@
+package io.cairn.mon;
+
+import io.cairn.common.CairnException;
+import io.cairn.common.cli.TextTable;
+import io.cairn.common.osdmap.OsdMap;
+import io.cairn.common.osdmap.PgId;
+import io.cairn.common.osdmap.PgMapping;
+import io.cairn.common.osdmap.Pool;
+import io.cairn.proto.v1.PgStat;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * {@code ceph pg ls [STATE...]}, {@code pg ls-by-pool POOL [STATE...]}, {@code pg ls-by-osd OSD
+ * [STATE...]} and {@code pg dump [pgs|pgs_brief]}: one row per PG, Ceph's columns in Ceph's order
+ * (those Cairn tracks), from the primaries' reports joined with the newest map.
+ */
+final class PgListing {
+    private PgListing() {}
+
+    /** Ceph's PG state names, as {@code pg ls} accepts them. */
+    private static final Set<String> STATES = Set.of("stale", "creating", "active", "activating", "clean",
+            "recovery_wait", "recovery_toofull", "recovering", "down", "undersized", "degraded", "remapped", "scrubbing",
+            "deep", "inconsistent", "peering", "repair", "backfill_wait", "backfilling", "backfill_toofull",
+            "incomplete", "peered", "unknown");
+
+    static CommandResult ls(OsdMap map, PgStatsTable.Summary s, Predicate<PgId> which, List<String> states) {
+        for (String st : states) {
+            if (!STATES.contains(st)) {
+                throw CairnException.invalid("unknown PG state '" + st + "'");
+            }
+        }
+        Set<String> wanted = Set.copyOf(states);
+        List<PgId> pgs = new ArrayList<>();
+        s.stateOf().forEach((pg, state) -> {
+            if (which.test(pg) && (wanted.isEmpty() || List.of(state.split("\\+")).stream().anyMatch(wanted::contains))) {
+                pgs.add(pg);
+            }
+        });
+        TextTable t = new TextTable();
+        for (String c : new String[] {"PG", "OBJECTS", "DEGRADED", "MISPLACED", "UNFOUND", "BYTES", "LOG"}) {
+            t.column(c, c.equals("PG") ? TextTable.Align.LEFT : TextTable.Align.RIGHT);
+        }
+        for (String c : new String[] {"STATE", "UP", "ACTING", "SCRUB_STAMP", "DEEP_SCRUB_STAMP"}) {
+            t.column(c, TextTable.Align.LEFT);
+        }
+        List<Object> rows = new ArrayList<>();
+        for (PgId pg : pgs) {
+            PgStat st = s.pgs().getOrDefault(pg, PgStat.getDefaultInstance());
+            PgMapping pm = map.mapPg(pg);
+            String state = s.stateOf().get(pg);
+            t.row(pg.toString(), n(st.getObjects()), n(st.getDegradedObjects()), n(st.getMisplacedObjects()),
+                    n(st.getUnfoundObjects()), n(st.getBytes()), n(st.getLogSize()), state,
+                    osds(pm.up(), pm.upPrimary()), osds(pm.acting(), pm.actingPrimary()),
+                    stamp(st.getLastScrubStampMs()), stamp(st.getLastDeepScrubStampMs()));
+            rows.add(json(pg, st, pm, state));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("pg_ready", true);
+        out.put("pg_stats", rows);
+        return CommandResult.ok(out, pgs.isEmpty() ? "" : t.render());
+    }
+
+    /** {@code pg ls-by-pool}: the pool by name (or id). */
+    static Predicate<PgId> inPool(OsdMap map, String pool) {
+        Pool p = map.pool(pool);
+        if (p == null) {
+            throw CairnException.notFound("pool '" + pool + "' does not exist");
+        }
+        return pg -> pg.pool() == p.id();
+    }
+
+    /** {@code pg ls-by-osd}: PGs whose up or acting set holds the OSD (osd.N or N). */
+    static Predicate<PgId> onOsd(OsdMap map, String osd) {
+        int id;
+        try {
+            id = Integer.parseInt(osd.startsWith("osd.") ? osd.substring(4) : osd);
+        } catch (NumberFormatException e) {
+            throw CairnException.invalid("bad osd id '" + osd + "'");
+        }
+        if (!map.exists(id)) {
+            throw CairnException.notFound("osd." + id + " does not exist");
+        }
+        return pg -> map.mapPg(pg).up().contains(id) || map.mapPg(pg).acting().contains(id);
+    }
+
+    private static Map<String, Object> json(PgId pg, PgStat st, PgMapping pm, String state) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("pgid", pg.toString());
+        m.put("state", state);
+        m.put("reported_epoch", st.getEpoch());
+        m.put("up", pm.up());
+        m.put("acting", pm.acting());
+        m.put("up_primary", pm.upPrimary());
+        m.put("acting_primary", pm.actingPrimary());
+        m.put("last_scrub_stamp", stamp(st.getLastScrubStampMs()));
+        m.put("last_deep_scrub_stamp", stamp(st.getLastDeepScrubStampMs()));
+        m.put("log_size", st.getLogSize());
+        Map<String, Object> sum = new LinkedHashMap<>();
+        sum.put("num_bytes", st.getBytes());
+        sum.put("num_objects", st.getObjects());
+        sum.put("num_objects_degraded", st.getDegradedObjects());
+        sum.put("num_objects_misplaced", st.getMisplacedObjects());
+        sum.put("num_objects_unfound", st.getUnfoundObjects());
+        sum.put("num_scrub_errors", st.getScrubErrors());
+        m.put("stat_sum", sum);
+        return m;
+    }
+
+    private static String n(long v) {
+        return Long.toString(v);
+    }
+
+    private static String osds(List<Integer> ids, int primary) {
+        return ids + "p" + primary;
+    }
+
+    private static String stamp(long ms) {
+        return ms <= 0 ? "-" : Instant.ofEpochMilli(ms).truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+}
