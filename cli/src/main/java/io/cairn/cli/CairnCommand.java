@@ -37,8 +37,17 @@ public final class CairnCommand implements java.util.concurrent.Callable<Integer
     @Option(names = {"-s", "--status"}, description = "Show cluster status (same as `cairn status`).")
     boolean status;
 
+    @Option(names = {"-w", "--watch"}, description = "Show the status, then follow the cluster log.")
+    boolean watch;
+
+    @Option(names = "--watch-seconds", paramLabel = "N", description = "With -w: stop after N seconds (0: never).")
+    long watchSeconds;
+
     @Override
     public Integer call() {
+        if (watch) {
+            return io.cairn.cli.admin.ClusterWatch.run(spec, watchSeconds);
+        }
         if (status) {
             return MonCall.run(spec, "status", java.util.Map.of());
         }

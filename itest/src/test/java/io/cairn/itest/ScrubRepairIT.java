@@ -154,10 +154,39 @@ class ScrubRepairIT {
             }
         }
 
+        // muted checks no longer set the status; non-sticky mutes end once their checks clear
+        cli("health", "mute", "OSD_SCRUB_ERRORS");
+        assertTrue(health().startsWith("HEALTH_ERR Possible data damage: 1 pg inconsistent (muted: OSD_SCRUB_ERRORS)"),
+                health());
+        cli("health", "mute", "PG_DAMAGED", "1h");
+        assertEquals("HEALTH_OK (muted: OSD_SCRUB_ERRORS PG_DAMAGED)", health());
+
         cli("pg", "repair", pg.toString());
         awaitState(s -> s.equals("active+clean"));
         assertEquals("HEALTH_OK", health());
         assertEveryCopyIsRight();
+        awaitLog("Health check cleared: PG_DAMAGED");
+        String log = cli("log", "last", "100");
+        for (String line : List.of("[ERR] " + pg + " shard osd." + replica + " obj-3 : data_digest_mismatch, size_mismatch",
+                "[ERR] " + pg + " deep-scrub 1 errors", "[ERR] Health check failed: 1 scrub errors (OSD_SCRUB_ERRORS)",
+                "[ERR] " + pg + " repair 1 errors, 1 fixed", "[WRN] osd." + replica + " marked itself down")) {
+            assertTrue(log.contains(line), line + " in\n" + log);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> h = (Map<String, Object>) Json.parse(cli("--format", "json", "health"));
+        assertEquals(List.of(), h.get("mutes"), "the leader ended the mutes once their checks cleared");
+        String watched = cli("-w", "--watch-seconds", "2");
+        assertTrue(watched.contains("health: HEALTH_OK") && watched.contains(pg + " repair 1 errors, 1 fixed"), watched);
+    }
+
+    private void awaitLog(String text) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String log = cli("log", "last", "1000");
+        while (!log.contains(text)) {
+            assertTrue(System.nanoTime() < deadline, "cluster log has '" + text + "':\n" + log);
+            Thread.sleep(300);
+            log = cli("log", "last", "1000");
+        }
     }
 
     @Test
@@ -234,6 +263,7 @@ class ScrubRepairIT {
             Thread.sleep(500);
         }
         assertTrue(!rados.map().osd(replica).in(), "osd." + replica + " was marked out");
+        awaitLog("osd." + replica + " marked out (3 copies repaired, osd_scrub_auto_out_on_errors)");
         assertArrayEquals(written.get("obj-10"), io.read("obj-10", 0, 0));
         assertArrayEquals(written.get("obj-11"), io.read("obj-11", 0, 0));
     }

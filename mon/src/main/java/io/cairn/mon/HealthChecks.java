@@ -207,9 +207,29 @@ final class HealthChecks {
         return n + (n == 1 ? " pg" : " pgs");
     }
 
-    static Severity overall(List<Check> checks) {
+    /** The checks raised, and which of them an operator muted. */
+    record Health(List<Check> checks, List<io.cairn.proto.v1.HealthMute> mutes) {
+        boolean muted(Check c) {
+            return mutes.stream().anyMatch(m -> m.getCode().equals(c.code()));
+        }
+
+        List<Check> unmuted() {
+            return checks.stream().filter(c -> !muted(c)).toList();
+        }
+    }
+
+    static Health judge(List<Check> checks, List<io.cairn.proto.v1.HealthMute> mutes) {
+        return new Health(checks, mutes);
+    }
+
+    static Health unmuted(List<Check> checks) {
+        return new Health(checks, List.of());
+    }
+
+    /** The worst severity among the checks not muted. */
+    static Severity overall(Health h) {
         Severity s = Severity.HEALTH_OK;
-        for (Check c : checks) {
+        for (Check c : h.unmuted()) {
             if (c.severity().ordinal() > s.ordinal()) {
                 s = c.severity();
             }
@@ -217,21 +237,27 @@ final class HealthChecks {
         return s;
     }
 
-    /** {@code ceph health [detail]} text: the status, the summaries, and with detail the lines. */
-    static String text(List<Check> checks, boolean detail) {
-        Severity s = overall(checks);
-        if (checks.isEmpty()) {
-            return s.name() + "\n";
+    /**
+     * {@code ceph health [detail]} text: the status and the summaries of the checks that count,
+     * then the muted codes; with detail every check's lines, muted ones marked.
+     */
+    static String text(Health h, boolean detail) {
+        StringBuilder sb = new StringBuilder(overall(h).name());
+        List<Check> counted = h.unmuted();
+        if (!counted.isEmpty()) {
+            sb.append(' ').append(String.join("; ", counted.stream().map(Check::summary).toList()));
         }
-        StringBuilder sb = new StringBuilder(s.name());
+        List<String> muted = h.checks().stream().filter(h::muted).map(Check::code).toList();
+        if (!muted.isEmpty()) {
+            sb.append(" (muted: ").append(String.join(" ", muted)).append(')');
+        }
+        sb.append('\n');
         if (!detail) {
-            sb.append(' ').append(String.join("; ", checks.stream().map(Check::summary).toList())).append('\n');
             return sb.toString();
         }
-        sb.append(' ').append(String.join("; ", checks.stream().map(Check::summary).toList())).append('\n');
-        for (Check c : checks) {
+        for (Check c : h.checks()) {
             sb.append("[").append(c.severity() == Severity.HEALTH_ERR ? "ERR" : "WRN").append("] ").append(c.code())
-                    .append(": ").append(c.summary()).append('\n');
+                    .append(": ").append(c.summary()).append(h.muted(c) ? " (MUTED)" : "").append('\n');
             for (String d : c.detail()) {
                 sb.append("    ").append(d).append('\n');
             }
@@ -239,19 +265,28 @@ final class HealthChecks {
         return sb.toString();
     }
 
-    static Map<String, Object> json(List<Check> checks) {
+    static Map<String, Object> json(Health h) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("status", overall(checks).name());
+        out.put("status", overall(h).name());
         Map<String, Object> byCode = new LinkedHashMap<>();
-        for (Check c : checks) {
+        for (Check c : h.checks()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("severity", c.severity().name());
             m.put("summary", Map.of("message", c.summary(), "count", c.detail().size()));
             m.put("detail", c.detail().stream().map(d -> Map.of("message", d)).toList());
+            m.put("muted", h.muted(c));
             byCode.put(c.code(), m);
         }
         out.put("checks", byCode);
-        out.put("mutes", List.of());
+        out.put("mutes", h.mutes().stream().map(m -> {
+            Map<String, Object> mm = new LinkedHashMap<>();
+            mm.put("code", m.getCode());
+            mm.put("sticky", m.getSticky());
+            if (m.getUntilMs() > 0) {
+                mm.put("ttl", java.time.Instant.ofEpochMilli(m.getUntilMs()).toString());
+            }
+            return mm;
+        }).toList());
         return out;
     }
 }

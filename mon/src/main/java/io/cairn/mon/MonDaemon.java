@@ -85,6 +85,7 @@ public final class MonDaemon implements AutoCloseable {
     private final MetricsServer metrics;
     private final Object leaderLock = new Object();
     private final PgStatsTable pgStats;
+    private final HealthLog healthLog = new HealthLog();
     /** Per OSD, the repaired-copies count at which the leader last took it out for scrub errors. */
     private final java.util.Map<Integer, Long> autoOutForRepairs = new java.util.concurrent.ConcurrentHashMap<>();
     private FailureDetector detector;
@@ -398,6 +399,7 @@ public final class MonDaemon implements AutoCloseable {
             synchronized (leaderLock) {
                 if (info == null || !info.isLeader()) {
                     detector = null;
+                    healthLog.reset();
                     return;
                 }
                 if (detector == null || detectorTerm != info.getCurrentTerm()) {
@@ -411,6 +413,7 @@ public final class MonDaemon implements AutoCloseable {
                         e != null ? describe(e) : r.getMessage()));
             }
             outDrivesWithTooManyRepairs(map);
+            followHealth(map);
         } catch (RuntimeException e) {
             LOG.warn("mon tick failed: {}", e.toString());
         }
@@ -435,9 +438,41 @@ public final class MonDaemon implements AutoCloseable {
             LOG.warn("osd.{} had {} copies repaired: marking it out (osd_scrub_auto_out_on_errors)", osd, count);
             propose(CommandRequest.newBuilder().setPrefix("osd auto-out").setEntity(config.entity())
                     .putArgs("ids", Integer.toString(osd)).putArgs("up_ok", "true")
+                    .putArgs("reason", count + " copies repaired, osd_scrub_auto_out_on_errors")
                     .putArgs("min_in_ratio", Double.toString(config.get(CairnConfigKeys.Mon.MIN_IN_RATIO))).build(), true)
                     .whenComplete((r, e) -> LOG.info("auto-out osd.{} for repairs -> {}", osd,
                             e != null ? describe(e) : r.getMessage()));
+        }
+    }
+
+    /**
+     * Leader only: logs health checks failing and clearing, and ends non-sticky mutes whose check
+     * cleared (Ceph's rule: a mute covers one occurrence).
+     */
+    private void followHealth(OsdMap map) {
+        if (map == null) {
+            return;
+        }
+        List<HealthChecks.Check> checks = HealthChecks.compute(map, new Leader().quorum(), pgStats.summarize(map));
+        // one after another, so the log keeps their order
+        CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
+        for (String[] line : healthLog.update(checks)) {
+            CommandRequest req = CommandRequest.newBuilder().setPrefix("log").setEntity("mon." + config.entityId())
+                    .putArgs("level", line[0]).putArgs("logtext", line[1]).build();
+            chain = chain.thenCompose(x -> propose(req, true));
+        }
+        chain.whenComplete((r, e) -> {
+            if (e != null) {
+                LOG.debug("cluster log lines not committed: {}", describe(e));
+            }
+        });
+        java.util.Set<String> raised = new java.util.HashSet<>();
+        checks.forEach(c -> raised.add(c.code()));
+        for (var m : sm.mutes(clock.wallMs())) {
+            if (!m.getSticky() && !raised.contains(m.getCode())) {
+                propose(CommandRequest.newBuilder().setPrefix("health unmute").setEntity(config.entity())
+                        .putArgs("code", m.getCode()).build(), true);
+            }
         }
     }
 

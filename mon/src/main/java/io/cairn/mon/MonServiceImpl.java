@@ -52,7 +52,7 @@ final class MonServiceImpl extends MonServiceGrpc.MonServiceImplBase {
         if (ReadCommands.isRead(prefix)) {
             timer = readLatency;
             f = daemon.read(req);
-        } else if (WriteCommands.isWrite(prefix)) {
+        } else if (WriteCommands.isWrite(prefix) || NoteCommands.WRITES.contains(prefix)) {
             timer = writeLatency;
             if (WriteCommands.INTERNAL.contains(prefix)) {
                 f = CompletableFuture.completedFuture(error(ErrorCode.EPERM, "'" + prefix + "' is for monitors only"));

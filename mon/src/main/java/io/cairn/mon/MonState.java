@@ -20,6 +20,16 @@ final class MonState {
     private OsdMap oldestFull;
     private OsdMap current;
     private final NavigableMap<Integer, OsdMapIncremental> incrementals = new TreeMap<>();
+    private final ClusterLog log = new ClusterLog();
+    private final HealthMutes mutes = new HealthMutes();
+
+    ClusterLog log() {
+        return log;
+    }
+
+    HealthMutes mutes() {
+        return mutes;
+    }
 
     boolean initialized() {
         return current != null;
@@ -99,11 +109,14 @@ final class MonState {
             b.setOldestFull(OsdMapCodec.encode(oldestFull));
             incrementals.values().forEach(i -> b.addIncrementals(OsdMapCodec.encode(i)));
         }
+        b.addAllLog(log.all()).addAllMutes(mutes.all());
         return b.build();
     }
 
     void restore(MonSnapshotData data) {
         incrementals.clear();
+        log.restore(data.getLogList());
+        mutes.restore(data.getMutesList());
         if (!data.hasOldestFull()) {
             oldestFull = null;
             current = null;

@@ -59,6 +59,8 @@ final class MonStateMachine extends BaseStateMachine {
     }
 
     private static final int INCREMENTALS_PER_REPLY_MAX = 1000;
+    /** Who the cluster log names for the lines a map change makes (every monitor applies them alike). */
+    private static final String MON_ENTITY = "mon";
 
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final MonState state = new MonState();
@@ -188,12 +190,20 @@ final class MonStateMachine extends BaseStateMachine {
         if (!state.initialized()) {
             return error(ErrorCode.EAGAIN, "the cluster is not initialised yet");
         }
+        state.mutes().expire(entry.getProposedMs());
+        if (NoteCommands.WRITES.contains(prefix)) {
+            return NoteCommands.apply(state.log(), state.mutes(), entry.getCommand(), entry.getProposedMs())
+                    .toReply(state.epoch());
+        }
         if (!WriteCommands.isWrite(prefix)) {
             return error(ErrorCode.EINVAL, "'" + prefix + "' is not a command that changes the map");
         }
         CommandResult r = WriteCommands.apply(state.current(), entry.getCommand(), entry.getProposedMs(), entry.getInternal());
         if (r.newMap() != null) {
             Invariants.check(r.newMap().epoch() == state.epoch() + 1, "a command moves the map one epoch");
+            for (String[] event : NoteCommands.mapEvents(state.current(), r.newMap(), entry.getCommand())) {
+                state.log().add(entry.getProposedMs(), MON_ENTITY, event[0], event[1]);
+            }
             state.append(r.newMap());
             state.trim(keepEpochs.get());
         }
@@ -216,14 +226,19 @@ final class MonStateMachine extends BaseStateMachine {
         return CompletableFuture.completedFuture(switch (q.getKindCase()) {
             case READ -> {
                 OsdMap map;
+                List<io.cairn.proto.v1.HealthMute> mutes;
                 synchronized (state) {
                     map = state.current();
+                    mutes = state.mutes().active(q.getNowMs());
+                    if (q.getRead().getPrefix().equals(NoteCommands.LOG_LAST)) {
+                        yield bytes(NoteCommands.last(state.log(), q.getRead()).toReply(state.epoch()).toByteArray());
+                    }
                 }
                 if (side == null) {
                     yield bytes(error(ErrorCode.EAGAIN, "monitor starting").toByteArray());
                 }
-                yield bytes(ReadCommands.run(map, q.getRead(), side.quorum(), map == null ? null : side.summary(map))
-                        .toReply(map == null ? 0 : map.epoch()).toByteArray());
+                yield bytes(ReadCommands.run(map, q.getRead(), side.quorum(), map == null ? null : side.summary(map),
+                        mutes).toReply(map == null ? 0 : map.epoch()).toByteArray());
             }
             case BEACON -> {
                 if (side != null) {
@@ -258,6 +273,12 @@ final class MonStateMachine extends BaseStateMachine {
 
     private static Message bytes(byte[] b) {
         return Message.valueOf(ByteString.copyFrom(b));
+    }
+
+    List<io.cairn.proto.v1.HealthMute> mutes(long nowMs) {
+        synchronized (state) {
+            return state.mutes().active(nowMs);
+        }
     }
 
     int epoch() {

@@ -25,7 +25,7 @@ import java.util.Set;
 final class ReadCommands {
     static final Set<String> PREFIXES = Set.of("status", "health", "mon stat", "quorum_status", "osd dump", "osd tree",
             "osd stat", "osd ls", "osd pool ls", "osd pool get", "osd crush dump", "osd crush tree", "osd crush rule ls",
-            "osd crush rule dump", "osd map", "osd getcrushmap", "df", "pg stat", "pg ls", "pg ls-by-pool", "pg ls-by-osd");
+            "osd crush rule dump", "osd map", "osd getcrushmap", "df", "pg stat", "pg ls", "pg ls-by-pool", "pg ls-by-osd", NoteCommands.LOG_LAST);
 
     /** The answer of a follower to a read that needs the leader's view of the quorum. */
     static final String NOT_LEADER = "this monitor is not the leader";
@@ -37,7 +37,8 @@ final class ReadCommands {
         return PREFIXES.contains(prefix);
     }
 
-    static CommandResult run(OsdMap map, CommandRequest req, QuorumView quorum, PgStatsTable.Summary stats) {
+    static CommandResult run(OsdMap map, CommandRequest req, QuorumView quorum, PgStatsTable.Summary stats,
+                             List<io.cairn.proto.v1.HealthMute> mutes) {
         try {
             CommandArgs a = new CommandArgs(req.getArgsMap());
             String prefix = req.getPrefix();
@@ -56,13 +57,13 @@ final class ReadCommands {
                 throw new CairnException(ErrorCode.EAGAIN, "the cluster is not initialised yet");
             }
             return switch (prefix) {
-                case "status" -> StatusView.status(map, quorum, stats);
+                case "status" -> StatusView.status(map, quorum, stats, mutes);
                 case "df" -> DataViews.df(map, stats, a.flag("detail"));
                 case "pg stat" -> DataViews.pgStat(map, stats);
                 case "pg ls" -> PgListing.ls(map, stats, pg -> true, a.words("states"));
                 case "pg ls-by-pool" -> PgListing.ls(map, stats, PgListing.inPool(map, a.str("pool")), a.words("states"));
                 case "pg ls-by-osd" -> PgListing.ls(map, stats, PgListing.onOsd(map, a.str("osd")), a.words("states"));
-                case "health" -> health(map, quorum, stats, a.flag("detail"));
+                case "health" -> health(map, quorum, stats, mutes, a.flag("detail"));
                 case "osd dump" -> osdDump(map);
                 case "osd tree" -> osdTree(map);
                 case "osd stat" -> osdStat(map);
@@ -85,9 +86,10 @@ final class ReadCommands {
         }
     }
 
-    private static CommandResult health(OsdMap map, QuorumView quorum, PgStatsTable.Summary stats, boolean detail) {
-        List<HealthChecks.Check> checks = HealthChecks.compute(map, quorum, stats);
-        return CommandResult.ok(HealthChecks.json(checks), HealthChecks.text(checks, detail));
+    private static CommandResult health(OsdMap map, QuorumView quorum, PgStatsTable.Summary stats,
+                                        List<io.cairn.proto.v1.HealthMute> mutes, boolean detail) {
+        HealthChecks.Health h = HealthChecks.judge(HealthChecks.compute(map, quorum, stats), mutes);
+        return CommandResult.ok(HealthChecks.json(h), HealthChecks.text(h, detail));
     }
 
     private static CommandResult monStat(QuorumView q) {

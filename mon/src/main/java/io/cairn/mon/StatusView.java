@@ -10,15 +10,16 @@ import java.util.Map;
 final class StatusView {
     private StatusView() {}
 
-    static CommandResult status(OsdMap map, QuorumView q, PgStatsTable.Summary stats) {
-        List<HealthChecks.Check> checks = HealthChecks.compute(map, q, stats);
+    static CommandResult status(OsdMap map, QuorumView q, PgStatsTable.Summary stats,
+                                List<io.cairn.proto.v1.HealthMute> mutes) {
+        HealthChecks.Health health = HealthChecks.judge(HealthChecks.compute(map, q, stats), mutes);
         int pgs = map.pools().values().stream().mapToInt(Pool::pgNum).sum();
         StringBuilder sb = new StringBuilder();
         sb.append("  cluster:\n");
         sb.append("    id:     ").append(map.fsid()).append('\n');
-        sb.append("    health: ").append(HealthChecks.overall(checks).name()).append('\n');
-        for (HealthChecks.Check c : checks) {
-            sb.append("            ").append(c.summary()).append('\n');
+        sb.append("    health: ").append(HealthChecks.overall(health).name()).append('\n');
+        for (HealthChecks.Check c : health.checks()) {
+            sb.append("            ").append(c.summary()).append(health.muted(c) ? " (muted)" : "").append('\n');
         }
         sb.append('\n').append("  services:\n");
         sb.append("    mon: ").append(q.monMap().members().size()).append(" daemons, quorum ")
@@ -57,7 +58,7 @@ final class StatusView {
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("fsid", map.fsid());
-        json.put("health", HealthChecks.json(checks));
+        json.put("health", HealthChecks.json(health));
         json.put("election_epoch", q.term());
         json.put("quorum", q.quorum().stream().map(n -> q.monMap().member(n).rank()).toList());
         json.put("quorum_names", q.quorum());

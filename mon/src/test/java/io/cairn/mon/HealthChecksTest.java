@@ -56,7 +56,7 @@ class HealthChecksTest {
         OsdMap map = WriteCommandsTest.cluster();
         List<HealthChecks.Check> checks = HealthChecks.compute(map, QUORUM, reported(map, pg -> "active+clean"));
         assertEquals(List.of(), codes(checks));
-        assertEquals("HEALTH_OK\n", HealthChecks.text(checks, false));
+        assertEquals("HEALTH_OK\n", HealthChecks.text(HealthChecks.unmuted(checks), false));
     }
 
     @Test
@@ -84,7 +84,7 @@ class HealthChecksTest {
         assertEquals(List.of("pg 1.1 is degraded, current state undersized+degraded+peering",
                 "pg 1.2 is degraded, current state active+undersized+degraded",
                 "pg 1.3 is degraded, current state active+undersized+degraded"), checks.get(1).detail());
-        String detail = HealthChecks.text(checks, true);
+        String detail = HealthChecks.text(HealthChecks.unmuted(checks), true);
         assertTrue(detail.startsWith("HEALTH_WARN Reduced data availability"), detail);
         assertTrue(detail.contains("    pg 1.1 is degraded, current state undersized+degraded+peering\n"), detail);
         assertFalse(detail.contains("pg 1.4 "), "clean PGs are not listed: " + detail);
@@ -139,7 +139,7 @@ class HealthChecksTest {
         assertEquals("Possible data damage: 1 pg inconsistent", checks.get(1).summary());
         assertEquals(List.of("pg 1.3 is active+clean+inconsistent, acting " + map.mapPg(new PgId(1, 3)).acting()),
                 checks.get(1).detail());
-        assertTrue(HealthChecks.text(checks, false).startsWith("HEALTH_ERR 2 scrub errors; Possible data damage"));
+        assertTrue(HealthChecks.text(HealthChecks.unmuted(checks), false).startsWith("HEALTH_ERR 2 scrub errors; Possible data damage"));
         // while the repair runs the PG is still damaged; once it reports clean, health is OK again
         stats = reported(map, table(), (pg, b) -> {
             b.setLastScrubStampMs(NOW_MS).setLastDeepScrubStampMs(NOW_MS);

@@ -242,6 +242,18 @@ public final class OsdDaemon implements AutoCloseable {
         }
 
         @Override
+        public void clusterLog(String level, String message) {
+            try {
+                CommandReply r = mon.command("log", Map.of("level", level, "logtext", message));
+                if (r.getCode() != 0) {
+                    LOG.debug("cluster log line refused: {}", r.getMessage());
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("cluster log line not sent: {}", e.toString());
+            }
+        }
+
+        @Override
         public double loadPerCpu() {
             var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             return Math.max(0, os.getSystemLoadAverage()) / Math.max(1, os.getAvailableProcessors());

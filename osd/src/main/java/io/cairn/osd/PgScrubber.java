@@ -73,7 +73,13 @@ final class PgScrubber implements AutoCloseable {
 
         /** The 1-minute load average per CPU. */
         double loadPerCpu();
+
+        /** A line for the cluster log (DBG, INF, WRN, ERR); best effort. */
+        void clusterLog(String level, String message);
     }
+
+    /** Bad copies named in the cluster log per scrub, beyond which only the totals are. */
+    private static final int LOGGED_SHARDS_MAX = 10;
 
     record Options(int maxScrubs, long sleepMs, int chunkMin, int chunkMax, ScrubSchedule.Options schedule) { }
 
@@ -260,6 +266,12 @@ final class PgScrubber implements AutoCloseable {
                 objects += chunkMaps.get(me).size();
                 bad = ScrubCompare.compare(acting, chunkMaps, deep);
                 for (ObjectInconsistency i : bad) {
+                    for (var shard : i.shards()) {
+                        if (shard.bad() && errors < LOGGED_SHARDS_MAX) {
+                            shell.clusterLog("ERR", pg + " shard osd." + shard.osd() + " " + i.name() + " : "
+                                    + String.join(", ", shard.errors().stream().map(e -> e.cephName()).sorted().toList()));
+                        }
+                    }
                     errors += i.badOsds().size();
                     if (kind == Kind.REPAIR && i.repairable()) {
                         fixed += repair(map, pg, coll, i);
@@ -292,10 +304,15 @@ final class PgScrubber implements AutoCloseable {
         records.put(pg, done);
         if (errors == 0) {
             LOG.info("pg {} {} ok: {} objects", pg, describe(kind), objects);
+            if (kind == Kind.REPAIR) {
+                shell.clusterLog("INF", pg + " repair ok, 0 fixed");
+            }
         } else if (kind == Kind.REPAIR) {
             LOG.warn("pg {} repair: {} objects, {} errors, {} fixed", pg, objects, errors, fixed);
+            shell.clusterLog("ERR", pg + " repair " + errors + " errors, " + fixed + " fixed");
         } else {
             LOG.error("pg {} {}: {} objects, {} errors", pg, describe(kind), objects, errors);
+            shell.clusterLog("ERR", pg + " " + describe(kind) + " " + errors + " errors");
         }
     }
 

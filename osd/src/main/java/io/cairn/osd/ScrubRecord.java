@@ -63,8 +63,8 @@ record ScrubRecord(long lastScrubMs, long lastDeepScrubMs, long errors, int epoc
         obj.put("version", auth == null ? 0 : auth.getVersion());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("object", obj);
-        out.put("errors", i.objectErrors().stream().map(e -> e.cephName()).toList());
-        out.put("union_shard_errors", i.unionShardErrors().stream().map(e -> e.cephName()).toList());
+        out.put("errors", i.objectErrors().stream().map(e -> e.cephName()).sorted().toList());
+        out.put("union_shard_errors", i.unionShardErrors().stream().map(e -> e.cephName()).sorted().toList());
         if (auth != null) {
             Map<String, Object> sel = new LinkedHashMap<>();
             sel.put("oid", Map.of("oid", i.name(), "key", i.key(), "snapid", -2, "hash", Integer.toUnsignedLong(auth.getHash()),
@@ -79,7 +79,7 @@ record ScrubRecord(long lastScrubMs, long lastDeepScrubMs, long errors, int epoc
             Map<String, Object> sh = new LinkedHashMap<>();
             sh.put("osd", s.osd());
             sh.put("primary", s.primary());
-            sh.put("errors", s.errors().stream().sorted().map(e -> e.cephName()).toList());
+            sh.put("errors", s.errors().stream().map(e -> e.cephName()).sorted().toList());
             s.copy().ifPresent(c -> {
                 sh.put("size", c.getSize());
                 if (c.getReadError().isEmpty()) {

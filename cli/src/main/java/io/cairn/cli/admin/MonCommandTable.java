@@ -40,18 +40,31 @@ final class MonCommandTable {
         }
     }
 
-    /** Group commands (no mon call of their own) and their descriptions. */
+    /**
+     * Group commands and their descriptions. A group that is also a command (health, log) runs
+     * its own mon call when no subcommand is named.
+     */
     static final List<String[]> GROUPS = List.of(
             new String[] {"osd", "OSD commands."},
             new String[] {"osd pool", "Pool commands."},
             new String[] {"osd crush", "Edit and show the cluster's CRUSH map."},
             new String[] {"osd crush rule", "CRUSH rules."},
             new String[] {"mon", "Monitor commands."},
-            new String[] {"pg", "Placement group commands."});
+            new String[] {"pg", "Placement group commands."},
+            new String[] {"health", "Cluster health."},
+            new String[] {"log", "The cluster log."});
 
     static final List<Def> COMMANDS = List.of(
             new Def("status", "status", "Cluster id, health, services and data."),
             new Def("health", "health", "HEALTH_OK, HEALTH_WARN or HEALTH_ERR, and why.", Arg.word("detail", "detail")),
+            new Def("health mute", "health mute", "Mute a health check (TTL e.g. 30m, 2h, 1d): it no longer sets the "
+                    + "status; unless sticky, the mute ends when the check clears.",
+                    List.of(Arg.req("code", "CODE"), Arg.opt("ttl", "TTL")),
+                    List.of(new Opt("--sticky", "sticky", null, "Keep the mute when the check clears."))),
+            new Def("health unmute", "health unmute", "End a mute.", Arg.req("code", "CODE")),
+            new Def("log last", "log last", "The newest cluster log lines (default 20).", Arg.opt("num", "N")),
+            new Def("log", "log", "Add a line to the cluster log (log last [N] shows the newest).",
+                    Arg.rest("logtext", "TEXT", false)),
             new Def("quorum_status", "quorum_status", "The quorum as JSON (quorum_names, quorum_leader_name)."),
             new Def("mon stat", "mon stat", "Monitors, leader and quorum in one line."),
             new Def("df", "df", "Raw space and per-pool usage.", Arg.word("detail", "detail")),

@@ -15,18 +15,26 @@ public final class MonCommandTree {
     private MonCommandTree() {}
 
     public static void install(CommandLine root) {
+        java.util.Set<String> groups = new java.util.HashSet<>();
         for (String[] g : MonCommandTable.GROUPS) {
             CommandLine parent = parentOf(root, g[0]);
             String name = last(g[0]);
+            groups.add(g[0]);
             if (!parent.getSubcommands().containsKey(name)) {
-                CommandSpec spec = CommandSpec.wrapWithoutInspection(new Group(g[0]));
-                spec.mixinStandardHelpOptions(true);
-                spec.usageMessage().description(g[1]);
+                CommandSpec spec = MonCommandTable.COMMANDS.stream().filter(d -> d.path().equals(g[0])).findFirst()
+                        .map(MonCommandTree::leaf).orElseGet(() -> {
+                            CommandSpec group = CommandSpec.wrapWithoutInspection(new Group(g[0]));
+                            group.mixinStandardHelpOptions(true);
+                            group.usageMessage().description(g[1]);
+                            return group;
+                        });
                 parent.addSubcommand(name, new CommandLine(spec));
             }
         }
         for (MonCommandTable.Def def : MonCommandTable.COMMANDS) {
-            parentOf(root, def.path()).addSubcommand(last(def.path()), new CommandLine(leaf(def)));
+            if (!groups.contains(def.path())) {
+                parentOf(root, def.path()).addSubcommand(last(def.path()), new CommandLine(leaf(def)));
+            }
         }
     }
 
