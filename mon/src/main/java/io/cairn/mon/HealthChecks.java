@@ -47,9 +47,16 @@ final class HealthChecks {
                         List.of()));
             }
         }
+        if (map != null) {
+            TopologyHealth.checks(map, stats, checks);
+        }
         if (stats != null) {
             pgChecks(stats, checks);
             scrubChecks(stats, checks);
+            if (map != null) {
+                SpaceHealth.checks(map, stats, checks);
+            }
+            slowOps(stats, checks);
         }
         return checks;
     }
@@ -166,6 +173,33 @@ final class HealthChecks {
             checks.add(new Check("PG_AVAILABILITY", Severity.HEALTH_WARN,
                     "Reduced data availability: " + String.join(", ", parts), detail));
         }
+        int recoveryFull = 0;
+        int backfillFull = 0;
+        for (Map.Entry<String, Integer> e : stats.pgStates().entrySet()) {
+            recoveryFull += has(e.getKey(), "recovery_toofull") ? e.getValue() : 0;
+            backfillFull += has(e.getKey(), "backfill_toofull") ? e.getValue() : 0;
+        }
+        if (recoveryFull > 0) {
+            checks.add(new Check("PG_RECOVERY_FULL", Severity.HEALTH_ERR, "Full OSDs blocking recovery: "
+                    + pgs(recoveryFull) + " recovery_toofull",
+                    pgDetail(stats, state -> has(state, "recovery_toofull"), "recovery_toofull")));
+        }
+        if (backfillFull > 0) {
+            checks.add(new Check("PG_BACKFILL_FULL", Severity.HEALTH_WARN, "Low space hindering backfill (add storage if "
+                    + "this doesn't resolve itself): " + pgs(backfillFull) + " backfill_toofull",
+                    pgDetail(stats, state -> has(state, "backfill_toofull"), "backfill_toofull")));
+        }
+        long unfound = stats.recovery().unfoundObjects();
+        if (unfound > 0) {
+            List<String> detail = new ArrayList<>();
+            stats.pgs().forEach((pg, s) -> {
+                if (s.getUnfoundObjects() > 0) {
+                    detail.add("pg " + pg + " has " + s.getUnfoundObjects() + " unfound objects");
+                }
+            });
+            checks.add(new Check("OBJECT_UNFOUND", Severity.HEALTH_WARN, unfound + "/" + stats.objects()
+                    + " objects unfound (" + PgStatsTable.Recovery.percent(unfound, stats.objects()) + ")", detail));
+        }
         if (degraded > 0 || undersized > 0) {
             List<String> parts = new ArrayList<>();
             if (stats.recovery().degradedObjects() > 0) {
@@ -180,6 +214,25 @@ final class HealthChecks {
             checks.add(new Check("PG_DEGRADED", Severity.HEALTH_WARN,
                     "Degraded data redundancy: " + String.join(", ", parts),
                     pgDetail(stats, state -> has(state, "degraded") || has(state, "undersized"), "degraded")));
+        }
+    }
+
+    /** SLOW_OPS: client ops in flight past osd_op_complaint_time on each OSD, as the OSDs report them. */
+    private static void slowOps(PgStatsTable.Summary stats, List<Check> checks) {
+        long total = 0;
+        long oldest = 0;
+        List<String> osds = new ArrayList<>();
+        for (var r : stats.osdReports().values()) {
+            if (r.getSlowOps() > 0) {
+                total += r.getSlowOps();
+                oldest = Math.max(oldest, r.getOldestSlowOpSec());
+                osds.add("osd." + r.getOsdId());
+            }
+        }
+        if (total > 0) {
+            checks.add(new Check("SLOW_OPS", Severity.HEALTH_WARN, total + " slow ops, oldest one blocked for " + oldest
+                    + " sec, " + String.join(",", osds) + (osds.size() == 1 ? " has" : " have") + " slow ops",
+                    List.of()));
         }
     }
 

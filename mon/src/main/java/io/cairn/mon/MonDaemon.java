@@ -98,7 +98,9 @@ public final class MonDaemon implements AutoCloseable {
                 config.get(CairnConfigKeys.Osd.SCRUB_MAX_INTERVAL).toMillis(),
                 config.get(CairnConfigKeys.Osd.DEEP_SCRUB_INTERVAL).toMillis(),
                 config.get(CairnConfigKeys.Osd.WARN_NOT_SCRUBBED_RATIO),
-                config.get(CairnConfigKeys.Osd.WARN_NOT_DEEP_SCRUBBED_RATIO)), clock::wallMs);
+                config.get(CairnConfigKeys.Osd.WARN_NOT_DEEP_SCRUBBED_RATIO),
+                config.get(CairnConfigKeys.Osd.NEARFULL_RATIO), config.get(CairnConfigKeys.Osd.BACKFILLFULL_RATIO),
+                config.get(CairnConfigKeys.Osd.FULL_RATIO)), clock::wallMs);
         this.clock = clock;
         monMap = MonMap.fromConfig(config);
         me = monMap.member(config.entityId());

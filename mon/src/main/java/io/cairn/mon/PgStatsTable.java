@@ -21,12 +21,14 @@ final class PgStatsTable {
     record Summary(Map<String, Integer> pgStates, long objects, long storedBytes, long totalBytes, long usedBytes,
                    long availBytes, Map<Long, long[]> perPool, Map<PgId, String> notCleanPgs, Recovery recovery,
                    Map<PgId, PgStat> pgs, Map<Integer, Long> shardsRepaired, Thresholds thresholds, long nowMs,
-                   Map<PgId, String> stateOf) { }
+                   Map<PgId, String> stateOf, Map<Integer, OsdStatsRequest> osdReports, Map<PgId, PgStat> lastKnown) { }
 
     /** The monitors' health thresholds that judge the reports (Ceph's mon_warn_* options). */
     record Thresholds(long warnNumRepaired, long scrubMaxIntervalMs, long deepScrubIntervalMs,
-                      double notScrubbedRatio, double notDeepScrubbedRatio) {
-        static final Thresholds DEFAULTS = new Thresholds(10, 7 * 86_400_000L, 7 * 86_400_000L, 0.5, 0.75);
+                      double notScrubbedRatio, double notDeepScrubbedRatio, double nearfullRatio,
+                      double backfillfullRatio, double fullRatio) {
+        static final Thresholds DEFAULTS = new Thresholds(10, 7 * 86_400_000L, 7 * 86_400_000L, 0.5, 0.75, 0.85, 0.90,
+                0.95);
     }
 
     /**
@@ -48,6 +50,8 @@ final class PgStatsTable {
     /** Per PG, the OSD that reported it last and the state it gave (bounded by the PGs that exist). */
     private final Map<PgId, Integer> lastReporter = new HashMap<>();
     private final Map<PgId, String> lastState = new HashMap<>();
+    /** Each PG's newest report from whichever OSD led it, kept when that OSD goes down. */
+    private final Map<PgId, PgStat> lastStat = new HashMap<>();
     private final Thresholds thresholds;
     private final java.util.function.LongSupplier wallMs;
 
@@ -69,7 +73,18 @@ final class PgStatsTable {
             PgId pg = new PgId(s.getPool(), s.getSeed());
             lastReporter.put(pg, r.getOsdId());
             lastState.put(pg, s.getState());
+            lastStat.put(pg, s);
         }
+    }
+
+    private Map<Integer, OsdStatsRequest> currentReports(OsdMap map) {
+        Map<Integer, OsdStatsRequest> out = new TreeMap<>();
+        reports.forEach((osd, r) -> {
+            if (map.exists(osd)) {
+                out.put(osd, r);
+            }
+        });
+        return out;
     }
 
     /** No current report: stale (with its last state) if its last reporter, or every OSD of it, is down. */
@@ -102,6 +117,7 @@ final class PgStatsTable {
         }
         lastReporter.keySet().removeIf(pg -> map.pool(pg.pool()) == null || pg.seed() >= map.pool(pg.pool()).pgNum());
         lastState.keySet().retainAll(lastReporter.keySet());
+        lastStat.keySet().retainAll(lastReporter.keySet());
         Map<String, Integer> states = new TreeMap<>();
         Map<Long, long[]> perPool = new TreeMap<>();
         Map<PgId, String> notClean = new TreeMap<>();
@@ -164,6 +180,6 @@ final class PgStatsTable {
         }
         return new Summary(states, objects, stored, total, used, avail, perPool, notClean,
                 new Recovery(degraded, misplaced, unfound, copies, objectsPerSec, bytesPerSec), new TreeMap<>(byPg),
-                repaired, thresholds, wallMs.getAsLong(), stateOf);
+                repaired, thresholds, wallMs.getAsLong(), stateOf, currentReports(map), new TreeMap<>(lastStat));
     }
 }

@@ -102,6 +102,9 @@ public final class OsdDaemon implements AutoCloseable {
     private final ThreadPoolExecutor opExecutor;
     private final ObjectOrder order;
     private final Semaphore inFlight;
+    /** When each client op in flight arrived (monotonic ms), for SLOW_OPS; bounded by {@link #inFlight}. */
+    private final Map<Long, Long> opsInFlight = new ConcurrentHashMap<>();
+    private final AtomicLong opSeq = new AtomicLong();
     private final Map<PgId, AtomicLong> lastVersions = new ConcurrentHashMap<>();
     private final PgCopies copies;
     private final MapHistory history;
@@ -466,6 +469,17 @@ public final class OsdDaemon implements AutoCloseable {
                     .setUsedBytes(fs.allocatedBytes()).setAvailBytes(fs.availableBytes())
                     .setRecoveredObjects(peering.recoveredObjects()).setRecoveredBytes(peering.recoveredBytes())
                     .setStampMs(clock.monotonicMs()).setNumShardsRepaired(scrubber.shardsRepaired());
+            long nowMs = clock.monotonicMs();
+            long complaintMs = config.get(CairnConfigKeys.Osd.OP_COMPLAINT_TIME).toMillis();
+            long oldestMs = 0;
+            int slow = 0;
+            for (long since : opsInFlight.values()) {
+                if (nowMs - since >= complaintMs) {
+                    slow++;
+                    oldestMs = Math.max(oldestMs, nowMs - since);
+                }
+            }
+            b.setSlowOps(slow).setOldestSlowOpSec((int) (oldestMs / 1000));
             saveShardsRepaired(scrubber.shardsRepaired());
             for (PgId pg : collections) {
                 Pool pool = m.pool(pg.pool());
@@ -895,6 +909,8 @@ public final class OsdDaemon implements AutoCloseable {
             return CompletableFuture.completedFuture(error(ErrorCode.EAGAIN, "osd." + who.id() + " is busy", 0));
         }
         long start = System.nanoTime();
+        long opId = opSeq.incrementAndGet();
+        opsInFlight.put(opId, clock.monotonicMs());
         CompletableFuture<OpReply> f;
         try {
             f = CompletableFuture.supplyAsync(() -> route(req), opExecutor).thenCompose(x -> x);
@@ -903,6 +919,7 @@ public final class OsdDaemon implements AutoCloseable {
         }
         return f.handle((reply, err) -> {
             inFlight.release();
+            opsInFlight.remove(opId);
             opLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             return err == null ? reply : toError(err, maps.map() == null ? 0 : maps.map().epoch());
         });

@@ -151,6 +151,14 @@ public final class CairnConfigKeys {
                 .builder("mon_osd_backfillfull_ratio", ConfigType.DOUBLE, 0.90)
                 .check(v -> v > 0 && v <= 1, "0..1")
                 .description("An OSD this full refuses to be a backfill target (read by each OSD for now).").build();
+        public static final ConfigOption<Double> NEARFULL_RATIO = ConfigOption
+                .builder("mon_osd_nearfull_ratio", ConfigType.DOUBLE, 0.85).check(v -> v > 0 && v <= 1, "0..1")
+                .description("An OSD this full raises OSD_NEARFULL (and its pools POOL_NEAR_FULL).").build();
+        public static final ConfigOption<Double> FULL_RATIO = ConfigOption
+                .builder("mon_osd_full_ratio", ConfigType.DOUBLE, 0.95).check(v -> v > 0 && v <= 1, "0..1")
+                .description("An OSD this full raises OSD_FULL (and its pools POOL_FULL).").build();
+        public static final ConfigOption<Duration> OP_COMPLAINT_TIME = seconds("osd_op_complaint_time", 30)
+                .description("A client op in flight this long counts as slow (SLOW_OPS).").build();
         public static final ConfigOption<Duration> SCRUB_MIN_INTERVAL = seconds("osd_scrub_min_interval", 86_400)
                 .description("A PG is scrubbed this long after its last scrub, if the host's load allows.").build();
         public static final ConfigOption<Duration> SCRUB_MAX_INTERVAL = seconds("osd_scrub_max_interval", 7 * 86_400)
