@@ -67,6 +67,114 @@ final class PgListing {
         return CommandResult.ok(out, pgs.isEmpty() ? "" : t.render());
     }
 
+    /** {@code pg dump [all|summary|pgs|pgs_brief|osds|pools]} (default all). */
+    static CommandResult dump(OsdMap map, PgStatsTable.Summary s, String what) {
+        return switch (what) {
+            case "pgs" -> ls(map, s, pg -> true, List.of());
+            case "pgs_brief" -> brief(map, s);
+            case "osds" -> osds(map, s);
+            case "pools" -> pools(map, s);
+            case "summary" -> DataViews.pgStat(map, s);
+            case "all" -> {
+                CommandResult pgs = ls(map, s, pg -> true, List.of());
+                CommandResult pools = pools(map, s);
+                CommandResult osds = osds(map, s);
+                Map<String, Object> all = new LinkedHashMap<>();
+                all.put("pg_stats", ((Map<?, ?>) pgs.json()).get("pg_stats"));
+                all.put("pool_stats", ((Map<?, ?>) pools.json()).get("pool_stats"));
+                all.put("osd_stats", ((Map<?, ?>) osds.json()).get("osd_stats"));
+                yield CommandResult.ok(Map.of("pg_map", all), "version " + map.epoch() + "\n" + pgs.plain() + "\n"
+                        + pools.plain() + "\n" + osds.plain());
+            }
+            default -> throw CairnException.invalid("pg dump: '" + what + "' is not one of all, summary, pgs, pgs_brief, "
+                    + "osds, pools");
+        };
+    }
+
+    private static CommandResult brief(OsdMap map, PgStatsTable.Summary s) {
+        TextTable t = new TextTable().column("PG_STAT", TextTable.Align.LEFT).column("STATE", TextTable.Align.LEFT)
+                .column("UP", TextTable.Align.LEFT).column("UP_PRIMARY", TextTable.Align.RIGHT)
+                .column("ACTING", TextTable.Align.LEFT).column("ACTING_PRIMARY", TextTable.Align.RIGHT);
+        List<Object> rows = new ArrayList<>();
+        s.stateOf().forEach((pg, state) -> {
+            PgMapping pm = map.mapPg(pg);
+            t.row(pg.toString(), state, ids(pm.up()), Integer.toString(pm.upPrimary()), ids(pm.acting()),
+                    Integer.toString(pm.actingPrimary()));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("pgid", pg.toString());
+            m.put("state", state);
+            m.put("up", pm.up());
+            m.put("up_primary", pm.upPrimary());
+            m.put("acting", pm.acting());
+            m.put("acting_primary", pm.actingPrimary());
+            rows.add(m);
+        });
+        return CommandResult.ok(Map.of("pg_stats", rows), t.render());
+    }
+
+    private static CommandResult osds(OsdMap map, PgStatsTable.Summary s) {
+        TextTable t = new TextTable();
+        for (String c : new String[] {"OSD_STAT", "USED", "AVAIL", "USED_RAW", "TOTAL", "PG_SUM", "PRIMARY_PG_SUM"}) {
+            t.column(c, c.equals("OSD_STAT") ? TextTable.Align.LEFT : TextTable.Align.RIGHT);
+        }
+        Map<Integer, int[]> pgSums = new java.util.TreeMap<>();
+        for (PgId pg : s.stateOf().keySet()) {
+            PgMapping pm = map.mapPg(pg);
+            pm.acting().forEach(o -> pgSums.computeIfAbsent(o, k -> new int[2])[0]++);
+            if (pm.actingPrimary() >= 0) {
+                pgSums.computeIfAbsent(pm.actingPrimary(), k -> new int[2])[1]++;
+            }
+        }
+        List<Object> rows = new ArrayList<>();
+        for (var r : s.osdReports().values()) {
+            int[] sums = pgSums.getOrDefault(r.getOsdId(), new int[2]);
+            t.row(Integer.toString(r.getOsdId()), DataViews.bytes(r.getUsedBytes()), DataViews.bytes(r.getAvailBytes()),
+                    DataViews.bytes(r.getUsedBytes()), DataViews.bytes(r.getTotalBytes()), Integer.toString(sums[0]),
+                    Integer.toString(sums[1]));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("osd", r.getOsdId());
+            m.put("num_pgs", sums[0]);
+            m.put("num_primary_pgs", sums[1]);
+            m.put("kb", r.getTotalBytes() / 1024);
+            m.put("kb_used", r.getUsedBytes() / 1024);
+            m.put("kb_avail", r.getAvailBytes() / 1024);
+            m.put("num_shards_repaired", r.getNumShardsRepaired());
+            m.put("num_slow_ops", r.getSlowOps());
+            rows.add(m);
+        }
+        return CommandResult.ok(Map.of("osd_stats", rows), t.render());
+    }
+
+    private static CommandResult pools(OsdMap map, PgStatsTable.Summary s) {
+        TextTable t = new TextTable();
+        for (String c : new String[] {"POOLID", "OBJECTS", "DEGRADED", "MISPLACED", "UNFOUND", "BYTES", "LOG"}) {
+            t.column(c, TextTable.Align.RIGHT);
+        }
+        List<Object> rows = new ArrayList<>();
+        for (Pool p : map.pools().values()) {
+            long[] sum = new long[6];
+            s.pgs().forEach((pg, st) -> {
+                if (pg.pool() == p.id()) {
+                    sum[0] += st.getObjects();
+                    sum[1] += st.getDegradedObjects();
+                    sum[2] += st.getMisplacedObjects();
+                    sum[3] += st.getUnfoundObjects();
+                    sum[4] += st.getBytes();
+                    sum[5] += st.getLogSize();
+                }
+            });
+            t.row(Long.toString(p.id()), n(sum[0]), n(sum[1]), n(sum[2]), n(sum[3]), n(sum[4]), n(sum[5]));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("poolid", p.id());
+            m.put("num_pg", p.pgNum());
+            m.put("stat_sum", Map.of("num_objects", sum[0], "num_objects_degraded", sum[1], "num_objects_misplaced",
+                    sum[2], "num_objects_unfound", sum[3], "num_bytes", sum[4]));
+            m.put("log_size", sum[5]);
+            rows.add(m);
+        }
+        return CommandResult.ok(Map.of("pool_stats", rows), t.render());
+    }
+
     /** {@code pg ls-by-pool}: the pool by name (or id). */
     static Predicate<PgId> inPool(OsdMap map, String pool) {
         Pool p = map.pool(pool);
@@ -118,7 +226,12 @@ final class PgListing {
     }
 
     private static String osds(List<Integer> ids, int primary) {
-        return ids + "p" + primary;
+        return ids(ids) + "p" + primary;
+    }
+
+    /** As Ceph prints an OSD set: {@code [1,0,2]}. */
+    private static String ids(List<Integer> ids) {
+        return "[" + String.join(",", ids.stream().map(String::valueOf).toList()) + "]";
     }
 
     private static String stamp(long ms) {

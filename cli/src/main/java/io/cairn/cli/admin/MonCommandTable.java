@@ -75,6 +75,10 @@ final class MonCommandTable {
                     Arg.rest("states", "STATE", true)),
             new Def("pg ls-by-osd", "pg ls-by-osd", "As pg ls, for the PGs an OSD is in (up or acting).",
                     Arg.req("osd", "OSD"), Arg.rest("states", "STATE", true)),
+            new Def("pg dump", "pg dump", "PG, pool and OSD statistics: all (default), summary, pgs, pgs_brief, osds "
+                    + "or pools.", Arg.opt("dumpcontents", "WHAT")),
+            new Def("osd df", "osd df", "Each OSD's size, use, PGs and variance from the mean; with tree, by CRUSH "
+                    + "bucket.", Arg.word("tree", "tree")),
             new Def("osd create", "osd create", "Allocate an OSD id (the same uuid always gets the same id).",
                     Arg.opt("uuid", "UUID"), Arg.opt("id", "ID")),
             new Def("osd dump", "osd dump", "The OSDMap: epoch, flags, pools, OSDs."),

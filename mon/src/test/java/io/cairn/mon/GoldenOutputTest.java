@@ -1,0 +1,182 @@
+package io.cairn.mon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cairn.common.ErrorCode;
+import io.cairn.common.cli.Json;
+import io.cairn.common.osdmap.OsdMap;
+import io.cairn.common.osdmap.PgId;
+import io.cairn.common.osdmap.PgMapping;
+import io.cairn.common.osdmap.Pool;
+import io.cairn.proto.v1.CommandRequest;
+import io.cairn.proto.v1.HealthMute;
+import io.cairn.proto.v1.OsdStatsRequest;
+import io.cairn.proto.v1.PgStat;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every admin read command, plain and JSON, on one known cluster state, against the files in
+ * {@code src/test/resources/golden}. Three monitors (c out of quorum), three OSDs on three hosts
+ * (osd.2 down and out), pool "data" with 16 PGs of which one is inconsistent and the ones osd.2
+ * was in are degraded, the noscrub flag set, a few cluster log lines and a muted check. Run with
+ * {@code -Dgolden.update=true} to rewrite the files after a deliberate change, then read the diff.
+ */
+class GoldenOutputTest {
+    private static final Path DIR = Path.of("src", "test", "resources", "golden");
+    private static final long NOW_MS = 1_795_000_000_000L;
+    private static final long DAY_MS = 86_400_000L;
+
+    private record Case(String name, String prefix, Map<String, String> args) { }
+
+    private static final List<Case> CASES = List.of(
+            new Case("status", "status", Map.of()),
+            new Case("health", "health", Map.of()),
+            new Case("health-detail", "health", Map.of("detail", "true")),
+            new Case("osd-tree", "osd tree", Map.of()),
+            new Case("osd-df", "osd df", Map.of()),
+            new Case("osd-df-tree", "osd df", Map.of("tree", "true")),
+            new Case("osd-stat", "osd stat", Map.of()),
+            new Case("osd-dump", "osd dump", Map.of()),
+            new Case("osd-pool-ls-detail", "osd pool ls", Map.of("detail", "true")),
+            new Case("pg-stat", "pg stat", Map.of()),
+            new Case("pg-dump", "pg dump", Map.of()),
+            new Case("pg-dump-pgs-brief", "pg dump", Map.of("dumpcontents", "pgs_brief")),
+            new Case("pg-dump-osds", "pg dump", Map.of("dumpcontents", "osds")),
+            new Case("pg-dump-pools", "pg dump", Map.of("dumpcontents", "pools")),
+            new Case("pg-ls", "pg ls", Map.of()),
+            new Case("pg-ls-inconsistent", "pg ls", Map.of("states", "inconsistent")),
+            new Case("pg-ls-by-pool-degraded", "pg ls-by-pool", Map.of("pool", "data", "states", "degraded")),
+            new Case("pg-ls-by-osd", "pg ls-by-osd", Map.of("osd", "osd.1")),
+            new Case("df", "df", Map.of()),
+            new Case("df-detail", "df", Map.of("detail", "true")),
+            new Case("log-last", NoteCommands.LOG_LAST, Map.of("num", "5")));
+
+    private static OsdMap map;
+    private static PgStatsTable.Summary stats;
+    private static QuorumView quorum;
+    private static ClusterLog log;
+    private static List<HealthMute> mutes;
+
+    private static void setUp() {
+        if (map != null) {
+            return;
+        }
+        OsdMap m = WriteCommandsTest.cluster();
+        PgStatsTable table = new PgStatsTable(PgStatsTable.Thresholds.DEFAULTS, () -> NOW_MS);
+        // every OSD reports while all are up; osd.2 then goes down and out, its PGs degraded on the others
+        report(table, m, pg -> "active+clean");
+        m = WriteCommandsTest.ok(WriteCommandsTest.run(m, "osd down", Map.of("ids", "2")));
+        m = WriteCommandsTest.ok(WriteCommandsTest.run(m, "osd out", Map.of("ids", "2")));
+        m = WriteCommandsTest.ok(WriteCommandsTest.run(m, "osd set", Map.of("key", "noscrub")));
+        OsdMap after = m;
+        report(table, after, pg -> pg.seed() == 5 ? "active+undersized+degraded+inconsistent"
+                : after.mapPg(pg).acting().size() < 3 ? "active+undersized+degraded" : "active+clean");
+        map = after;
+        stats = table.summarize(after);
+        MonMap three = new MonMap(List.of(new MonMap.Member("a", 0, "127.0.0.1", 6789, 6889),
+                new MonMap.Member("b", 1, "127.0.0.1", 6790, 6890), new MonMap.Member("c", 2, "127.0.0.1", 6791, 6891)));
+        quorum = new QuorumView(7, "a", List.of("a", "b"), three, 120, true);
+        log = new ClusterLog();
+        log.add(NOW_MS - 60_000, "mon", "WRN", "osd.2 marked itself down");
+        log.add(NOW_MS - 50_000, "mon.a", "WRN", "Health check failed: 1 osds down (OSD_DOWN)");
+        log.add(NOW_MS - 40_000, "osd.0", "ERR", "1.5 shard osd.1 obj-7 : data_digest_mismatch");
+        log.add(NOW_MS - 39_000, "osd.0", "ERR", "1.5 deep-scrub 1 errors");
+        log.add(NOW_MS - 30_000, "mon", "WRN", "osd.2 marked out (osd out)");
+        log.add(NOW_MS - 20_000, "client.admin", "INF", "maintenance window opens");
+        mutes = List.of(HealthMute.newBuilder().setCode("MON_DOWN").setUntilMs(NOW_MS + DAY_MS).build());
+    }
+
+    /** Each up OSD reports 40 GiB used of 100 GiB and the PGs it leads, with the state {@code state} gives. */
+    private static void report(PgStatsTable table, OsdMap m, java.util.function.Function<PgId, String> state) {
+        Pool pool = m.pool("data");
+        for (int osd = 0; osd < 3; osd++) {
+            if (!m.isUp(osd)) {
+                continue;
+            }
+            OsdStatsRequest.Builder r = OsdStatsRequest.newBuilder().setOsdId(osd).setEpoch(m.epoch())
+                    .setTotalBytes(100L << 30).setUsedBytes((40L + osd) << 30).setAvailBytes((60L - osd) << 30)
+                    .setNumShardsRepaired(osd == 1 ? 1 : 0).setStampMs(1000);
+            for (int seed = 0; seed < pool.pgNum(); seed++) {
+                PgId pg = new PgId(pool.id(), seed);
+                PgMapping pm = m.mapPg(pg);
+                if (pm.actingPrimary() == osd) {
+                    String st = state.apply(pg);
+                    r.addPgs(PgStat.newBuilder().setPool(pool.id()).setSeed(seed).setState(st).addAllActing(pm.acting())
+                            .setEpoch(m.epoch()).setObjects(100 + seed).setBytes((100L + seed) << 20).setLogSize(200)
+                            .setDegradedObjects(st.contains("degraded") ? 100 + seed : 0)
+                            .setScrubErrors(st.contains("inconsistent") ? 1 : 0)
+                            .setLastScrubStampMs(NOW_MS - DAY_MS - seed * 60_000L)
+                            .setLastDeepScrubStampMs(NOW_MS - 3 * DAY_MS - seed * 60_000L));
+                }
+            }
+            table.report(r.build());
+        }
+    }
+
+    private static CommandResult run(Case c) {
+        CommandRequest req = CommandRequest.newBuilder().setPrefix(c.prefix()).putAllArgs(c.args()).build();
+        if (c.prefix().equals(NoteCommands.LOG_LAST)) {
+            return NoteCommands.last(log, req);
+        }
+        return ReadCommands.run(map, req, quorum, stats, mutes);
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyReadCommandMatchesItsGoldenOutput() {
+        setUp();
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Case c : CASES) {
+            tests.add(DynamicTest.dynamicTest(c.name(), () -> {
+                CommandResult r = run(c);
+                assertEquals(ErrorCode.OK, r.code(), r.message());
+                check(c.name() + ".txt", r.plain() == null ? "" : r.plain());
+                check(c.name() + ".json", Json.write(r.json(), true) + "\n");
+            }));
+        }
+        tests.add(DynamicTest.dynamicTest("write-commands", () -> check("write-commands.txt", writeCommands())));
+        return tests.stream();
+    }
+
+    /** The status lines of the state-changing commands an operator types most. */
+    private static String writeCommands() {
+        OsdMap m = WriteCommandsTest.cluster();
+        List<Case> cmds = List.of(new Case("osd out 1", "osd out", Map.of("ids", "1")),
+                new Case("osd in 1", "osd in", Map.of("ids", "1")),
+                new Case("osd down 0,1", "osd down", Map.of("ids", "0,1")),
+                new Case("osd reweight 2 0.8", "osd reweight", Map.of("id", "2", "weight", "0.8")),
+                new Case("osd set noout", "osd set", Map.of("key", "noout")),
+                new Case("osd unset noout", "osd unset", Map.of("key", "noout")));
+        StringBuilder sb = new StringBuilder();
+        for (Case c : cmds) {
+            CommandResult r = WriteCommandsTest.run(m, c.prefix(), c.args());
+            sb.append("$ ").append(c.name()).append('\n').append(r.code()).append(": ").append(r.message()).append('\n');
+            if (r.newMap() != null) {
+                m = r.newMap();
+            }
+        }
+        CommandResult bad = WriteCommandsTest.run(m, "osd out", Map.of("ids", "9"));
+        sb.append("$ osd out 9\n").append(bad.code()).append(": ").append(bad.message()).append('\n');
+        return sb.toString();
+    }
+
+    private static void check(String file, String actual) throws IOException {
+        Path p = DIR.resolve(file);
+        if (Boolean.getBoolean("golden.update")) {
+            Files.createDirectories(DIR);
+            Files.writeString(p, actual, StandardCharsets.UTF_8);
+            return;
+        }
+        assertTrue(Files.exists(p), "no golden file " + p + " (run with -Dgolden.update=true)");
+        assertEquals(Files.readString(p, StandardCharsets.UTF_8), actual, file);
+    }
+}
