@@ -32,6 +32,7 @@ public final class CairnMain {
             cl.addSubcommand(provider.command());
         }
         // after the providers: `cairn mon --id a` runs the daemon (from mon/), `cairn mon stat` asks the monitors
+        io.cairn.cli.admin.PgOsdCommands.installGroup(cl);
         MonCommandTree.install(cl);
         io.cairn.cli.admin.PgOsdCommands.install(cl);
         cl.setOut(out);

@@ -234,6 +234,17 @@ class ScrubRepairIT {
         awaitState(s -> s.equals("active+clean"));
         assertEveryCopyIsRight();
         assertEquals("HEALTH_OK", health());
+
+        // the PG as its primary sees it, in Ceph's word order and in Cairn's
+        @SuppressWarnings("unchecked")
+        Map<String, Object> q = (Map<String, Object>) Json.parse(cli("pg", pg.toString(), "query"));
+        assertEquals("active+clean", q.get("state"));
+        assertEquals(acting, ((List<?>) q.get("acting")).stream().map(o -> ((Number) o).intValue()).toList());
+        assertEquals(pg.toString(), ((Map<?, ?>) q.get("info")).get("pgid"));
+        assertEquals(0L, ((Number) ((Map<?, ?>) q.get("scrubber")).get("scrub_errors")).longValue());
+        assertEquals(q.get("up"), ((Map<?, ?>) Json.parse(cli("pg", "query", pg.toString()))).get("up"));
+        String df = cli("osd", "df");
+        assertTrue(df.contains("TOTAL") && df.contains("MIN/MAX VAR"), df);
     }
 
     @Test

@@ -1298,16 +1298,82 @@ public final class OsdDaemon implements AutoCloseable {
             case "scrub" -> io.cairn.osd.scrub.ScrubSchedule.Kind.SHALLOW;
             case "deep-scrub" -> io.cairn.osd.scrub.ScrubSchedule.Kind.DEEP;
             case "repair" -> io.cairn.osd.scrub.ScrubSchedule.Kind.REPAIR;
-            case "list-inconsistent-obj" -> null;
+            case "list-inconsistent-obj", "query" -> null;
             default -> throw CairnException.invalid("unknown pg command '" + req.getCommand()
-                    + "' (scrub, deep-scrub, repair, list-inconsistent-obj)");
+                    + "' (scrub, deep-scrub, repair, list-inconsistent-obj, query)");
         };
         if (kind == null) {
-            return reply.setOutputJson(io.cairn.common.cli.Json.write(scrubber.listInconsistent(pg), false)).build();
+            Object out = req.getCommand().equals("query") ? pgQuery(map, pg, pool)
+                    : scrubber.listInconsistent(pg);
+            return reply.setOutputJson(io.cairn.common.cli.Json.write(out, false)).build();
         }
         scrubber.request(pg, kind);
         String msg = "instructing pg " + pg + " on osd." + who.id() + " to " + req.getCommand();
         return reply.setMessage(msg).setOutputJson(io.cairn.common.cli.Json.write(Map.of("message", msg), false)).build();
+    }
+
+    /**
+     * {@code pg PGID query} as the primary sees the PG: its state, sets, this copy's info, where
+     * peering stands (phase, what blocks it, each member's info) and its scrub record.
+     */
+    private Map<String, Object> pgQuery(OsdMap map, PgId pg, Pool pool) {
+        PgMapping pm = map.mapPg(pg);
+        CollectionId coll = CollectionId.of(pg.toString());
+        PgInfo info = copies.info(coll);
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("state", pgState(pg, pool, pm, map));
+        out.put("epoch", map.epoch());
+        out.put("up", pm.up());
+        out.put("acting", pm.acting());
+        out.put("up_primary", pm.upPrimary());
+        out.put("acting_primary", pm.actingPrimary());
+        out.put("info", infoJson(pg, info));
+        List<Object> recoveryState = new ArrayList<>();
+        PeeringMachine m = machines.get(pg);
+        if (m != null) {
+            Map<String, Object> st = new java.util.LinkedHashMap<>();
+            st.put("name", "Started/Primary/" + m.phase().name());
+            st.put("acting", m.acting());
+            st.put("authority", m.authority());
+            m.blockedBy().ifPresent(b -> st.put("blocked_by", b.toString()));
+            if (!m.unreachable().isEmpty()) {
+                st.put("unreachable", List.copyOf(m.unreachable()));
+            }
+            List<Object> peers = new ArrayList<>();
+            for (int osd : m.acting()) {
+                Map<String, Object> peer = new java.util.LinkedHashMap<>();
+                peer.put("peer", osd);
+                peer.put("info", infoJson(pg, m.info(osd)));
+                peers.add(peer);
+            }
+            st.put("peer_info", peers);
+            st.put("missing_objects", m.missingObjects());
+            st.put("backfill_targets", m.backfillTargets());
+            recoveryState.add(st);
+        }
+        out.put("recovery_state", recoveryState);
+        ScrubRecord scrub = scrubber.record(pg);
+        Map<String, Object> sc = new java.util.LinkedHashMap<>();
+        sc.put("flags", scrubber.flags(pg).stream().map(PgStateFlag::cephName).toList());
+        sc.put("last_scrub_stamp", java.time.Instant.ofEpochMilli(scrub.lastScrubMs()).toString());
+        sc.put("last_deep_scrub_stamp", java.time.Instant.ofEpochMilli(scrub.lastDeepScrubMs()).toString());
+        sc.put("scrub_errors", scrub.errors());
+        out.put("scrubber", sc);
+        return out;
+    }
+
+    private static Map<String, Object> infoJson(PgId pg, PgInfo info) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("pgid", pg.toString());
+        if (info == null) {
+            return m;
+        }
+        m.put("last_update", info.lastUpdate().toString());
+        m.put("last_complete", info.lastComplete().toString());
+        m.put("log_tail", info.logTail().toString());
+        m.put("last_epoch_started", info.lastEpochStarted());
+        m.put("last_epoch_clean", info.lastEpochClean());
+        return m;
     }
 
     io.cairn.proto.v1.PgInfoReply pgInfo(io.cairn.proto.v1.PgInfoRequest req) {

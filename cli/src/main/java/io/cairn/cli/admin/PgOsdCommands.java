@@ -22,9 +22,25 @@ public final class PgOsdCommands {
         {"scrub", "Scrub a PG: compare its copies' object sets, sizes and attributes."},
         {"deep-scrub", "Deep-scrub a PG: also read every copy's data and omap and compare their checksums."},
         {"repair", "Deep-scrub a PG and rewrite bad copies from the authoritative one."},
+        {"query", "A PG as its primary sees it (JSON): state, up and acting sets, info, peering, scrub."},
     };
 
-    /** Hangs the commands under {@code pg} (after {@link MonCommandTree#install}). */
+    /**
+     * The {@code pg} group, before {@link MonCommandTree#install} fills it: it also takes
+     * {@code pg PGID query} (Ceph's word order) beside {@code pg query PGID}.
+     */
+    public static void installGroup(CommandLine root) {
+        PgWords words = new PgWords();
+        CommandSpec groupSpec = CommandSpec.wrapWithoutInspection(words);
+        words.spec = groupSpec;
+        groupSpec.mixinStandardHelpOptions(true);
+        groupSpec.usageMessage().description("Placement group commands.");
+        groupSpec.addPositional(PositionalParamSpec.builder().index("0").arity("0..1").paramLabel("PGID")
+                .type(String.class).build());
+        root.addSubcommand("pg", new CommandLine(groupSpec));
+    }
+
+    /** Hangs the OSD-directed commands under {@code pg} (after {@link MonCommandTree#install}). */
     public static void install(CommandLine root) {
         CommandLine pg = root.getSubcommands().get("pg");
         for (String[] c : COMMANDS) {
@@ -33,10 +49,43 @@ public final class PgOsdCommands {
             cmd.spec = spec;
             spec.mixinStandardHelpOptions(true);
             spec.usageMessage().description(c[1]);
-            spec.addPositional(PositionalParamSpec.builder().index("0").arity("1").paramLabel("PGID").type(String.class)
-                    .build());
+            // `pg 1.0 query` parses as the pg group's PGID, then this subcommand without one
+            spec.addPositional(PositionalParamSpec.builder().index("0").arity(c[0].equals("query") ? "0..1" : "1")
+                    .paramLabel("PGID").type(String.class).build());
             pg.addSubcommand(c[0], new CommandLine(spec));
         }
+    }
+
+    /** {@code cairn pg} alone, or with a PGID but no command: a usage error. */
+    private static final class PgWords implements Callable<Integer> {
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            throw new IllegalArgumentException("'pg' needs a subcommand (see 'cairn pg --help'), or PGID query");
+        }
+    }
+
+    /** Sends one command to the PG's primary and prints what it returns. */
+    private static int run(CommandSpec spec, String pgid, String command) {
+        String json;
+        try (Rados rados = MonCall.rados(spec)) {
+            json = rados.pgCommand(pgid, command);
+        }
+        GlobalOptions g = (GlobalOptions) spec.root().userObject();
+        Object message = ((java.util.Map<?, ?>) Json.parse(json)).get("message");
+        PrintWriter out = spec.commandLine().getOut();
+        if (g.format().isJson() || message == null) {
+            // pg query answers JSON only, as in Ceph
+            out.println(g.format() == io.cairn.common.cli.OutputFormat.JSON ? json : Json.pretty(json));
+            out.flush();
+        } else {
+            // Ceph prints this status line on stderr
+            PrintWriter err = spec.commandLine().getErr();
+            err.println(message);
+            err.flush();
+        }
+        return 0;
     }
 
     private static final class OsdPgCommand implements Callable<Integer> {
@@ -50,23 +99,13 @@ public final class PgOsdCommands {
         @Override
         public Integer call() {
             String pgid = spec.positionalParameters().get(0).getValue();
-            String json;
-            try (Rados rados = MonCall.rados(spec)) {
-                json = rados.pgCommand(pgid, command);
+            if (pgid == null) {
+                pgid = spec.parent().positionalParameters().get(0).getValue();
             }
-            GlobalOptions g = (GlobalOptions) spec.root().userObject();
-            Object message = ((java.util.Map<?, ?>) Json.parse(json)).get("message");
-            if (g.format().isJson()) {
-                PrintWriter out = spec.commandLine().getOut();
-                out.println(g.format() == io.cairn.common.cli.OutputFormat.JSON_PRETTY ? Json.pretty(json) : json);
-                out.flush();
-            } else {
-                // Ceph prints this status line on stderr
-                PrintWriter err = spec.commandLine().getErr();
-                err.println(message);
-                err.flush();
+            if (pgid == null) {
+                throw new IllegalArgumentException("pg " + command + " needs a PGID");
             }
-            return 0;
+            return run(spec, pgid, command);
         }
     }
 }
