@@ -21,7 +21,15 @@ final class PgStatsTable {
     record Summary(Map<String, Integer> pgStates, long objects, long storedBytes, long totalBytes, long usedBytes,
                    long availBytes, Map<Long, long[]> perPool, Map<PgId, String> notCleanPgs, Recovery recovery,
                    Map<PgId, PgStat> pgs, Map<Integer, Long> shardsRepaired, Thresholds thresholds, long nowMs,
-                   Map<PgId, String> stateOf, Map<Integer, OsdStatsRequest> osdReports, Map<PgId, PgStat> lastKnown) { }
+                   Map<PgId, String> stateOf, Map<Integer, OsdStatsRequest> osdReports, Map<PgId, PgStat> lastKnown,
+                   ClientIo clientIo) { }
+
+    /** Client I/O the primaries served, per second, between each OSD's last two reports. */
+    record ClientIo(double readOpsPerSec, double writeOpsPerSec, double readBytesPerSec, double writeBytesPerSec) {
+        boolean any() {
+            return readOpsPerSec > 0 || writeOpsPerSec > 0;
+        }
+    }
 
     /** The monitors' health thresholds that judge the reports (Ceph's mon_warn_* options). */
     record Thresholds(long warnNumRepaired, long scrubMaxIntervalMs, long deepScrubIntervalMs,
@@ -169,6 +177,7 @@ final class PgStatsTable {
         }
         double objectsPerSec = 0;
         double bytesPerSec = 0;
+        double[] io = new double[4];
         for (OsdStatsRequest r : reports.values()) {
             OsdStatsRequest before = previous.get(r.getOsdId());
             long dtMs = before == null ? 0 : r.getStampMs() - before.getStampMs();
@@ -176,10 +185,15 @@ final class PgStatsTable {
             if (map.isUp(r.getOsdId()) && dtMs > 0 && r.getRecoveredObjects() >= before.getRecoveredObjects()) {
                 objectsPerSec += (r.getRecoveredObjects() - before.getRecoveredObjects()) * 1000.0 / dtMs;
                 bytesPerSec += (r.getRecoveredBytes() - before.getRecoveredBytes()) * 1000.0 / dtMs;
+                io[0] += Math.max(0, r.getClientReadOps() - before.getClientReadOps()) * 1000.0 / dtMs;
+                io[1] += Math.max(0, r.getClientWriteOps() - before.getClientWriteOps()) * 1000.0 / dtMs;
+                io[2] += Math.max(0, r.getClientReadBytes() - before.getClientReadBytes()) * 1000.0 / dtMs;
+                io[3] += Math.max(0, r.getClientWriteBytes() - before.getClientWriteBytes()) * 1000.0 / dtMs;
             }
         }
         return new Summary(states, objects, stored, total, used, avail, perPool, notClean,
                 new Recovery(degraded, misplaced, unfound, copies, objectsPerSec, bytesPerSec), new TreeMap<>(byPg),
-                repaired, thresholds, wallMs.getAsLong(), stateOf, currentReports(map), new TreeMap<>(lastStat));
+                repaired, thresholds, wallMs.getAsLong(), stateOf, currentReports(map), new TreeMap<>(lastStat),
+                new ClientIo(io[0], io[1], io[2], io[3]));
     }
 }

@@ -53,8 +53,18 @@ final class StatusView {
                 pad = "             ";
             }
         }
-        if (stats.recovery().objectsPerSec() > 0) {
-            sb.append("\n  io:\n    recovery: ").append(DataViews.recoveryRate(stats.recovery())).append('\n');
+        PgStatsTable.ClientIo io = stats.clientIo();
+        if (io.any() || stats.recovery().objectsPerSec() > 0) {
+            sb.append("\n  io:\n");
+            if (io.any()) {
+                sb.append("    client:   ").append(DataViews.bytes(Math.round(io.readBytesPerSec()))).append("/s rd, ")
+                        .append(DataViews.bytes(Math.round(io.writeBytesPerSec()))).append("/s wr, ")
+                        .append(Math.round(io.readOpsPerSec())).append(" op/s rd, ")
+                        .append(Math.round(io.writeOpsPerSec())).append(" op/s wr\n");
+            }
+            if (stats.recovery().objectsPerSec() > 0) {
+                sb.append("    recovery: ").append(DataViews.recoveryRate(stats.recovery())).append('\n');
+            }
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("fsid", map.fsid());
@@ -88,6 +98,10 @@ final class StatusView {
             pgmap.put("misplaced_objects", rec.misplacedObjects());
             pgmap.put("misplaced_total", rec.objectCopies());
         }
+        pgmap.put("read_bytes_sec", Math.round(io.readBytesPerSec()));
+        pgmap.put("write_bytes_sec", Math.round(io.writeBytesPerSec()));
+        pgmap.put("read_op_per_sec", Math.round(io.readOpsPerSec()));
+        pgmap.put("write_op_per_sec", Math.round(io.writeOpsPerSec()));
         if (rec.objectsPerSec() > 0) {
             pgmap.put("recovering_objects_per_sec", Math.round(rec.objectsPerSec()));
             pgmap.put("recovering_bytes_per_sec", Math.round(rec.bytesPerSec()));

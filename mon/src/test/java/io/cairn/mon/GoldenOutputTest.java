@@ -74,13 +74,13 @@ class GoldenOutputTest {
         OsdMap m = WriteCommandsTest.cluster();
         PgStatsTable table = new PgStatsTable(PgStatsTable.Thresholds.DEFAULTS, () -> NOW_MS);
         // every OSD reports while all are up; osd.2 then goes down and out, its PGs degraded on the others
-        report(table, m, pg -> "active+clean");
+        report(table, m, pg -> "active+clean", 1_000);
         m = WriteCommandsTest.ok(WriteCommandsTest.run(m, "osd down", Map.of("ids", "2")));
         m = WriteCommandsTest.ok(WriteCommandsTest.run(m, "osd out", Map.of("ids", "2")));
         m = WriteCommandsTest.ok(WriteCommandsTest.run(m, "osd set", Map.of("key", "noscrub")));
         OsdMap after = m;
         report(table, after, pg -> pg.seed() == 5 ? "active+undersized+degraded+inconsistent"
-                : after.mapPg(pg).acting().size() < 3 ? "active+undersized+degraded" : "active+clean");
+                : after.mapPg(pg).acting().size() < 3 ? "active+undersized+degraded" : "active+clean", 11_000);
         map = after;
         stats = table.summarize(after);
         MonMap three = new MonMap(List.of(new MonMap.Member("a", 0, "127.0.0.1", 6789, 6889),
@@ -96,8 +96,12 @@ class GoldenOutputTest {
         mutes = List.of(HealthMute.newBuilder().setCode("MON_DOWN").setUntilMs(NOW_MS + DAY_MS).build());
     }
 
-    /** Each up OSD reports 40 GiB used of 100 GiB and the PGs it leads, with the state {@code state} gives. */
-    private static void report(PgStatsTable table, OsdMap m, java.util.function.Function<PgId, String> state) {
+    /**
+     * Each up OSD reports 40 GiB used of 100 GiB, its client io counters at {@code stampMs}, and the
+     * PGs it leads, with the state {@code state} gives.
+     */
+    private static void report(PgStatsTable table, OsdMap m, java.util.function.Function<PgId, String> state,
+                               long stampMs) {
         Pool pool = m.pool("data");
         for (int osd = 0; osd < 3; osd++) {
             if (!m.isUp(osd)) {
@@ -105,7 +109,10 @@ class GoldenOutputTest {
             }
             OsdStatsRequest.Builder r = OsdStatsRequest.newBuilder().setOsdId(osd).setEpoch(m.epoch())
                     .setTotalBytes(100L << 30).setUsedBytes((40L + osd) << 30).setAvailBytes((60L - osd) << 30)
-                    .setNumShardsRepaired(osd == 1 ? 1 : 0).setStampMs(1000);
+                    .setNumShardsRepaired(osd == 1 ? 1 : 0).setStampMs(stampMs)
+                    // 10 s apart: osd.0 and osd.1 each serve 5 reads and 20 writes of 4 KiB a second
+                    .setClientReadOps(stampMs / 200).setClientWriteOps(stampMs / 50)
+                    .setClientReadBytes(stampMs / 200 * 4096).setClientWriteBytes(stampMs / 50 * 4096);
             for (int seed = 0; seed < pool.pgNum(); seed++) {
                 PgId pg = new PgId(pool.id(), seed);
                 PgMapping pm = m.mapPg(pg);

@@ -105,6 +105,8 @@ public final class OsdDaemon implements AutoCloseable {
     /** When each client op in flight arrived (monotonic ms), for SLOW_OPS; bounded by {@link #inFlight}. */
     private final Map<Long, Long> opsInFlight = new ConcurrentHashMap<>();
     private final AtomicLong opSeq = new AtomicLong();
+    /** Client ops served as primary and their payload bytes: read ops, write ops, read bytes, write bytes. */
+    private final java.util.concurrent.atomic.AtomicLongArray clientIo = new java.util.concurrent.atomic.AtomicLongArray(4);
     private final Map<PgId, AtomicLong> lastVersions = new ConcurrentHashMap<>();
     private final PgCopies copies;
     private final MapHistory history;
@@ -479,7 +481,9 @@ public final class OsdDaemon implements AutoCloseable {
                     oldestMs = Math.max(oldestMs, nowMs - since);
                 }
             }
-            b.setSlowOps(slow).setOldestSlowOpSec((int) (oldestMs / 1000));
+            b.setSlowOps(slow).setOldestSlowOpSec((int) (oldestMs / 1000))
+                    .setClientReadOps(clientIo.get(0)).setClientWriteOps(clientIo.get(1))
+                    .setClientReadBytes(clientIo.get(2)).setClientWriteBytes(clientIo.get(3));
             saveShardsRepaired(scrubber.shardsRepaired());
             for (PgId pg : collections) {
                 Pool pool = m.pool(pg.pool());
@@ -920,9 +924,32 @@ public final class OsdDaemon implements AutoCloseable {
         return f.handle((reply, err) -> {
             inFlight.release();
             opsInFlight.remove(opId);
+            if (err == null && reply.getCode() == 0) {
+                countClientIo(req, reply);
+            }
             opLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             return err == null ? reply : toError(err, maps.map() == null ? 0 : maps.map().epoch());
         });
+    }
+
+    /** For the monitors' client io rates (status): a write moves its data in, a read its results out. */
+    private void countClientIo(OpRequest req, OpReply reply) {
+        if (req.getOpsList().stream().anyMatch(OpRunner::isMutation)) {
+            long bytes = 0;
+            for (OsdOp op : req.getOpsList()) {
+                bytes += switch (op.getOpCase()) {
+                    case WRITE -> op.getWrite().getData().size();
+                    case WRITE_FULL -> op.getWriteFull().getData().size();
+                    case APPEND -> op.getAppend().getData().size();
+                    default -> 0;
+                };
+            }
+            clientIo.incrementAndGet(1);
+            clientIo.addAndGet(3, bytes);
+        } else {
+            clientIo.incrementAndGet(0);
+            clientIo.addAndGet(2, reply.getResultsList().stream().mapToLong(r -> r.getData().size()).sum());
+        }
     }
 
     private CompletableFuture<OpReply> route(OpRequest req) {

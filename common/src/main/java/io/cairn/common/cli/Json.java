@@ -31,7 +31,7 @@ public final class Json {
         } else if (v instanceof Map<?, ?> m) {
             sb.append('{');
             boolean first = true;
-            for (Map.Entry<?, ?> e : m.entrySet()) {
+            for (Map.Entry<?, ?> e : ordered(m)) {
                 sb.append(first ? "" : ",");
                 first = false;
                 newline(sb, pretty, depth + 1);
@@ -59,6 +59,19 @@ public final class Json {
         } else {
             quote(sb, v.toString());
         }
+    }
+
+    /**
+     * A map's entries in its own order when it has one (linked or sorted), else by key: Map.of's
+     * order changes from one JVM to the next, and output must not.
+     */
+    private static Iterable<? extends Map.Entry<?, ?>> ordered(Map<?, ?> m) {
+        if (m instanceof java.util.LinkedHashMap<?, ?> || m instanceof java.util.SortedMap<?, ?> || m.size() < 2) {
+            return m.entrySet();
+        }
+        List<Map.Entry<?, ?>> entries = new java.util.ArrayList<>(m.entrySet());
+        entries.sort(java.util.Comparator.comparing(e -> String.valueOf(e.getKey())));
+        return entries;
     }
 
     /**
