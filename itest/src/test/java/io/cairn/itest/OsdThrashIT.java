@@ -91,6 +91,12 @@ class OsdThrashIT {
             osd_mon_contact_grace = 15
             mon_osd_down_out_interval = 600
             rados_osd_op_timeout = 30
+            # PGs are scrubbed and deep-scrubbed over and over while they are written and OSDs die:
+            # a scrub must never find copies that differ when none was changed behind the cluster
+            osd_scrub_min_interval = 5
+            osd_scrub_max_interval = 10
+            osd_deep_scrub_interval = 20
+            osd_scrub_load_threshold = 1000
             """;
 
     enum Kind { WRITE, WRITE_FULL, APPEND, TRUNCATE, REMOVE, SETXATTR, RMXATTR, OMAP_SET, OMAP_RM, COMPOUND, RESET, READ }
@@ -197,6 +203,7 @@ class OsdThrashIT {
             models[i] = new Model("thrash-" + i);
         }
         long thrashStart = System.nanoTime();
+        long thrashStartMs = System.currentTimeMillis();
         long workDeadline = thrashStart + TimeUnit.SECONDS.toNanos(SECONDS);
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
@@ -254,6 +261,7 @@ class OsdThrashIT {
             }
             verifyReplicas(cluster, io, models);
             verifyListing(io, models);
+            verifyScrubs(cluster, thrashStartMs);
         }
 
         printSummary(toClean, checkedObjects, uncertainObjects);
@@ -785,6 +793,55 @@ class OsdThrashIT {
         return -1;
     }
 
+    /**
+     * Scrubs ran during the thrashing (logged), and none found an inconsistent PG: the copies of a
+     * PG agree after every fault, and scrubbing while writes go on compares settled copies only.
+     */
+    @SuppressWarnings("unchecked")
+    private void verifyScrubs(TestCluster cluster, long sinceMs) {
+        try (MonClient mon = cluster.client()) {
+            CommandReply r = mon.command("pg ls-by-pool", Map.of("pool", POOL));
+            if (r.getCode() != 0) {
+                violations.add("pg ls-by-pool failed: " + r.getMessage());
+                return;
+            }
+            int deep = 0;
+            int shallow = 0;
+            List<Map<String, Object>> pgs = (List<Map<String, Object>>) ((Map<String, Object>) Json.parse(
+                    r.getOutputJson())).get("pg_stats");
+            for (Map<String, Object> pg : pgs) {
+                deep += scrubbedSince(pg.get("last_deep_scrub_stamp"), sinceMs) ? 1 : 0;
+                shallow += scrubbedSince(pg.get("last_scrub_stamp"), sinceMs) ? 1 : 0;
+                if (String.valueOf(pg.get("state")).contains("inconsistent")) {
+                    violations.add("pg " + pg.get("pgid") + " is " + pg.get("state") + " after thrashing");
+                }
+            }
+            log("scrubs: %d of %d PGs scrubbed and %d deep-scrubbed during the run; none inconsistent: %s", shallow,
+                    pgs.size(), deep, pgs.stream().noneMatch(pg -> String.valueOf(pg.get("state")).contains("inconsistent")));
+            String log = mon.command("log last", Map.of("num", "10000")).getOutputPlain();
+            for (String line : log.split("\n")) {
+                if (line.contains("scrub") && line.contains(" errors")) {
+                    violations.add("cluster log: " + line);
+                }
+            }
+        }
+    }
+
+    private static boolean scrubbedSince(Object stamp, long sinceMs) {
+        try {
+            return stamp != null && java.time.Instant.parse(stamp.toString()).toEpochMilli() >= sinceMs - 1000;
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
+    }
+
+    /** A PG counts as clean while a scrub reads it: scrubbing does not make it unclean. */
+    private static boolean cleanWhileScrubbing(String state) {
+        Set<String> flags = new HashSet<>(List.of(state.split("\\+")));
+        flags.removeAll(Set.of("scrubbing", "deep"));
+        return flags.equals(Set.of("active", "clean"));
+    }
+
     @SuppressWarnings("unchecked")
     private static boolean allClean(MonClient mon) {
         CommandReply r = mon.command("pg stat", Map.of());
@@ -796,7 +853,7 @@ class OsdThrashIT {
         long clean = 0;
         for (Object o : (List<Object>) summary.get("num_pg_by_state")) {
             Map<String, Object> s = (Map<String, Object>) o;
-            if ("active+clean".equals(s.get("name"))) {
+            if (cleanWhileScrubbing(String.valueOf(s.get("name")))) {
                 clean += ((Number) s.get("num")).longValue();
             }
         }

@@ -52,6 +52,11 @@ final class MonServiceImpl extends MonServiceGrpc.MonServiceImplBase {
         if (ReadCommands.isRead(prefix)) {
             timer = readLatency;
             f = daemon.read(req);
+        } else if (prefix.equals(REWEIGHT_BY_UTILIZATION)) {
+            // the leader plans from its PG stats; every monitor then applies the same explicit weights
+            timer = writeLatency;
+            f = daemon.read(req.toBuilder().setPrefix("osd test-" + REWEIGHT_BY_UTILIZATION.substring(4)).build())
+                    .thenCompose(plan -> applyReweights(req, plan));
         } else if (WriteCommands.isWrite(prefix) || NoteCommands.WRITES.contains(prefix)) {
             timer = writeLatency;
             if (WriteCommands.INTERNAL.contains(prefix)) {
@@ -74,6 +79,22 @@ final class MonServiceImpl extends MonServiceGrpc.MonServiceImplBase {
             out.onNext(err == null ? reply : error(ErrorCode.EAGAIN, MonDaemon.describe(err)));
             out.onCompleted();
         });
+    }
+
+    static final String REWEIGHT_BY_UTILIZATION = "osd reweight-by-utilization";
+
+    private CompletableFuture<CommandReply> applyReweights(CommandRequest req, CommandReply plan) {
+        if (plan.getCode() != 0) {
+            return CompletableFuture.completedFuture(plan);
+        }
+        Object weights = ((java.util.Map<?, ?>) io.cairn.common.cli.Json.parse(plan.getOutputJson())).get("weights");
+        if (weights == null || weights.toString().isEmpty()) {
+            return CompletableFuture.completedFuture(plan.toBuilder().setMessage("no change").build());
+        }
+        CommandRequest apply = CommandRequest.newBuilder().setPrefix("osd reweightn").setEntity(req.getEntity())
+                .putArgs("weights", weights.toString()).build();
+        return daemon.propose(apply, false).thenApply(r -> r.getCode() != 0 ? r
+                : plan.toBuilder().setEpoch(r.getEpoch()).setMessage(r.getMessage()).build());
     }
 
     private static CommandReply error(ErrorCode code, String message) {

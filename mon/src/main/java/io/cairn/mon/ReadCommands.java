@@ -25,7 +25,8 @@ import java.util.Set;
 final class ReadCommands {
     static final Set<String> PREFIXES = Set.of("status", "health", "mon stat", "quorum_status", "osd dump", "osd tree",
             "osd stat", "osd ls", "osd pool ls", "osd pool get", "osd crush dump", "osd crush tree", "osd crush rule ls",
-            "osd crush rule dump", "osd map", "osd getcrushmap", "df", "pg stat", "pg ls", "pg ls-by-pool", "pg ls-by-osd", "pg dump", "osd df", NoteCommands.LOG_LAST);
+            "osd crush rule dump", "osd map", "osd getcrushmap", "df", "pg stat", "pg ls", "pg ls-by-pool", "pg ls-by-osd", "pg dump", "osd df", "osd test-reweight-by-utilization",
+            NoteCommands.LOG_LAST);
 
     /** The answer of a follower to a read that needs the leader's view of the quorum. */
     static final String NOT_LEADER = "this monitor is not the leader";
@@ -63,6 +64,8 @@ final class ReadCommands {
                 case "pg ls" -> PgListing.ls(map, stats, pg -> true, a.words("states"));
                 case "pg dump" -> PgListing.dump(map, stats, a.str("dumpcontents", "all"));
                 case "osd df" -> OsdDf.run(map, stats, a.flag("tree"));
+                case "osd test-reweight-by-utilization" ->
+                        ReweightByUtilization.describe(ReweightByUtilization.plan(map, stats, a));
                 case "pg ls-by-pool" -> PgListing.ls(map, stats, PgListing.inPool(map, a.str("pool")), a.words("states"));
                 case "pg ls-by-osd" -> PgListing.ls(map, stats, PgListing.onOsd(map, a.str("osd")), a.words("states"));
                 case "health" -> health(map, quorum, stats, mutes, a.flag("detail"));

@@ -28,7 +28,7 @@ final class WriteCommands {
     /** Commands only monitors propose (boot, failure decisions); clients get EPERM. */
     static final Set<String> INTERNAL = Set.of("osd boot", "osd mark-down", "osd auto-out");
     static final Set<String> PREFIXES = Set.of("osd create", "osd boot", "osd alive", "osd down", "osd out", "osd in", "osd rm",
-            "osd mark-down", "osd auto-out", "osd reweight", "osd set", "osd unset", "osd pg-temp", "osd pool create",
+            "osd mark-down", "osd auto-out", "osd reweight", "osd reweightn", "osd set", "osd unset", "osd pg-temp", "osd pool create",
             "osd pool set", "osd pool rename", "osd pool rm", "osd crush add-bucket", "osd crush move",
             "osd crush add", "osd crush set", "osd crush reweight", "osd crush remove",
             "osd crush rule create-replicated", "osd crush rule rm", "osd crush tunables");
@@ -57,6 +57,7 @@ final class WriteCommands {
                 case "osd in" -> OsdLifecycle.setIn(map, a.osdIds("ids", existingIds(map)), true, false, nowMs);
                 case "osd rm" -> OsdLifecycle.remove(map, a.osdIds("ids", List.of()), nowMs);
                 case "osd reweight" -> reweight(map, a, nowMs);
+                case "osd reweightn" -> reweightn(map, a, nowMs);
                 case "osd set" -> setFlag(map, a.str("key"), true, nowMs);
                 case "osd unset" -> setFlag(map, a.str("key"), false, nowMs);
                 case "osd pg-temp" -> pgTemp(map, a, nowMs);
@@ -135,6 +136,31 @@ final class WriteCommands {
         OsdInfo o = requireOsd(map, id);
         OsdMap next = map.toBuilder().putOsd(o.withWeight((int) (w * OsdInfo.WEIGHT_IN))).build(nowMs);
         return CommandResult.changed(next, "reweighted osd." + id + " to " + w);
+    }
+
+    /** Several reweights in one epoch ("0:0.95,3:0.9"), as reweight-by-utilization applies them. */
+    private static CommandResult reweightn(OsdMap map, CommandArgs a, long nowMs) {
+        OsdMap.Builder b = map.toBuilder();
+        List<String> done = new ArrayList<>();
+        for (String pair : a.str("weights").split(",")) {
+            String[] kv = pair.split(":");
+            if (kv.length != 2) {
+                throw CairnException.invalid("weights are OSD:WEIGHT pairs, not '" + pair + "'");
+            }
+            int id = CommandArgs.parseOsd(kv[0].strip());
+            double w;
+            try {
+                w = Double.parseDouble(kv[1].strip());
+            } catch (NumberFormatException e) {
+                throw CairnException.invalid("bad weight '" + kv[1] + "'");
+            }
+            if (!(w >= 0 && w <= 1)) {
+                throw CairnException.invalid("reweight must be between 0 and 1, not " + w);
+            }
+            b.putOsd(requireOsd(map, id).withWeight((int) (w * OsdInfo.WEIGHT_IN)));
+            done.add("osd." + id + " to " + w);
+        }
+        return CommandResult.changed(b.build(nowMs), "reweighted " + String.join(", ", done));
     }
 
     /**

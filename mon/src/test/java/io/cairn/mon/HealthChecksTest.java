@@ -186,6 +186,10 @@ class HealthChecksTest {
                 + java.time.Instant.ofEpochMilli(NOW_MS - 11 * DAY_MS)), checks.get(0).detail());
         assertEquals(List.of("pg 1.1 not deep-scrubbed since "
                 + java.time.Instant.ofEpochMilli(NOW_MS - 13 * DAY_MS)), checks.get(1).detail());
+        // scrubbed again: both clear
+        PgStatsTable.Summary scrubbed = reported(map, table(), (pg, b) -> b.setLastScrubStampMs(NOW_MS - DAY_MS)
+                .setLastDeepScrubStampMs(NOW_MS - 2 * DAY_MS), osd -> 0L);
+        assertEquals(List.of(), codes(HealthChecks.compute(map, QUORUM, scrubbed)));
     }
 
     /** Each OSD reports {@code usedPercent} of a 100 GiB disk and the given slow ops. */

@@ -91,6 +91,15 @@ final class MonCommandTable {
             new Def("osd rm", "osd rm", "Remove down OSDs from the map and from CRUSH.", Arg.rest("ids", "ID", false)),
             new Def("osd reweight", "osd reweight", "Set an OSD's reweight (0..1).", Arg.req("id", "ID"),
                     Arg.req("weight", "WEIGHT")),
+            new Def("osd reweight-by-utilization", "osd reweight-by-utilization", "Lower the reweight of OSDs more "
+                    + "than OLOAD% (default 120) of the mean utilization, and raise underused ones, by at most MAX_CHANGE "
+                    + "(0.05), at most MAX_OSDS (4) OSDs.", List.of(Arg.opt("oload", "OLOAD"),
+                    Arg.opt("max_change", "MAX_CHANGE"), Arg.opt("max_osds", "MAX_OSDS")),
+                    List.of(new Opt("--no-increasing", "no_increasing", null, "Only lower reweights."))),
+            new Def("osd test-reweight-by-utilization", "osd test-reweight-by-utilization", "What "
+                    + "reweight-by-utilization would change, without changing it.", List.of(Arg.opt("oload", "OLOAD"),
+                    Arg.opt("max_change", "MAX_CHANGE"), Arg.opt("max_osds", "MAX_OSDS")),
+                    List.of(new Opt("--no-increasing", "no_increasing", null, "Only lower reweights."))),
             new Def("osd set", "osd set", "Set a cluster flag: noout, noin, nodown, noup, norecover, nobackfill, "
                     + "noscrub, nodeep-scrub, pause, full.", Arg.req("key", "FLAG")),
             new Def("osd unset", "osd unset", "Clear a cluster flag.", Arg.req("key", "FLAG")),
