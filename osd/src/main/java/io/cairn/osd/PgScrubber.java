@@ -195,8 +195,18 @@ final class PgScrubber implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("pg {}: unreadable scrub record, starting afresh: {}", p, e.toString());
             }
-            // as Ceph stamps a new PG with its creation time: the first scrub is due an interval from now
-            return ScrubRecord.fresh(wallMs.getAsLong());
+            // as Ceph stamps a new PG with its creation time: the first scrub is due an interval from now,
+            // kept so that restarting the OSD does not push it back again
+            ScrubRecord fresh = ScrubRecord.fresh(wallMs.getAsLong());
+            if (store.collectionExists(coll) && store.exists(coll, PgCopies.PGMETA)) {
+                Transaction txn = new Transaction();
+                txn.setAttr(coll, PgCopies.PGMETA, ScrubRecord.ATTR, fresh.encode());
+                store.queueTransactions(List.of(txn)).exceptionally(e -> {
+                    LOG.debug("pg {}: scrub stamps not saved: {}", p, e.toString());
+                    return null;
+                });
+            }
+            return fresh;
         });
     }
 
