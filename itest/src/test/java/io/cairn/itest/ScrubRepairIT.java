@@ -44,9 +44,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Scrub finds what changed behind the cluster's back and repair puts it right: a replica's bytes
- * replaced with {@code objectstore set-bytes} (deep scrub), a byte flipped in the primary's block
- * file (the store's own checksum fails), an object removed from a replica (shallow scrub); then a
- * drive whose copies keep going bad is marked out. One pool with one PG of size 3 on 3 OSDs.
+ * replaced with {@code objectstore set-bytes} (deep scrub), a byte flipped in a replica's block
+ * file (the store's own checksum fails), an object removed from a replica (shallow scrub); a read
+ * of a primary copy that fails its checksum is repaired on the spot; then a drive whose copies
+ * keep going bad is marked out. One pool with one PG of size 3 on 3 OSDs.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -191,14 +192,13 @@ class ScrubRepairIT {
 
     @Test
     @Order(2)
-    void deepScrubFindsABitFlippedInThePrimarysBlockFileAndRepairsFromTheReplicas() throws Exception {
-        int primary = acting.get(0);
+    void deepScrubFindsABitFlippedInAReplicasBlockFileAndRepairsIt() throws Exception {
+        int replica = acting.get(2);
         byte[] data = new byte[200_000];
         new Random(7).nextBytes(data);
         write("flip-me", data);
-        PgId flipPg = Placement.objectPg(rados.map().pool("scrub"), "flip-me", "", "");
-        assertEquals(pg, flipPg);
-        offline(primary, () -> flipByteOf(osdDir(primary).resolve("store").resolve("block"),
+        assertEquals(pg, Placement.objectPg(rados.map().pool("scrub"), "flip-me", "", ""));
+        offline(replica, () -> flipByteOf(osdDir(replica).resolve("store").resolve("block"),
                 java.util.Arrays.copyOfRange(data, 65_536, 65_600)));
         awaitState(s -> s.equals("active+clean"));
 
@@ -207,8 +207,9 @@ class ScrubRepairIT {
         Map<String, Object> obj = onlyInconsistent();
         assertEquals("flip-me", ((Map<?, ?>) obj.get("object")).get("name"));
         assertEquals(List.of("read_error"), sorted(obj.get("union_shard_errors")));
-        assertEquals(List.of("read_error"), sorted(shard(obj, primary).get("errors")));
-        assertTrue(((Map<?, ?>) obj.get("selected_object_info")).get("osd") != (Object) primary);
+        assertEquals(List.of("read_error"), sorted(shard(obj, replica).get("errors")));
+        assertTrue(((Number) ((Map<?, ?>) obj.get("selected_object_info")).get("osd")).intValue() != replica,
+                "a copy that fails its own checksum is never the authoritative one");
 
         cli("pg", "repair", pg.toString());
         awaitState(s -> s.equals("active+clean"));
@@ -218,6 +219,41 @@ class ScrubRepairIT {
 
     @Test
     @Order(3)
+    void aReadOfABitFlippedPrimaryCopyIsAnsweredAndRepairedFromAReplica() throws Exception {
+        int primary = acting.get(0);
+        byte[] data = new byte[150_000];
+        new Random(11).nextBytes(data);
+        write("read-me", data);
+        assertEquals(pg, Placement.objectPg(rados.map().pool("scrub"), "read-me", "", ""));
+        offline(primary, () -> flipByteOf(osdDir(primary).resolve("store").resolve("block"),
+                java.util.Arrays.copyOfRange(data, 70_000, 70_064)));
+        awaitState(s -> s.equals("active+clean"));
+        // the primary's own copy fails its checksum: the client still gets the right bytes
+        assertArrayEquals(data, io.read("read-me", 0, 0));
+        AdminReadReply own = adminRead(rados.map().osd(primary).address(), "read-me");
+        assertEquals(0, own.getCode(), "the primary's copy reads clean again");
+        assertArrayEquals(data, own.getData().toByteArray());
+        awaitLog(pg + " read-me : read error on osd." + primary);
+        // nothing left for a deep scrub to find
+        String before = deepScrubStamp();
+        cli("pg", "deep-scrub", pg.toString());
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (deepScrubStamp().equals(before)) {
+            assertTrue(System.nanoTime() < deadline, "the deep scrub finished");
+            Thread.sleep(300);
+        }
+        awaitState(s -> s.equals("active+clean"));
+        assertEquals("HEALTH_OK", health());
+        assertEveryCopyIsRight();
+    }
+
+    private String deepScrubStamp() {
+        return String.valueOf(((Map<?, ?>) ((Map<?, ?>) Json.parse(cli("pg", pg.toString(), "query")))
+                .get("scrubber")).get("last_deep_scrub_stamp"));
+    }
+
+    @Test
+    @Order(4)
     void aShallowScrubFindsAnObjectMissingFromAReplica() throws Exception {
         int replica = acting.get(2);
         offline(replica, "objectstore", "remove", "--path", osdDir(replica).toString(), "--pgid", pg.toString(),
@@ -248,7 +284,7 @@ class ScrubRepairIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aDriveWhoseCopiesKeepGoingBadIsNamedAndMarkedOut() throws Exception {
         // acting[1] had one copy repaired in the first test; two more reach mon_osd_warn_num_repaired (3)
         int replica = acting.get(1);

@@ -116,6 +116,7 @@ public final class OsdDaemon implements AutoCloseable {
     private final PgSplitter splitter;
     private final WriteGate writeGate;
     private final PgScrubber scrubber;
+    private final ScrubShell scrubShell;
     private final Path dataDir;
     /** shards_repaired as last written to the data directory. */
     private volatile long shardsRepairedSaved;
@@ -326,7 +327,8 @@ public final class OsdDaemon implements AutoCloseable {
         this.dataDir = dataDir;
         writeGate = new WriteGate(this::pgLock);
         shardsRepairedSaved = readShardsRepaired(dataDir);
-        scrubber = new PgScrubber(store, copies, writeGate, new ScrubShell(), clock::wallMs, new PgScrubber.Options(
+        scrubShell = new ScrubShell();
+        scrubber = new PgScrubber(store, copies, writeGate, scrubShell, clock::wallMs, new PgScrubber.Options(
                 config.get(CairnConfigKeys.Osd.MAX_SCRUBS), config.get(CairnConfigKeys.Osd.SCRUB_SLEEP).toMillis(),
                 config.get(CairnConfigKeys.Osd.SCRUB_CHUNK_MIN), Math.max(config.get(CairnConfigKeys.Osd.SCRUB_CHUNK_MIN),
                         config.get(CairnConfigKeys.Osd.SCRUB_CHUNK_MAX)),
@@ -1000,9 +1002,52 @@ public final class OsdDaemon implements AutoCloseable {
             throw new CairnException(ErrorCode.EAGAIN, "pg " + pg + " is recovering " + req.getOloc().getName());
         }
         runner.checkGuards(coll, oid, req.getOpsList());
+        List<io.cairn.proto.v1.OpResult> results;
+        try {
+            results = runner.read(coll, oid, req.getOpsList());
+        } catch (io.cairn.objectstore.ObjectStoreException.ChecksumError e) {
+            repairOnRead(map, pg, coll, oid, req.getOloc(), e);
+            results = runner.read(coll, oid, req.getOpsList());
+        }
         OpReply.Builder b = OpReply.newBuilder().setEpoch(map.epoch()).setVersion(runner.version(coll, oid))
-                .addAllResults(runner.read(coll, oid, req.getOpsList()));
+                .addAllResults(results);
         return CompletableFuture.completedFuture(b.build());
+    }
+
+    /**
+     * Ceph's repair on read: the primary's copy failed its store checksum, so it takes the copy of
+     * a member whose copy reads clean and answers from that. Safe in the object's slot: every write
+     * before this read is on every member, and none after it has started.
+     */
+    private void repairOnRead(OsdMap map, PgId pg, CollectionId coll, ObjectId oid, ObjectLocator oloc,
+                              io.cairn.objectstore.ObjectStoreException.ChecksumError cause) {
+        for (int osd : map.mapPg(pg).acting()) {
+            if (osd == who.id()) {
+                continue;
+            }
+            try {
+                io.cairn.proto.v1.PullReply r = OsdServiceGrpc.newBlockingStub(channelTo(osd, map.osd(osd).address()))
+                        .withDeadlineAfter(REPOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                        .pull(io.cairn.proto.v1.PullRequest.newBuilder().setPool(pg.pool()).setSeed(pg.seed())
+                                .setOloc(oloc).build());
+                if (r.getCode() != 0 || !r.getState().getExists()) {
+                    continue;
+                }
+                Transaction txn = new Transaction();
+                copies.write(txn, coll, oid, r.getState());
+                store.queueTransactions(List.of(txn)).join();
+                scrubber.repairedHere();
+                String line = pg + " " + oloc.getName() + " : read error on osd." + who.id() + " ("
+                        + cause.getMessage() + "), repaired from osd." + osd;
+                LOG.warn("pg {}", line);
+                timers.execute(() -> scrubShell.clusterLog("ERR", line));
+                return;
+            } catch (RuntimeException e) {
+                LOG.info("pg {}: osd.{} could not give {} for a repair on read: {}", pg, osd, oloc.getName(),
+                        messageOf(e));
+            }
+        }
+        throw cause;
     }
 
     private CompletableFuture<OpReply> doWrite(OsdMap map, PgId pg, PgMapping pm, CollectionId coll, ObjectId oid,
