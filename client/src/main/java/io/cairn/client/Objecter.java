@@ -141,58 +141,50 @@ final class Objecter implements AutoCloseable {
 
     /** Lists one PG's objects from its primary (blocking; used by the listing iterator). */
     ListReply list(long poolId, int seed, String cursor, int max, String nspace, boolean allNamespaces) {
-        long deadline = System.nanoTime() + opTimeout.toNanos();
-        long backoff = BACKOFF_MIN_MS;
-        while (System.nanoTime() < deadline) {
-            OsdMap map = maps.map();
-            PgMapping pm = map.mapPg(new PgId(poolId, seed));
-            if (pm.actingPrimary() >= 0) {
-                try {
-                    ListReply r = OsdServiceGrpc.newBlockingStub(channel(map.osd(pm.actingPrimary()).address()))
-                            .withDeadlineAfter(10, TimeUnit.SECONDS).list(ListRequest.newBuilder().setEpoch(map.epoch())
-                                    .setPool(poolId).setSeed(seed).setCursor(cursor).setMax(max).setNspace(nspace)
-                                    .setAllNamespaces(allNamespaces).build());
-                    if (r.getCode() == 0) {
-                        return r;
-                    }
-                    if (r.getCode() != ErrorCode.ESTALE.code() && r.getCode() != ErrorCode.EAGAIN.code()) {
-                        throw RadosException.of(ErrorCode.of(r.getCode()), r.getMessage());
-                    }
-                } catch (io.grpc.StatusRuntimeException e) {
-                    // try again after a map refresh
-                }
-            }
-            sleep(backoff);
-            backoff = Math.min(BACKOFF_MAX_MS, backoff * 2);
-            try {
-                maps.refresh();
-            } catch (CairnException e) {
-                // retried
-            }
+        ListReply r = untilPrimaryAnswers(new PgId(poolId, seed), "listing pg " + new PgId(poolId, seed),
+                (stub, map) -> stub.list(ListRequest.newBuilder().setEpoch(map.epoch()).setPool(poolId).setSeed(seed)
+                        .setCursor(cursor).setMax(max).setNspace(nspace).setAllNamespaces(allNamespaces).build()),
+                ListReply::getCode);
+        if (r.getCode() != 0) {
+            throw RadosException.of(ErrorCode.of(r.getCode()), r.getMessage());
         }
-        throw new RadosException.Timeout("listing pg " + poolId + "." + Integer.toHexString(seed) + " timed out");
+        return r;
     }
 
     /**
-     * Sends an operator command (scrub, deep-scrub, repair, list-inconsistent-obj) to a PG's
+     * Sends an operator command (scrub, deep-scrub, repair, list-inconsistent-obj, query) to a PG's
      * primary, following the PG when the primary changes; blocking.
      */
     io.cairn.proto.v1.PgCommandReply pgCommand(PgId pg, String command) {
+        Pool pool = maps.map().pool(pg.pool());
+        if (pool == null || pg.seed() >= pool.pgNum()) {
+            throw RadosException.of(ErrorCode.ENOENT, "pg " + pg + " does not exist");
+        }
+        return untilPrimaryAnswers(pg, command + " of pg " + pg,
+                (stub, map) -> stub.pgCommand(io.cairn.proto.v1.PgCommandRequest.newBuilder().setPool(pg.pool())
+                        .setSeed(pg.seed()).setCommand(command).setEpoch(map.epoch()).build()),
+                io.cairn.proto.v1.PgCommandReply::getCode);
+    }
+
+    /**
+     * Calls the PG's acting primary until it answers with something other than ESTALE or EAGAIN
+     * (the PG moved, or is peering), refreshing the map with backoff in between; blocking, bounded
+     * by the op timeout.
+     */
+    private <T> T untilPrimaryAnswers(PgId pg, String what,
+                                      java.util.function.BiFunction<OsdServiceGrpc.OsdServiceBlockingStub, OsdMap, T> call,
+                                      java.util.function.ToIntFunction<T> code) {
         long deadline = System.nanoTime() + opTimeout.toNanos();
         long backoff = BACKOFF_MIN_MS;
         while (System.nanoTime() < deadline) {
             OsdMap map = maps.map();
-            if (map.pool(pg.pool()) == null || pg.seed() >= map.pool(pg.pool()).pgNum()) {
-                throw RadosException.of(ErrorCode.ENOENT, "pg " + pg + " does not exist");
-            }
             PgMapping pm = map.mapPg(pg);
             if (pm.actingPrimary() >= 0) {
                 try {
-                    var r = OsdServiceGrpc.newBlockingStub(channel(map.osd(pm.actingPrimary()).address()))
-                            .withDeadlineAfter(10, TimeUnit.SECONDS).pgCommand(io.cairn.proto.v1.PgCommandRequest
-                                    .newBuilder().setPool(pg.pool()).setSeed(pg.seed()).setCommand(command)
-                                    .setEpoch(map.epoch()).build());
-                    if (r.getCode() != ErrorCode.ESTALE.code() && r.getCode() != ErrorCode.EAGAIN.code()) {
+                    T r = call.apply(OsdServiceGrpc.newBlockingStub(channel(map.osd(pm.actingPrimary()).address()))
+                            .withDeadlineAfter(10, TimeUnit.SECONDS), map);
+                    int c = code.applyAsInt(r);
+                    if (c != ErrorCode.ESTALE.code() && c != ErrorCode.EAGAIN.code()) {
                         return r;
                     }
                 } catch (io.grpc.StatusRuntimeException e) {
@@ -207,7 +199,7 @@ final class Objecter implements AutoCloseable {
                 // retried
             }
         }
-        throw new RadosException.Timeout(command + " of pg " + pg + " timed out");
+        throw new RadosException.Timeout(what + " timed out");
     }
 
     private static void sleep(long ms) {

@@ -414,8 +414,11 @@ public final class MonDaemon implements AutoCloseable {
                 propose(toCommand(a), true).whenComplete((r, e) -> LOG.info("{} -> {}", a,
                         e != null ? describe(e) : r.getMessage()));
             }
-            outDrivesWithTooManyRepairs(map);
-            followHealth(map);
+            if (map != null) {
+                PgStatsTable.Summary stats = pgStats.summarize(map);
+                outDrivesWithTooManyRepairs(map, stats);
+                followHealth(map, stats);
+            }
         } catch (RuntimeException e) {
             LOG.warn("mon tick failed: {}", e.toString());
         }
@@ -426,11 +429,10 @@ public final class MonDaemon implements AutoCloseable {
      * is marked out, once per count (an operator who marks it in again is not overruled until more
      * of its copies go bad).
      */
-    private void outDrivesWithTooManyRepairs(OsdMap map) {
-        if (map == null || !config.get(CairnConfigKeys.Osd.SCRUB_AUTO_OUT_ON_ERRORS)) {
+    private void outDrivesWithTooManyRepairs(OsdMap map, PgStatsTable.Summary stats) {
+        if (!config.get(CairnConfigKeys.Osd.SCRUB_AUTO_OUT_ON_ERRORS)) {
             return;
         }
-        PgStatsTable.Summary stats = pgStats.summarize(map);
         for (int osd : HealthChecks.osdsWithTooManyRepairs(stats)) {
             long count = stats.shardsRepaired().get(osd);
             if (map.osd(osd) == null || !map.osd(osd).in() || autoOutForRepairs.getOrDefault(osd, -1L) >= count) {
@@ -451,11 +453,8 @@ public final class MonDaemon implements AutoCloseable {
      * Leader only: logs health checks failing and clearing, and ends non-sticky mutes whose check
      * cleared (Ceph's rule: a mute covers one occurrence).
      */
-    private void followHealth(OsdMap map) {
-        if (map == null) {
-            return;
-        }
-        List<HealthChecks.Check> checks = HealthChecks.compute(map, new Leader().quorum(), pgStats.summarize(map));
+    private void followHealth(OsdMap map, PgStatsTable.Summary stats) {
+        List<HealthChecks.Check> checks = HealthChecks.compute(map, new Leader().quorum(), stats);
         // one after another, so the log keeps their order
         CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
         for (String[] line : healthLog.update(checks)) {

@@ -6,9 +6,7 @@ import io.cairn.common.osdmap.OsdMap;
 import io.cairn.proto.v1.ClusterLogEntry;
 import io.cairn.proto.v1.CommandRequest;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -110,8 +108,7 @@ final class NoteCommands {
         String reason = cmd.getArgsOrDefault("reason", "");
         boolean byMon = cmd.getPrefix().equals("osd mark-down") || cmd.getPrefix().equals("osd auto-out");
         String why = reason.isEmpty() ? (byMon ? "" : " (" + cmd.getPrefix() + ")") : " (" + reason + ")";
-        Map<Integer, OsdInfo> now = new LinkedHashMap<>(after.osds());
-        for (OsdInfo o : now.values()) {
+        for (OsdInfo o : after.osds().values()) {
             OsdInfo was = before.osd(o.id());
             if (was == null || !was.exists() || !o.exists()) {
                 continue;

@@ -100,14 +100,7 @@ final class PgListing {
             PgMapping pm = map.mapPg(pg);
             t.row(pg.toString(), state, ids(pm.up()), Integer.toString(pm.upPrimary()), ids(pm.acting()),
                     Integer.toString(pm.actingPrimary()));
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("pgid", pg.toString());
-            m.put("state", state);
-            m.put("up", pm.up());
-            m.put("up_primary", pm.upPrimary());
-            m.put("acting", pm.acting());
-            m.put("acting_primary", pm.actingPrimary());
-            rows.add(m);
+            rows.add(brief(pg, pm, state));
         });
         return CommandResult.ok(Map.of("pg_stats", rows), t.render());
     }
@@ -199,14 +192,8 @@ final class PgListing {
     }
 
     private static Map<String, Object> json(PgId pg, PgStat st, PgMapping pm, String state) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("pgid", pg.toString());
-        m.put("state", state);
+        Map<String, Object> m = brief(pg, pm, state);
         m.put("reported_epoch", st.getEpoch());
-        m.put("up", pm.up());
-        m.put("acting", pm.acting());
-        m.put("up_primary", pm.upPrimary());
-        m.put("acting_primary", pm.actingPrimary());
         m.put("last_scrub_stamp", stamp(st.getLastScrubStampMs()));
         m.put("last_deep_scrub_stamp", stamp(st.getLastDeepScrubStampMs()));
         m.put("log_size", st.getLogSize());
@@ -218,6 +205,18 @@ final class PgListing {
         sum.put("num_objects_unfound", st.getUnfoundObjects());
         sum.put("num_scrub_errors", st.getScrubErrors());
         m.put("stat_sum", sum);
+        return m;
+    }
+
+    /** The PG, its state and its sets, as {@code pg dump pgs_brief} gives each PG. */
+    private static Map<String, Object> brief(PgId pg, PgMapping pm, String state) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("pgid", pg.toString());
+        m.put("state", state);
+        m.put("up", pm.up());
+        m.put("up_primary", pm.upPrimary());
+        m.put("acting", pm.acting());
+        m.put("acting_primary", pm.actingPrimary());
         return m;
     }
 

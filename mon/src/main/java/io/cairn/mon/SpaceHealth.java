@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -89,9 +88,10 @@ final class SpaceHealth {
         if (needed == 0 || hostType == null) {
             return;
         }
-        TreeMap<Long, String> domains = new TreeMap<>();
         long total = 0;
         int domainCount = 0;
+        long largestBytes = 0;
+        String largest = "";
         for (Bucket b : crush.buckets()) {
             if (b == null || b.typeId() != hostType || crush.isShadow(b.id())) {
                 continue;
@@ -106,19 +106,21 @@ final class SpaceHealth {
             if (bytes > 0) {
                 domainCount++;
                 total += bytes;
-                domains.merge(bytes, crush.name(b.id()), (a, c) -> a);
+                if (bytes > largestBytes) {
+                    largestBytes = bytes;
+                    largest = crush.name(b.id());
+                }
             }
         }
         if (domainCount < 2) {
             return;
         }
-        var largest = domains.lastEntry();
-        long usable = (long) ((total - largest.getKey()) * s.thresholds().fullRatio());
+        long usable = (long) ((total - largestBytes) * s.thresholds().fullRatio());
         if (needed > usable) {
             out.add(new HealthChecks.Check("CAPACITY_FAILURE_DOMAIN", HealthChecks.Severity.HEALTH_WARN,
-                    "Raw capacity cannot hold every copy if " + FAILURE_DOMAIN + " " + largest.getValue() + " fails: "
+                    "Raw capacity cannot hold every copy if " + FAILURE_DOMAIN + " " + largest + " fails: "
                             + DataViews.bytes(needed) + " of copies, " + DataViews.bytes(usable) + " usable on the rest",
-                    List.of(FAILURE_DOMAIN + " " + largest.getValue() + " holds " + DataViews.bytes(largest.getKey())
+                    List.of(FAILURE_DOMAIN + " " + largest + " holds " + DataViews.bytes(largestBytes)
                             + " of " + DataViews.bytes(total) + " raw; the rest, up to the full ratio "
                             + s.thresholds().fullRatio() + ", holds " + DataViews.bytes(usable))));
         }

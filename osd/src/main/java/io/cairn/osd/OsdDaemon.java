@@ -117,6 +117,8 @@ public final class OsdDaemon implements AutoCloseable {
     private final WriteGate writeGate;
     private final PgScrubber scrubber;
     private final ScrubShell scrubShell;
+    /** This member's scrub maps, for a primary's ScrubMap calls. */
+    private final ScrubMapBuilder scrubMaps;
     private final Path dataDir;
     /** shards_repaired as last written to the data directory. */
     private volatile long shardsRepairedSaved;
@@ -195,8 +197,7 @@ public final class OsdDaemon implements AutoCloseable {
 
         @Override
         public OsdServiceGrpc.OsdServiceBlockingStub stub(OsdMap map, int osd) {
-            return OsdServiceGrpc.newBlockingStub(channelTo(osd, map.osd(osd).address()))
-                    .withDeadlineAfter(REPOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return peerStub(map, osd);
         }
     }
 
@@ -243,8 +244,7 @@ public final class OsdDaemon implements AutoCloseable {
 
         @Override
         public OsdServiceGrpc.OsdServiceBlockingStub stub(OsdMap map, int osd) {
-            return OsdServiceGrpc.newBlockingStub(channelTo(osd, map.osd(osd).address()))
-                    .withDeadlineAfter(REPOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return peerStub(map, osd);
         }
 
         @Override
@@ -328,6 +328,7 @@ public final class OsdDaemon implements AutoCloseable {
         writeGate = new WriteGate(this::pgLock);
         shardsRepairedSaved = readShardsRepaired(dataDir);
         scrubShell = new ScrubShell();
+        scrubMaps = new ScrubMapBuilder(store);
         scrubber = new PgScrubber(store, copies, writeGate, scrubShell, clock::wallMs, new PgScrubber.Options(
                 config.get(CairnConfigKeys.Osd.MAX_SCRUBS), config.get(CairnConfigKeys.Osd.SCRUB_SLEEP).toMillis(),
                 config.get(CairnConfigKeys.Osd.SCRUB_CHUNK_MIN), Math.max(config.get(CairnConfigKeys.Osd.SCRUB_CHUNK_MIN),
@@ -1026,10 +1027,8 @@ public final class OsdDaemon implements AutoCloseable {
                 continue;
             }
             try {
-                io.cairn.proto.v1.PullReply r = OsdServiceGrpc.newBlockingStub(channelTo(osd, map.osd(osd).address()))
-                        .withDeadlineAfter(REPOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                        .pull(io.cairn.proto.v1.PullRequest.newBuilder().setPool(pg.pool()).setSeed(pg.seed())
-                                .setOloc(oloc).build());
+                io.cairn.proto.v1.PullReply r = peerStub(map, osd).pull(io.cairn.proto.v1.PullRequest.newBuilder()
+                        .setPool(pg.pool()).setSeed(pg.seed()).setOloc(oloc).build());
                 if (r.getCode() != 0 || !r.getState().getExists()) {
                     continue;
                 }
@@ -1114,6 +1113,12 @@ public final class OsdDaemon implements AutoCloseable {
                 invalidate(pg);
             }
         }).thenApply(v -> OpReply.newBuilder().setEpoch(map.epoch()).setVersion(version.version()).build());
+    }
+
+    /** A blocking stub to another OSD for one peer call, bounded by the replica-op timeout. */
+    private OsdServiceGrpc.OsdServiceBlockingStub peerStub(OsdMap map, int osd) {
+        return OsdServiceGrpc.newBlockingStub(channelTo(osd, map.osd(osd).address()))
+                .withDeadlineAfter(REPOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The channel to another OSD at the address the map gives it (a new one when it moved). */
@@ -1348,7 +1353,7 @@ public final class OsdDaemon implements AutoCloseable {
         if (!map.mapPg(pg).acting().contains(who.id())) {
             throw new CairnException(ErrorCode.ESTALE, "osd." + who.id() + " is not in pg " + pg + " in epoch " + map.epoch());
         }
-        return io.cairn.proto.v1.ScrubMapReply.newBuilder().addAllObjects(new ScrubMapBuilder(store).build(
+        return io.cairn.proto.v1.ScrubMapReply.newBuilder().addAllObjects(scrubMaps.build(
                 CollectionId.of(pg.toString()), ListCursor.decodeOptional(req.getStartAfter()),
                 ListCursor.decodeOptional(req.getEnd()), req.getDeep())).build();
     }

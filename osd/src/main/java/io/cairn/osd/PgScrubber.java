@@ -5,6 +5,7 @@ import io.cairn.common.ErrorCode;
 import io.cairn.common.osdmap.ClusterFlag;
 import io.cairn.common.osdmap.OsdMap;
 import io.cairn.common.osdmap.PgId;
+import io.cairn.common.time.Pause;
 import io.cairn.objectstore.CollectionId;
 import io.cairn.objectstore.ListPage;
 import io.cairn.objectstore.ObjectId;
@@ -302,7 +303,7 @@ final class PgScrubber implements AutoCloseable {
                 break;
             }
             cursor = end;
-            sleep(options.sleepMs());
+            Pause.ms(options.sleepMs());
         }
         long left = kind == Kind.REPAIR ? errors - fixed : errors;
         ScrubRecord prev = record(pg);
@@ -416,17 +417,6 @@ final class PgScrubber implements AutoCloseable {
         return fixed;
     }
 
-    private static void sleep(long ms) {
-        if (ms <= 0) {
-            return;
-        }
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CairnException(ErrorCode.EIO, "interrupted");
-        }
-    }
 
     @Override
     public void close() {

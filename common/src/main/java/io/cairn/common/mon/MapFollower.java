@@ -4,6 +4,7 @@ import io.cairn.common.CairnException;
 import io.cairn.common.ErrorCode;
 import io.cairn.common.osdmap.OsdMap;
 import io.cairn.common.osdmap.OsdMapCodec;
+import io.cairn.common.time.Pause;
 import io.cairn.proto.v1.MapUpdate;
 import io.cairn.proto.v1.OsdMapIncrementalData;
 import io.grpc.stub.StreamObserver;
@@ -51,7 +52,7 @@ public final class MapFollower implements AutoCloseable {
                 if (System.nanoTime() > deadline) {
                     throw new CairnException(ErrorCode.ETIMEDOUT, "no OSDMap from the monitors: " + e.getMessage());
                 }
-                sleep(300);
+                Pause.ms(300);
             }
         }
         subscribe();
@@ -170,14 +171,6 @@ public final class MapFollower implements AutoCloseable {
         }
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CairnException(ErrorCode.EIO, "interrupted");
-        }
-    }
 
     @Override
     public void close() {

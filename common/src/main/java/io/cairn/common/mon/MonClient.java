@@ -6,6 +6,7 @@ import io.cairn.common.config.CairnConfig;
 import io.cairn.common.config.CairnConfigKeys;
 import io.cairn.common.osdmap.OsdMap;
 import io.cairn.common.osdmap.OsdMapCodec;
+import io.cairn.common.time.Pause;
 import io.cairn.proto.v1.Ack;
 import io.cairn.proto.v1.CommandReply;
 import io.cairn.proto.v1.CommandRequest;
@@ -147,7 +148,7 @@ public final class MonClient implements AutoCloseable {
                 current = (i + 1) % addresses.size();
                 attempts++;
                 if (attempts % addresses.size() == 0) {
-                    sleep(RETRY_SLEEP_MS);
+                    Pause.ms(RETRY_SLEEP_MS);
                 }
             }
         }
@@ -155,14 +156,6 @@ public final class MonClient implements AutoCloseable {
                 + String.join(", ", addresses) + ")" + (last == null ? "" : ": " + last.getStatus().getCode()));
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CairnException(ErrorCode.EIO, "interrupted");
-        }
-    }
 
     /** Moves to the next monitor (after a subscription broke). */
     public void rotate() {

@@ -3,9 +3,6 @@ package io.cairn.objectstore.tool;
 import io.cairn.objectstore.CollectionId;
 import io.cairn.objectstore.ObjectId;
 import io.cairn.objectstore.block.BlockStore;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,16 +25,7 @@ final class GetBytesCommand implements Callable<Integer> {
             CollectionId c = target.collection(store);
             ObjectId o = target.find(store, c);
             byte[] data = store.read(c, o, 0, 0);
-            if (out == null) {
-                System.out.write(data, 0, data.length);
-                System.out.flush();
-            } else {
-                try {
-                    Files.write(out, data);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("writing " + out, e);
-                }
-            }
+            ObjectFiles.write(data, out);
             return 0;
         }
     }

@@ -10,8 +10,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -39,16 +37,7 @@ final class GetCommand implements Callable<Integer> {
             ObjectId o = StoreOpener.find(store, c, oid)
                     .orElseThrow(() -> new UserInputException("no object " + oid + " in " + coll));
             byte[] data = store.read(c, o, 0, 0);
-            if (out == null) {
-                System.out.write(data);
-                System.out.flush();
-            } else {
-                try {
-                    Files.write(out, data);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("writing " + out, e);
-                }
-            }
+            ObjectFiles.write(data, out);
             return 0;
         }
     }

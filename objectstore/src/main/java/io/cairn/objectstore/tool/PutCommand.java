@@ -3,7 +3,6 @@ package io.cairn.objectstore.tool;
 import io.cairn.common.cli.UserInputException;
 import io.cairn.objectstore.CollectionId;
 import io.cairn.objectstore.ObjectId;
-import io.cairn.objectstore.StoreLimits;
 import io.cairn.objectstore.Transaction;
 import io.cairn.objectstore.block.BlockStore;
 import picocli.CommandLine.Command;
@@ -12,7 +11,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -40,14 +38,7 @@ final class PutCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!Files.isRegularFile(in)) {
-            throw new UserInputException("no such file " + in);
-        }
-        if (Files.size(in) > StoreLimits.OSD_MAX_OBJECT_SIZE_DEFAULT) {
-            throw new UserInputException(in + " is larger than the maximum object size "
-                    + StoreLimits.OSD_MAX_OBJECT_SIZE_DEFAULT);
-        }
-        byte[] data = Files.readAllBytes(in);
+        byte[] data = ObjectFiles.read(in);
         try (BlockStore store = StoreOpener.mount(path)) {
             CollectionId c = CollectionId.of(coll);
             if (!store.collectionExists(c)) {

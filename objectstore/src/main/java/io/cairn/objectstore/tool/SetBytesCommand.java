@@ -1,13 +1,10 @@
 package io.cairn.objectstore.tool;
 
-import io.cairn.common.cli.UserInputException;
 import io.cairn.objectstore.CollectionId;
 import io.cairn.objectstore.ObjectId;
-import io.cairn.objectstore.StoreLimits;
 import io.cairn.objectstore.Transaction;
 import io.cairn.objectstore.block.BlockStore;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -37,14 +34,7 @@ final class SetBytesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!Files.isRegularFile(in)) {
-            throw new UserInputException("no such file " + in);
-        }
-        if (Files.size(in) > StoreLimits.OSD_MAX_OBJECT_SIZE_DEFAULT) {
-            throw new UserInputException(in + " is larger than the maximum object size "
-                    + StoreLimits.OSD_MAX_OBJECT_SIZE_DEFAULT);
-        }
-        byte[] data = Files.readAllBytes(in);
+        byte[] data = ObjectFiles.read(in);
         try (BlockStore store = target.mount()) {
             CollectionId c = target.collection(store);
             ObjectId o = target.find(store, c);
