@@ -3,6 +3,7 @@ package io.cairn.client;
 import io.cairn.common.CairnException;
 import io.cairn.common.ErrorCode;
 import io.cairn.common.mon.MapFollower;
+import io.cairn.common.net.Messenger;
 import io.cairn.common.osdmap.OsdMap;
 import io.cairn.common.osdmap.PgId;
 import io.cairn.common.osdmap.PgMapping;
@@ -17,7 +18,6 @@ import io.cairn.proto.v1.OsdOp;
 import io.cairn.proto.v1.OsdServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
@@ -39,12 +39,14 @@ final class Objecter implements AutoCloseable {
     private static final long BACKOFF_MIN_MS = 50;
     private static final long BACKOFF_MAX_MS = 1000;
     private static final int MESSAGE_MAX_BYTES = 256 << 20;
+    /** One try of a blocking PG call (a listing page, a pg command) before the map is refreshed. */
+    private static final long COMMAND_TRY_TIMEOUT_MS = 10_000;
 
     private final MapFollower maps;
     private final String client;
     private final Duration opTimeout;
     private final AtomicLong tids = new AtomicLong();
-    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final Messenger messenger = new Messenger(MESSAGE_MAX_BYTES);
     private final Map<String, CompletableFuture<?>> objectTails = new ConcurrentHashMap<>();
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "objecter-retry");
@@ -181,8 +183,8 @@ final class Objecter implements AutoCloseable {
             PgMapping pm = map.mapPg(pg);
             if (pm.actingPrimary() >= 0) {
                 try {
-                    T r = call.apply(OsdServiceGrpc.newBlockingStub(channel(map.osd(pm.actingPrimary()).address()))
-                            .withDeadlineAfter(10, TimeUnit.SECONDS), map);
+                    T r = call.apply(Messenger.withDeadline(OsdServiceGrpc.newBlockingStub(
+                            channel(map.osd(pm.actingPrimary()).address())), COMMAND_TRY_TIMEOUT_MS), map);
                     int c = code.applyAsInt(r);
                     if (c != ErrorCode.ESTALE.code() && c != ErrorCode.EAGAIN.code()) {
                         return r;
@@ -212,15 +214,11 @@ final class Objecter implements AutoCloseable {
     }
 
     private OsdServiceGrpc.OsdServiceStub stub(String address) {
-        return OsdServiceGrpc.newStub(channel(address)).withDeadlineAfter(opTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        return Messenger.withDeadline(OsdServiceGrpc.newStub(channel(address)), opTimeout.toMillis());
     }
 
     private ManagedChannel channel(String address) {
-        return channels.computeIfAbsent(address, a -> {
-            int colon = a.lastIndexOf(':');
-            return NettyChannelBuilder.forAddress(a.substring(0, colon), Integer.parseInt(a.substring(colon + 1)))
-                    .usePlaintext().maxInboundMessageSize(MESSAGE_MAX_BYTES).build();
-        });
+        return messenger.channel(address);
     }
 
     MapFollower maps() {
@@ -230,6 +228,6 @@ final class Objecter implements AutoCloseable {
     @Override
     public void close() {
         retries.shutdownNow();
-        channels.values().forEach(ManagedChannel::shutdownNow);
+        messenger.close();
     }
 }

@@ -16,11 +16,9 @@ import io.cairn.proto.v1.MonQuery;
 import io.cairn.proto.v1.OsdBeaconRequest;
 import io.cairn.proto.v1.OsdFailureRequest;
 import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -94,11 +92,11 @@ public final class MonDaemon implements AutoCloseable {
 
     private MonDaemon(CairnConfig config, Clock clock) throws IOException {
         this.config = config;
-        pgStats = new PgStatsTable(new PgStatsTable.Thresholds(config.get(CairnConfigKeys.Osd.WARN_NUM_REPAIRED),
-                config.get(CairnConfigKeys.Osd.SCRUB_MAX_INTERVAL).toMillis(),
-                config.get(CairnConfigKeys.Osd.DEEP_SCRUB_INTERVAL).toMillis(),
-                config.get(CairnConfigKeys.Osd.WARN_NOT_SCRUBBED_RATIO),
-                config.get(CairnConfigKeys.Osd.WARN_NOT_DEEP_SCRUBBED_RATIO),
+        pgStats = new PgStatsTable(new PgStatsTable.Thresholds(config.get(CairnConfigKeys.Osd.Scrub.WARN_NUM_REPAIRED),
+                config.get(CairnConfigKeys.Osd.Scrub.SCRUB_MAX_INTERVAL).toMillis(),
+                config.get(CairnConfigKeys.Osd.Scrub.DEEP_SCRUB_INTERVAL).toMillis(),
+                config.get(CairnConfigKeys.Osd.Scrub.WARN_NOT_SCRUBBED_RATIO),
+                config.get(CairnConfigKeys.Osd.Scrub.WARN_NOT_DEEP_SCRUBBED_RATIO),
                 config.get(CairnConfigKeys.Osd.NEARFULL_RATIO), config.get(CairnConfigKeys.Osd.BACKFILLFULL_RATIO),
                 config.get(CairnConfigKeys.Osd.FULL_RATIO)), clock::wallMs);
         this.clock = clock;
@@ -130,8 +128,8 @@ public final class MonDaemon implements AutoCloseable {
                 .build();
         registry = MetricsServer.newRegistry(config.entity());
         grpcExecutor = Executors.newFixedThreadPool(GRPC_THREADS, named("mon-grpc"));
-        grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(me.host(), me.port()))
-                .executor(grpcExecutor).maxInboundMessageSize(GRPC_MESSAGE_MAX_BYTES)
+        grpcServer = io.cairn.common.net.Messenger.server(new io.cairn.common.net.HostPort(me.host(), me.port()),
+                        grpcExecutor, GRPC_MESSAGE_MAX_BYTES)
                 .addService(new MonServiceImpl(this, registry)).build();
         ticker = Executors.newSingleThreadScheduledExecutor(named("mon-tick"));
         proposer = new java.util.concurrent.ThreadPoolExecutor(PROPOSERS, PROPOSERS, 60, TimeUnit.SECONDS,
@@ -430,7 +428,7 @@ public final class MonDaemon implements AutoCloseable {
      * of its copies go bad).
      */
     private void outDrivesWithTooManyRepairs(OsdMap map, PgStatsTable.Summary stats) {
-        if (!config.get(CairnConfigKeys.Osd.SCRUB_AUTO_OUT_ON_ERRORS)) {
+        if (!config.get(CairnConfigKeys.Osd.Scrub.SCRUB_AUTO_OUT_ON_ERRORS)) {
             return;
         }
         for (int osd : HealthChecks.osdsWithTooManyRepairs(stats)) {
@@ -482,7 +480,7 @@ public final class MonDaemon implements AutoCloseable {
                 config.get(CairnConfigKeys.Mon.REPORTER_SUBTREE_LEVEL),
                 config.get(CairnConfigKeys.Mon.REPORT_TIMEOUT).toMillis(),
                 config.get(CairnConfigKeys.Mon.DOWN_OUT_INTERVAL).toMillis(),
-                2 * config.get(CairnConfigKeys.Osd.HEARTBEAT_GRACE).toMillis(),
+                2 * config.get(CairnConfigKeys.Osd.Heartbeat.HEARTBEAT_GRACE).toMillis(),
                 config.get(CairnConfigKeys.Mon.MIN_IN_RATIO));
     }
 

@@ -302,8 +302,8 @@ public final class OsdDaemon implements AutoCloseable {
             throw new CairnException(ErrorCode.EINVAL, dataDir + " belongs to osd." + who.id() + ", not " + config.entity());
         }
         store = new BlockStore(dataDir.resolve(OsdIdentity.STORE_DIR));
-        runner = new OpRunner(store, config.get(CairnConfigKeys.Osd.MAX_OBJECT_SIZE),
-                config.get(CairnConfigKeys.Osd.MAX_WRITE_SIZE));
+        runner = new OpRunner(store, config.get(CairnConfigKeys.Osd.Op.MAX_OBJECT_SIZE),
+                config.get(CairnConfigKeys.Osd.Op.MAX_WRITE_SIZE));
         copies = new PgCopies(store);
         recoveryExecutor = new ThreadPoolExecutor(RECOVERY_THREADS, RECOVERY_THREADS, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(65536), named("osd-recovery"));
@@ -311,7 +311,7 @@ public final class OsdDaemon implements AutoCloseable {
         maps = new MapFollower(mon);
         history = new MapHistory(MAP_HISTORY_KEPT, e -> mon.getMap(e));
         peering = new PgPeering(store, copies, history, new PeeringShell(), who.id());
-        int cap = config.get(CairnConfigKeys.Osd.CLIENT_MESSAGE_CAP);
+        int cap = config.get(CairnConfigKeys.Osd.Op.CLIENT_MESSAGE_CAP);
         opExecutor = new ThreadPoolExecutor(OP_THREADS, OP_THREADS, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(cap * 8), named("osd-op"));
         order = new ObjectOrder(opExecutor);
@@ -319,10 +319,10 @@ public final class OsdDaemon implements AutoCloseable {
         timers = Executors.newSingleThreadScheduledExecutor(named("osd-timers"));
         heartbeatTimer = Executors.newSingleThreadScheduledExecutor(named("osd-heartbeat"));
         recovery = new PgRecovery(peering, order, maps::map, timers, this::invalidate, new PgRecovery.Throttles(
-                config.get(CairnConfigKeys.Osd.RECOVERY_MAX_ACTIVE), config.get(CairnConfigKeys.Osd.RECOVERY_SLEEP).toMillis(),
-                config.get(CairnConfigKeys.Osd.MAX_BACKFILLS),
-                config.get(CairnConfigKeys.Osd.BACKFILL_RETRY_INTERVAL).toMillis()), who.id(), named("osd-recovery-copy"));
-        remoteBackfills = new BackfillReserver(config.get(CairnConfigKeys.Osd.MAX_BACKFILLS));
+                config.get(CairnConfigKeys.Osd.Recovery.RECOVERY_MAX_ACTIVE), config.get(CairnConfigKeys.Osd.Recovery.RECOVERY_SLEEP).toMillis(),
+                config.get(CairnConfigKeys.Osd.Recovery.MAX_BACKFILLS),
+                config.get(CairnConfigKeys.Osd.Recovery.BACKFILL_RETRY_INTERVAL).toMillis()), who.id(), named("osd-recovery-copy"));
+        remoteBackfills = new BackfillReserver(config.get(CairnConfigKeys.Osd.Recovery.MAX_BACKFILLS));
         splitter = new PgSplitter(store, copies);
         this.dataDir = dataDir;
         writeGate = new WriteGate(this::pgLock);
@@ -330,16 +330,16 @@ public final class OsdDaemon implements AutoCloseable {
         scrubShell = new ScrubShell();
         scrubMaps = new ScrubMapBuilder(store);
         scrubber = new PgScrubber(store, copies, writeGate, scrubShell, clock::wallMs, new PgScrubber.Options(
-                config.get(CairnConfigKeys.Osd.MAX_SCRUBS), config.get(CairnConfigKeys.Osd.SCRUB_SLEEP).toMillis(),
-                config.get(CairnConfigKeys.Osd.SCRUB_CHUNK_MIN), Math.max(config.get(CairnConfigKeys.Osd.SCRUB_CHUNK_MIN),
-                        config.get(CairnConfigKeys.Osd.SCRUB_CHUNK_MAX)),
-                new io.cairn.osd.scrub.ScrubSchedule.Options(config.get(CairnConfigKeys.Osd.SCRUB_MIN_INTERVAL).toMillis(),
-                        config.get(CairnConfigKeys.Osd.SCRUB_MAX_INTERVAL).toMillis(),
-                        config.get(CairnConfigKeys.Osd.DEEP_SCRUB_INTERVAL).toMillis(),
-                        config.get(CairnConfigKeys.Osd.SCRUB_LOAD_THRESHOLD))),
+                config.get(CairnConfigKeys.Osd.Scrub.MAX_SCRUBS), config.get(CairnConfigKeys.Osd.Scrub.SCRUB_SLEEP).toMillis(),
+                config.get(CairnConfigKeys.Osd.Scrub.SCRUB_CHUNK_MIN), Math.max(config.get(CairnConfigKeys.Osd.Scrub.SCRUB_CHUNK_MIN),
+                        config.get(CairnConfigKeys.Osd.Scrub.SCRUB_CHUNK_MAX)),
+                new io.cairn.osd.scrub.ScrubSchedule.Options(config.get(CairnConfigKeys.Osd.Scrub.SCRUB_MIN_INTERVAL).toMillis(),
+                        config.get(CairnConfigKeys.Osd.Scrub.SCRUB_MAX_INTERVAL).toMillis(),
+                        config.get(CairnConfigKeys.Osd.Scrub.DEEP_SCRUB_INTERVAL).toMillis(),
+                        config.get(CairnConfigKeys.Osd.Scrub.SCRUB_LOAD_THRESHOLD))),
                 who.id(), shardsRepairedSaved, named("osd-scrub"));
         registry = MetricsServer.newRegistry(config.entity());
-        heartbeats = new HeartbeatTracker(config.get(CairnConfigKeys.Osd.HEARTBEAT_GRACE).toMillis());
+        heartbeats = new HeartbeatTracker(config.get(CairnConfigKeys.Osd.Heartbeat.HEARTBEAT_GRACE).toMillis());
         opLatency = Timer.builder("cairn.osd.op.latency").description("Client operation latency at the primary")
                 .publishPercentileHistogram().register(registry);
     }
@@ -397,7 +397,7 @@ public final class OsdDaemon implements AutoCloseable {
         String addr = config.get(CairnConfigKeys.Osd.PUBLIC_ADDR);
         int colon = addr.lastIndexOf(':');
         String bindHost = addr.substring(0, colon);
-        long maxMsg = config.get(CairnConfigKeys.Osd.MAX_WRITE_SIZE) + (4 << 20);
+        long maxMsg = config.get(CairnConfigKeys.Osd.Op.MAX_WRITE_SIZE) + (4 << 20);
         grpc = NettyServerBuilder.forAddress(new InetSocketAddress(bindHost, Integer.parseInt(addr.substring(colon + 1))))
                 .executor(Executors.newFixedThreadPool(OP_THREADS, named("osd-grpc")))
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, maxMsg))
@@ -424,7 +424,7 @@ public final class OsdDaemon implements AutoCloseable {
         timers.scheduleWithFixedDelay(this::beacon, beaconMs, beaconMs, TimeUnit.MILLISECONDS);
         long reportMs = Math.max(500, config.get(CairnConfigKeys.Osd.MON_REPORT_INTERVAL).toMillis());
         timers.scheduleWithFixedDelay(this::reportStats, 0, reportMs, TimeUnit.MILLISECONDS);
-        long heartbeatMs = Math.max(200, config.get(CairnConfigKeys.Osd.HEARTBEAT_INTERVAL).toMillis());
+        long heartbeatMs = Math.max(200, config.get(CairnConfigKeys.Osd.Heartbeat.HEARTBEAT_INTERVAL).toMillis());
         heartbeatTimer.scheduleWithFixedDelay(this::heartbeat, heartbeatMs, heartbeatMs, TimeUnit.MILLISECONDS);
         timers.scheduleWithFixedDelay(scrubber::tick, SCRUB_TICK_MS, SCRUB_TICK_MS, TimeUnit.MILLISECONDS);
         LOG.info("osd.{} serving on {} (host {})", who.id(), address, host);
@@ -475,7 +475,7 @@ public final class OsdDaemon implements AutoCloseable {
                     .setRecoveredObjects(peering.recoveredObjects()).setRecoveredBytes(peering.recoveredBytes())
                     .setStampMs(clock.monotonicMs()).setNumShardsRepaired(scrubber.shardsRepaired());
             long nowMs = clock.monotonicMs();
-            long complaintMs = config.get(CairnConfigKeys.Osd.OP_COMPLAINT_TIME).toMillis();
+            long complaintMs = config.get(CairnConfigKeys.Osd.Op.OP_COMPLAINT_TIME).toMillis();
             long oldestMs = 0;
             int slow = 0;
             for (long since : opsInFlight.values()) {
@@ -1163,7 +1163,7 @@ public final class OsdDaemon implements AutoCloseable {
                     }
                 }
             }
-            long timeoutMs = Math.max(500, config.get(CairnConfigKeys.Osd.HEARTBEAT_INTERVAL).toMillis());
+            long timeoutMs = Math.max(500, config.get(CairnConfigKeys.Osd.Heartbeat.HEARTBEAT_INTERVAL).toMillis());
             for (int peer : peerIds) {
                 OsdServiceGrpc.newStub(channelTo(peer, m.osd(peer).address()))
                         .withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS)

@@ -103,20 +103,18 @@ public final class CairnConfigKeys {
                 .check(v -> v >= 1, ">= 1").description("pg_num of a new pool when none is given.").runtime().build();
     }
 
-    /** OSD options the monitors also need (failure detection). */
+    /** OSD options (some the monitors read too, e.g. for failure detection and space health). */
     public static final class Osd {
         private Osd() {}
 
-        public static final ConfigOption<Duration> HEARTBEAT_INTERVAL = seconds("osd_heartbeat_interval", 6)
-                .description("How often an OSD pings its heartbeat peers.").build();
-        public static final ConfigOption<Duration> HEARTBEAT_GRACE = seconds("osd_heartbeat_grace", 20)
-                .description("Silence from a peer after which an OSD reports it failed.").runtime().build();
         public static final ConfigOption<Duration> BEACON_REPORT_INTERVAL = seconds("osd_beacon_report_interval", 300)
+                .check(v -> v.toSeconds() >= 1, ">= 1 s")
                 .description("How often an OSD sends the monitors a beacon.").build();
         public static final ConfigOption<Duration> MON_CONTACT_GRACE = seconds("osd_mon_contact_grace", 30)
                 .description("An OSD that has not heard from the monitors for this long stops serving as primary.")
                 .runtime().build();
         public static final ConfigOption<Duration> MON_REPORT_INTERVAL = seconds("osd_mon_report_interval", 5)
+                .check(v -> v.toMillis() >= 500, ">= 0.5 s")
                 .description("How often an OSD reports its space and PG stats to the monitors.").build();
         public static final ConfigOption<String> DATA = ConfigOption.builder("osd_data", ConfigType.STRING, "")
                 .description("The OSD's data directory (its ObjectStore); default run_dir/osd.<id>.").build();
@@ -126,27 +124,6 @@ public final class CairnConfigKeys {
         public static final ConfigOption<String> CRUSH_LOCATION = ConfigOption
                 .builder("crush_location", ConfigType.STRING, "")
                 .description("Where a booting OSD goes in CRUSH (host=h rack=r); default host=<hostname>.").build();
-        public static final ConfigOption<Long> MAX_OBJECT_SIZE = ConfigOption
-                .builder("osd_max_object_size", ConfigType.BYTES, 128L << 20).unit("bytes")
-                .check(v -> v > 0, "> 0").description("Largest object an OSD accepts.").build();
-        public static final ConfigOption<Long> MAX_WRITE_SIZE = ConfigOption
-                .builder("osd_max_write_size", ConfigType.BYTES, 90L << 20).unit("bytes")
-                .check(v -> v > 0, "> 0").description("Largest single write in one client operation.").build();
-        public static final ConfigOption<Integer> CLIENT_MESSAGE_CAP = intOpt("osd_client_message_cap", 256)
-                .check(v -> v >= 1, ">= 1").unit("ops")
-                .description("Client operations an OSD works on at once; more are answered EAGAIN (busy).").build();
-        public static final ConfigOption<Integer> RECOVERY_MAX_ACTIVE = intOpt("osd_recovery_max_active", 3)
-                .check(v -> v >= 1 && v <= 64, "1..64").unit("objects")
-                .description("Objects an OSD copies at once in background recovery and backfill.").build();
-        public static final ConfigOption<Duration> RECOVERY_SLEEP = ConfigOption
-                .<Duration>builder("osd_recovery_sleep", ConfigType.SECONDS, Duration.ZERO).unit("seconds")
-                .check(v -> !v.isNegative() && v.compareTo(Duration.ofSeconds(10)) <= 0, "0..10 s")
-                .description("Pause between the starts of an OSD's background recovery copies.").build();
-        public static final ConfigOption<Integer> MAX_BACKFILLS = intOpt("osd_max_backfills", 1)
-                .check(v -> v >= 1 && v <= 64, "1..64").unit("PGs")
-                .description("PGs an OSD backfills at once, as primary and, separately, as target.").build();
-        public static final ConfigOption<Duration> BACKFILL_RETRY_INTERVAL = seconds("osd_backfill_retry_interval", 30)
-                .description("Wait before asking again a backfill target that refused as too full.").build();
         public static final ConfigOption<Double> BACKFILLFULL_RATIO = ConfigOption
                 .builder("mon_osd_backfillfull_ratio", ConfigType.DOUBLE, 0.90)
                 .check(v -> v > 0 && v <= 1, "0..1")
@@ -157,47 +134,123 @@ public final class CairnConfigKeys {
         public static final ConfigOption<Double> FULL_RATIO = ConfigOption
                 .builder("mon_osd_full_ratio", ConfigType.DOUBLE, 0.95).check(v -> v > 0 && v <= 1, "0..1")
                 .description("An OSD this full raises OSD_FULL (and its pools POOL_FULL).").build();
-        public static final ConfigOption<Duration> OP_COMPLAINT_TIME = seconds("osd_op_complaint_time", 30)
-                .description("A client op in flight this long counts as slow (SLOW_OPS).").build();
-        public static final ConfigOption<Duration> SCRUB_MIN_INTERVAL = seconds("osd_scrub_min_interval", 86_400)
-                .description("A PG is scrubbed this long after its last scrub, if the host's load allows.").build();
-        public static final ConfigOption<Duration> SCRUB_MAX_INTERVAL = seconds("osd_scrub_max_interval", 7 * 86_400)
-                .description("A PG is scrubbed this long after its last scrub, whatever the load.").build();
-        public static final ConfigOption<Duration> DEEP_SCRUB_INTERVAL = seconds("osd_deep_scrub_interval", 7 * 86_400)
-                .description("A PG is deep-scrubbed (data and omap read and checksummed) this long after the last.")
-                .build();
-        public static final ConfigOption<Double> SCRUB_LOAD_THRESHOLD = ConfigOption
-                .builder("osd_scrub_load_threshold", ConfigType.DOUBLE, 0.5).check(v -> v >= 0, ">= 0")
-                .description("No scheduled scrub before max_interval while the 1-minute load per CPU is above this.")
-                .build();
-        public static final ConfigOption<Integer> MAX_SCRUBS = intOpt("osd_max_scrubs", 1)
-                .check(v -> v >= 1 && v <= 64, "1..64").unit("PGs")
-                .description("PGs an OSD scrubs at once as primary.").build();
-        public static final ConfigOption<Duration> SCRUB_SLEEP = ConfigOption
-                .<Duration>builder("osd_scrub_sleep", ConfigType.SECONDS, Duration.ZERO).unit("seconds")
-                .check(v -> !v.isNegative() && v.compareTo(Duration.ofSeconds(10)) <= 0, "0..10 s")
-                .description("Pause between the chunks of a scrub.").build();
-        public static final ConfigOption<Integer> SCRUB_CHUNK_MIN = intOpt("osd_scrub_chunk_min", 5)
-                .check(v -> v >= 1, ">= 1").unit("objects")
-                .description("Fewest objects a scrub compares at once (writes to them wait meanwhile).").build();
-        public static final ConfigOption<Integer> SCRUB_CHUNK_MAX = intOpt("osd_scrub_chunk_max", 25)
-                .check(v -> v >= 1 && v <= 10_000, "1..10000").unit("objects")
-                .description("Most objects a scrub compares at once.").build();
-        public static final ConfigOption<Boolean> SCRUB_AUTO_OUT_ON_ERRORS = ConfigOption
-                .builder("osd_scrub_auto_out_on_errors", ConfigType.BOOL, true)
-                .description("Mark an OSD out once mon_osd_warn_num_repaired of its copies were found bad and "
-                        + "repaired, so its data moves to other drives.").runtime().build();
-        public static final ConfigOption<Integer> WARN_NUM_REPAIRED = intOpt("mon_osd_warn_num_repaired", 10)
-                .check(v -> v >= 1, ">= 1").unit("objects")
-                .description("Repaired copies on one OSD that raise OSD_TOO_MANY_REPAIRS.").runtime().build();
-        public static final ConfigOption<Double> WARN_NOT_SCRUBBED_RATIO = ConfigOption
-                .builder("mon_warn_pg_not_scrubbed_ratio", ConfigType.DOUBLE, 0.5).check(v -> v >= 0, ">= 0")
-                .description("PG_NOT_SCRUBBED once a PG is this fraction of osd_scrub_max_interval overdue.")
-                .runtime().build();
-        public static final ConfigOption<Double> WARN_NOT_DEEP_SCRUBBED_RATIO = ConfigOption
-                .builder("mon_warn_pg_not_deep_scrubbed_ratio", ConfigType.DOUBLE, 0.75).check(v -> v >= 0, ">= 0")
-                .description("PG_NOT_DEEP_SCRUBBED once a PG is this fraction of osd_deep_scrub_interval overdue.")
-                .runtime().build();
+
+        /** Client and replica operations: sizes, admission, threads, timeouts. */
+        public static final class Op {
+            private Op() {}
+
+            public static final ConfigOption<Long> MAX_OBJECT_SIZE = ConfigOption
+                    .builder("osd_max_object_size", ConfigType.BYTES, 128L << 20).unit("bytes")
+                    .check(v -> v > 0, "> 0").description("Largest object an OSD accepts.").build();
+            public static final ConfigOption<Long> MAX_WRITE_SIZE = ConfigOption
+                    .builder("osd_max_write_size", ConfigType.BYTES, 90L << 20).unit("bytes")
+                    .check(v -> v > 0, "> 0").description("Largest single write in one client operation.").build();
+            public static final ConfigOption<Integer> CLIENT_MESSAGE_CAP = intOpt("osd_client_message_cap", 256)
+                    .check(v -> v >= 1, ">= 1").unit("ops")
+                    .description("Client operations an OSD works on at once; more are answered EAGAIN (busy).").build();
+            public static final ConfigOption<Duration> OP_COMPLAINT_TIME = seconds("osd_op_complaint_time", 30)
+                    .description("A client op in flight this long counts as slow (SLOW_OPS).").runtime().build();
+            public static final ConfigOption<Integer> OP_THREADS = intOpt("osd_op_num_threads", 8)
+                    .check(v -> v >= 1 && v <= 256, "1..256").unit("threads")
+                    .description("Threads that run client and replica operations on this OSD's store.").build();
+            public static final ConfigOption<Integer> OP_QUEUE_MAX = intOpt("osd_op_queue_max", 2048)
+                    .check(v -> v >= 16 && v <= 1_000_000, "16..1000000").unit("ops")
+                    .description("Operations queued for the op threads; past it new ones are answered EAGAIN.").build();
+            public static final ConfigOption<Integer> RPC_THREADS = intOpt("osd_rpc_num_threads", 8)
+                    .check(v -> v >= 1 && v <= 256, "1..256").unit("threads")
+                    .description("Threads that take gRPC calls off the network (they only hand work on).").build();
+            public static final ConfigOption<Duration> PEER_OP_TIMEOUT = seconds("osd_peer_op_timeout", 30)
+                    .check(v -> v.toMillis() >= 100 && v.toSeconds() <= 3600, "0.1..3600 s")
+                    .description("How long an OSD waits for another OSD to answer a replica write, a peering "
+                            + "query or a recovery copy before it peers again.").build();
+            public static final ConfigOption<Duration> MAP_WAIT = seconds("osd_map_wait_timeout", 5)
+                    .check(v -> v.toMillis() >= 100 && v.toSeconds() <= 600, "0.1..600 s")
+                    .description("How long a request from a newer map waits for this OSD to get that map (or "
+                            + "finish splitting PGs for it) before it is answered EAGAIN.").build();
+        }
+
+        /** Peering, recovery and backfill throttles. */
+        public static final class Recovery {
+            private Recovery() {}
+
+            public static final ConfigOption<Integer> RECOVERY_MAX_ACTIVE = intOpt("osd_recovery_max_active", 3)
+                    .check(v -> v >= 1 && v <= 64, "1..64").unit("objects")
+                    .description("Objects an OSD copies at once in background recovery and backfill.").runtime().build();
+            public static final ConfigOption<Duration> RECOVERY_SLEEP = ConfigOption
+                    .<Duration>builder("osd_recovery_sleep", ConfigType.SECONDS, Duration.ZERO).unit("seconds")
+                    .check(v -> !v.isNegative() && v.compareTo(Duration.ofSeconds(10)) <= 0, "0..10 s")
+                    .description("Pause between the starts of an OSD's background recovery copies.").runtime().build();
+            public static final ConfigOption<Integer> MAX_BACKFILLS = intOpt("osd_max_backfills", 1)
+                    .check(v -> v >= 1 && v <= 64, "1..64").unit("PGs")
+                    .description("PGs an OSD backfills at once, as primary and, separately, as target.").runtime().build();
+            public static final ConfigOption<Duration> BACKFILL_RETRY_INTERVAL = seconds("osd_backfill_retry_interval", 30)
+                    .description("Wait before asking again a backfill target that refused as too full.").runtime().build();
+            public static final ConfigOption<Integer> PEERING_THREADS = intOpt("osd_peering_num_threads", 4)
+                    .check(v -> v >= 1 && v <= 64, "1..64").unit("threads")
+                    .description("Threads that peer PGs (most of their time waits on peers and on up_thru maps).")
+                    .build();
+            public static final ConfigOption<Integer> MAP_CACHE_SIZE = intOpt("osd_map_cache_size", 512)
+                    .check(v -> v >= 16 && v <= 100_000, "16..100000").unit("maps")
+                    .description("OSDMaps an OSD keeps to build PGs' past intervals (older ones are fetched).")
+                    .build();
+        }
+
+        /** Scrub scheduling, chunking and the repair policy. */
+        public static final class Scrub {
+            private Scrub() {}
+
+            public static final ConfigOption<Duration> SCRUB_MIN_INTERVAL = seconds("osd_scrub_min_interval", 86_400)
+                    .description("A PG is scrubbed this long after its last scrub, if the host's load allows.").runtime().build();
+            public static final ConfigOption<Duration> SCRUB_MAX_INTERVAL = seconds("osd_scrub_max_interval", 7 * 86_400)
+                    .description("A PG is scrubbed this long after its last scrub, whatever the load.").runtime().build();
+            public static final ConfigOption<Duration> DEEP_SCRUB_INTERVAL = seconds("osd_deep_scrub_interval", 7 * 86_400)
+                    .description("A PG is deep-scrubbed (data and omap read and checksummed) this long after the last.")
+                    .runtime().build();
+            public static final ConfigOption<Double> SCRUB_LOAD_THRESHOLD = ConfigOption
+                    .builder("osd_scrub_load_threshold", ConfigType.DOUBLE, 0.5).check(v -> v >= 0, ">= 0")
+                    .description("No scheduled scrub before max_interval while the 1-minute load per CPU is above this.")
+                    .runtime().build();
+            public static final ConfigOption<Integer> MAX_SCRUBS = intOpt("osd_max_scrubs", 1)
+                    .check(v -> v >= 1 && v <= 64, "1..64").unit("PGs")
+                    .description("PGs an OSD scrubs at once as primary.").runtime().build();
+            public static final ConfigOption<Duration> SCRUB_SLEEP = ConfigOption
+                    .<Duration>builder("osd_scrub_sleep", ConfigType.SECONDS, Duration.ZERO).unit("seconds")
+                    .check(v -> !v.isNegative() && v.compareTo(Duration.ofSeconds(10)) <= 0, "0..10 s")
+                    .description("Pause between the chunks of a scrub.").runtime().build();
+            public static final ConfigOption<Integer> SCRUB_CHUNK_MIN = intOpt("osd_scrub_chunk_min", 5)
+                    .check(v -> v >= 1, ">= 1").unit("objects")
+                    .description("Fewest objects a scrub compares at once (writes to them wait meanwhile).").runtime().build();
+            public static final ConfigOption<Integer> SCRUB_CHUNK_MAX = intOpt("osd_scrub_chunk_max", 25)
+                    .check(v -> v >= 1 && v <= 10_000, "1..10000").unit("objects")
+                    .description("Most objects a scrub compares at once.").runtime().build();
+            public static final ConfigOption<Boolean> SCRUB_AUTO_OUT_ON_ERRORS = ConfigOption
+                    .builder("osd_scrub_auto_out_on_errors", ConfigType.BOOL, true)
+                    .description("Mark an OSD out once mon_osd_warn_num_repaired of its copies were found bad and "
+                            + "repaired, so its data moves to other drives.").runtime().build();
+            public static final ConfigOption<Integer> WARN_NUM_REPAIRED = intOpt("mon_osd_warn_num_repaired", 10)
+                    .check(v -> v >= 1, ">= 1").unit("objects")
+                    .description("Repaired copies on one OSD that raise OSD_TOO_MANY_REPAIRS.").runtime().build();
+            public static final ConfigOption<Double> WARN_NOT_SCRUBBED_RATIO = ConfigOption
+                    .builder("mon_warn_pg_not_scrubbed_ratio", ConfigType.DOUBLE, 0.5).check(v -> v >= 0, ">= 0")
+                    .description("PG_NOT_SCRUBBED once a PG is this fraction of osd_scrub_max_interval overdue.")
+                    .runtime().build();
+            public static final ConfigOption<Double> WARN_NOT_DEEP_SCRUBBED_RATIO = ConfigOption
+                    .builder("mon_warn_pg_not_deep_scrubbed_ratio", ConfigType.DOUBLE, 0.75).check(v -> v >= 0, ">= 0")
+                    .description("PG_NOT_DEEP_SCRUBBED once a PG is this fraction of osd_deep_scrub_interval overdue.")
+                    .runtime().build();
+    
+        }
+
+        /** Pings between OSDs that share PGs, and failure reports. */
+        public static final class Heartbeat {
+            private Heartbeat() {}
+
+            public static final ConfigOption<Duration> HEARTBEAT_INTERVAL = seconds("osd_heartbeat_interval", 6)
+                    .check(v -> v.toMillis() >= 200 && v.toSeconds() <= 600, "0.2..600 s")
+                    .description("How often an OSD pings its heartbeat peers.").build();
+            public static final ConfigOption<Duration> HEARTBEAT_GRACE = seconds("osd_heartbeat_grace", 20)
+                    .description("Silence from a peer after which an OSD reports it failed.").runtime().build();
+        }
     }
 
     /** Client options. */
@@ -215,19 +268,28 @@ public final class CairnConfigKeys {
     /** Every option declared above. */
     public static List<ConfigOption<?>> all() {
         List<ConfigOption<?>> all = new ArrayList<>();
-        for (Class<?> c : CairnConfigKeys.class.getDeclaredClasses()) {
+        collect(CairnConfigKeys.class, all, 0);
+        all.sort((x, y) -> x.name().compareTo(y.name()));
+        return all;
+    }
+
+    /** Options declared in {@code area}'s nested classes (areas nest at most three deep). */
+    private static void collect(Class<?> area, List<ConfigOption<?>> into, int depth) {
+        if (depth > 3) {
+            throw new IllegalStateException("config areas nest too deep at " + area.getName());
+        }
+        for (Class<?> c : area.getDeclaredClasses()) {
             for (Field f : c.getDeclaredFields()) {
                 if (Modifier.isStatic(f.getModifiers()) && f.getType() == ConfigOption.class) {
                     try {
-                        all.add((ConfigOption<?>) f.get(null));
+                        into.add((ConfigOption<?>) f.get(null));
                     } catch (IllegalAccessException e) {
                         throw new IllegalStateException(e);
                     }
                 }
             }
+            collect(c, into, depth + 1);
         }
-        all.sort((x, y) -> x.name().compareTo(y.name()));
-        return all;
     }
 
     /** The option with this name (spaces or underscores), or null. */

@@ -4,6 +4,9 @@ import io.cairn.common.CairnException;
 import io.cairn.common.ErrorCode;
 import io.cairn.common.config.CairnConfig;
 import io.cairn.common.config.CairnConfigKeys;
+import io.cairn.common.net.HostPort;
+import io.cairn.common.net.Messenger;
+import io.cairn.common.net.RpcErrors;
 import io.cairn.common.osdmap.OsdMap;
 import io.cairn.common.osdmap.OsdMapCodec;
 import io.cairn.common.time.Pause;
@@ -20,7 +23,6 @@ import io.cairn.proto.v1.SubscribeRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,12 +58,13 @@ public final class MonClient implements AutoCloseable {
         this.opTimeout = opTimeout;
         this.tryTimeout = tryTimeout;
         for (String a : addresses) {
-            int colon = a.lastIndexOf(':');
-            if (colon <= 0) {
-                throw new IllegalArgumentException("bad monitor address '" + a + "' (host:port)");
+            HostPort to;
+            try {
+                to = HostPort.parse(a);
+            } catch (CairnException e) {
+                throw new IllegalArgumentException("bad monitor address in mon_host: " + e.getMessage());
             }
-            channels.add(NettyChannelBuilder.forAddress(a.substring(0, colon), Integer.parseInt(a.substring(colon + 1)))
-                    .usePlaintext().maxInboundMessageSize(MESSAGE_MAX_BYTES).build());
+            channels.add(Messenger.newChannel(to, MESSAGE_MAX_BYTES));
         }
     }
 
@@ -134,13 +137,13 @@ public final class MonClient implements AutoCloseable {
             int i = current;
             long leftMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
             try {
-                T result = call.run(MonServiceGrpc.newBlockingStub(channels.get(i))
-                        .withDeadlineAfter(Math.min(leftMs, tryTimeout.toMillis()), TimeUnit.MILLISECONDS));
-                return result;
+                return call.run(Messenger.withDeadline(MonServiceGrpc.newBlockingStub(channels.get(i)),
+                        Math.min(leftMs, tryTimeout.toMillis())));
             } catch (StatusRuntimeException e) {
                 Status.Code code = e.getStatus().getCode();
                 if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {
-                    throw new CairnException(code == Status.Code.NOT_FOUND ? ErrorCode.ENOENT : ErrorCode.EIO,
+                    ErrorCode ec = RpcErrors.codeOf(e.getStatus());
+                    throw new CairnException(ec == ErrorCode.EAGAIN ? ErrorCode.EIO : ec,
                             e.getStatus().getDescription() == null ? code.toString() : e.getStatus().getDescription());
                 }
                 last = e;
