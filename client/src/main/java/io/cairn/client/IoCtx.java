@@ -21,7 +21,8 @@ import java.util.concurrent.CompletionException;
 /**
  * I/O on one pool (and namespace), as librados's IoCtx. Every operation has a blocking form that
  * throws {@link RadosException} subtypes, and an async form whose future completes once a write
- * is durable on every member of the acting set.
+ * is durable on every member of the acting set (or fails with a CompletionException around one).
+ * Every write, blocking or async, gives the object's new version.
  */
 public final class IoCtx implements AutoCloseable {
     private final Objecter objecter;
@@ -91,8 +92,9 @@ public final class IoCtx implements AutoCloseable {
                 .thenApply(r -> r.results().get(0).getData().toByteArray());
     }
 
-    public CompletableFuture<Void> removeAsync(String oid) {
-        return operateAsync(oid, new ObjectWriteOperation().remove()).thenApply(v -> null);
+    /** Removes the object; completes with the version the removal was logged at. */
+    public CompletableFuture<Long> removeAsync(String oid) {
+        return operateAsync(oid, new ObjectWriteOperation().remove());
     }
 
     // ---- blocking ----
@@ -132,8 +134,8 @@ public final class IoCtx implements AutoCloseable {
         return operate(oid, new ObjectWriteOperation().truncate(size));
     }
 
-    public void remove(String oid) {
-        join(removeAsync(oid));
+    public long remove(String oid) {
+        return join(removeAsync(oid));
     }
 
     /** Reads {@code length} bytes at {@code offset}; length 0 reads to the end. */
@@ -147,16 +149,16 @@ public final class IoCtx implements AutoCloseable {
         return new ObjectInfo(s.getSize(), s.getMtimeMs(), r.version());
     }
 
-    public void setXattr(String oid, String name, byte[] value) {
-        operate(oid, new ObjectWriteOperation().setXattr(name, value));
+    public long setXattr(String oid, String name, byte[] value) {
+        return operate(oid, new ObjectWriteOperation().setXattr(name, value));
     }
 
     public byte[] getXattr(String oid, String name) {
         return operate(oid, new ObjectReadOperation().getXattr(name)).results().get(0).getData().toByteArray();
     }
 
-    public void rmXattr(String oid, String name) {
-        operate(oid, new ObjectWriteOperation().rmXattr(name));
+    public long rmXattr(String oid, String name) {
+        return operate(oid, new ObjectWriteOperation().rmXattr(name));
     }
 
     public SortedMap<String, byte[]> getXattrs(String oid) {
@@ -166,12 +168,12 @@ public final class IoCtx implements AutoCloseable {
         return out;
     }
 
-    public void omapSet(String oid, Map<String, byte[]> entries) {
-        operate(oid, new ObjectWriteOperation().omapSet(entries));
+    public long omapSet(String oid, Map<String, byte[]> entries) {
+        return operate(oid, new ObjectWriteOperation().omapSet(entries));
     }
 
-    public void omapRmKeys(String oid, List<String> keys) {
-        operate(oid, new ObjectWriteOperation().omapRmKeys(keys));
+    public long omapRmKeys(String oid, List<String> keys) {
+        return operate(oid, new ObjectWriteOperation().omapRmKeys(keys));
     }
 
     /** Omap values after {@code startAfter} ("" = from the start) with a prefix, at most {@code max}. */

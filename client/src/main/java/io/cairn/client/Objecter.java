@@ -4,6 +4,7 @@ import io.cairn.common.CairnException;
 import io.cairn.common.ErrorCode;
 import io.cairn.common.mon.MapFollower;
 import io.cairn.common.net.Messenger;
+import io.cairn.common.net.RpcErrors;
 import io.cairn.common.osdmap.OsdMap;
 import io.cairn.common.osdmap.PgId;
 import io.cairn.common.osdmap.PgMapping;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -64,60 +66,86 @@ final class Objecter implements AutoCloseable {
     CompletableFuture<OpReply> submit(ObjectLocator oloc, List<OsdOp> ops) {
         String key = oloc.getPool() + "/" + oloc.getNspace() + "/" + oloc.getName();
         CompletableFuture<OpReply> mine = new CompletableFuture<>();
-        objectTails.compute(key, (k, prev) -> {
-            CompletableFuture<?> before = prev == null ? CompletableFuture.completedFuture(null) : prev;
-            before.handle((x, e) -> null).thenRun(() -> attempt(oloc, ops, tids.incrementAndGet(),
-                    System.nanoTime() + opTimeout.toNanos(), BACKOFF_MIN_MS, mine));
-            return mine;
-        });
+        long tid = tids.incrementAndGet();
+        // one atomic swap gives each op the one before it on this object, however many submit at once
+        CompletableFuture<?> prev = objectTails.put(key, mine);
+        CompletableFuture<?> before = prev == null ? CompletableFuture.completedFuture(null) : prev;
+        // the clock starts when the op may go out: time queued behind this object's earlier ops is not charged
+        before.handle((x, e) -> null).thenRun(() -> attempt(new InFlight(oloc, ops, tid,
+                System.nanoTime() + opTimeout.toNanos(), mine)));
         mine.whenComplete((r, e) -> objectTails.remove(key, mine));
         return mine;
     }
 
-    private void attempt(ObjectLocator oloc, List<OsdOp> ops, long tid, long deadlineNanos, long backoffMs,
-                         CompletableFuture<OpReply> result) {
-        if (System.nanoTime() > deadlineNanos) {
-            result.completeExceptionally(new RadosException.Timeout("operation on '" + oloc.getName() + "' timed out after "
-                    + opTimeout.toSeconds() + "s"));
+    /**
+     * One submitted operation across its attempts. Attempts run one after another, each handing
+     * the next to the retry executor or a gRPC callback, so the mutable fields need no lock.
+     */
+    private static final class InFlight {
+        final ObjectLocator oloc;
+        final List<OsdOp> ops;
+        final long tid;
+        final long deadlineNanos;
+        final CompletableFuture<OpReply> result;
+        long backoffMs = BACKOFF_MIN_MS;
+        String lastFailure = "no OSD was asked";
+
+        InFlight(ObjectLocator oloc, List<OsdOp> ops, long tid, long deadlineNanos, CompletableFuture<OpReply> result) {
+            this.oloc = oloc;
+            this.ops = ops;
+            this.tid = tid;
+            this.deadlineNanos = deadlineNanos;
+            this.result = result;
+        }
+    }
+
+    private void attempt(InFlight op) {
+        long leftNanos = op.deadlineNanos - System.nanoTime();
+        if (leftNanos <= 0) {
+            op.result.completeExceptionally(new RadosException.Timeout("operation on '" + op.oloc.getName()
+                    + "' timed out after " + opTimeout.toMillis() + " ms (last: " + op.lastFailure + ")"));
             return;
         }
         OsdMap map = maps.map();
-        Pool pool = map.pool(oloc.getPool());
+        Pool pool = map.pool(op.oloc.getPool());
         if (pool == null) {
-            result.completeExceptionally(new RadosException.NotFound("pool " + oloc.getPool() + " does not exist"));
+            op.result.completeExceptionally(new RadosException.NotFound("pool " + op.oloc.getPool() + " does not exist"));
             return;
         }
-        PgMapping pm = map.mapPg(Placement.objectPg(pool, oloc.getName(), oloc.getNspace(), oloc.getKey()));
-        if (pm.actingPrimary() < 0) {
-            retryLater(oloc, ops, tid, deadlineNanos, backoffMs, result, true);
+        PgMapping pm = map.mapPg(Placement.objectPg(pool, op.oloc.getName(), op.oloc.getNspace(), op.oloc.getKey()));
+        int primary = pm.actingPrimary();
+        if (primary < 0) {
+            op.lastFailure = "pg " + pm.pg() + " has no acting primary in epoch " + map.epoch();
+            retryLater(op, op.backoffMs, true);
             return;
         }
-        OpRequest req = OpRequest.newBuilder().setClient(client).setTid(tid).setEpoch(map.epoch()).setOloc(oloc)
-                .addAllOps(ops).build();
-        stub(map.osd(pm.actingPrimary()).address()).op(req, new StreamObserver<>() {
+        OpRequest req = OpRequest.newBuilder().setClient(client).setTid(op.tid).setEpoch(map.epoch()).setOloc(op.oloc)
+                .addAllOps(op.ops).build();
+        // never wait on one OSD past the op's own deadline
+        long tryMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNanos));
+        OsdServiceGrpc.OsdServiceStub osd;
+        try {
+            osd = stub(map.osd(primary).address(), tryMs);
+        } catch (CairnException e) {
+            // a bad address in this epoch's map: a later epoch may fix it, so this is not the op's failure
+            op.lastFailure = "osd." + primary + ": " + e.getMessage();
+            retryLater(op, op.backoffMs, true);
+            return;
+        }
+        osd.op(req, new StreamObserver<>() {
             @Override
             public void onNext(OpReply reply) {
-                ErrorCode code = ErrorCode.of(reply.getCode());
-                if (reply.getCode() == 0) {
-                    result.complete(reply);
-                } else if (code == ErrorCode.ESTALE) {
-                    // the OSD has another map: fetch the newest and resend to whoever is primary now
-                    retryLater(oloc, ops, tid, deadlineNanos, BACKOFF_MIN_MS, result, true);
-                } else if (code == ErrorCode.EAGAIN) {
-                    retryLater(oloc, ops, tid, deadlineNanos, backoffMs, result, false);
-                } else {
-                    result.completeExceptionally(RadosException.of(code, reply.getMessage()));
-                }
+                onReply(op, primary, reply);
             }
 
             @Override
             public void onError(Throwable t) {
-                Status.Code c = Status.fromThrowable(t).getCode();
-                if (c == Status.Code.UNAVAILABLE || c == Status.Code.DEADLINE_EXCEEDED || c == Status.Code.CANCELLED) {
-                    retryLater(oloc, ops, tid, deadlineNanos, backoffMs, result, true);
+                Status status = Status.fromThrowable(t);
+                if (RpcErrors.isTransient(status)) {
+                    op.lastFailure = "osd." + primary + " unreachable: " + status.getCode();
+                    retryLater(op, op.backoffMs, true);
                 } else {
-                    result.completeExceptionally(new RadosException(ErrorCode.EIO, "osd." + pm.actingPrimary() + ": "
-                            + Status.fromThrowable(t)));
+                    op.result.completeExceptionally(new RadosException.IoError("osd." + primary + ": " + status));
                 }
             }
 
@@ -127,18 +155,39 @@ final class Objecter implements AutoCloseable {
         });
     }
 
-    private void retryLater(ObjectLocator oloc, List<OsdOp> ops, long tid, long deadlineNanos, long backoffMs,
-                            CompletableFuture<OpReply> result, boolean refreshMap) {
-        retries.schedule(() -> {
-            if (refreshMap) {
-                try {
-                    maps.refresh();
-                } catch (CairnException e) {
-                    // the monitors may be busy electing; the next attempt tries again
+    private void onReply(InFlight op, int primary, OpReply reply) {
+        ErrorCode code = ErrorCode.of(reply.getCode());
+        if (code == ErrorCode.OK) {
+            op.result.complete(reply);
+        } else if (code == ErrorCode.ESTALE) {
+            // the OSD has another map: fetch the newest soon and resend to whoever is primary then
+            op.lastFailure = "osd." + primary + " at epoch " + reply.getEpoch() + ": " + reply.getMessage();
+            retryLater(op, BACKOFF_MIN_MS, true);
+        } else if (code == ErrorCode.EAGAIN) {
+            op.lastFailure = "osd." + primary + " busy: " + reply.getMessage();
+            retryLater(op, op.backoffMs, false);
+        } else {
+            op.result.completeExceptionally(RadosException.of(code, reply.getMessage()));
+        }
+    }
+
+    private void retryLater(InFlight op, long delayMs, boolean refreshMap) {
+        op.backoffMs = Math.min(BACKOFF_MAX_MS, delayMs * 2);
+        try {
+            retries.schedule(() -> {
+                if (refreshMap) {
+                    try {
+                        maps.refresh();
+                    } catch (CairnException e) {
+                        // the monitors may be busy electing; the next attempt tries again
+                    }
                 }
-            }
-            attempt(oloc, ops, tid, deadlineNanos, Math.min(BACKOFF_MAX_MS, backoffMs * 2), result);
-        }, backoffMs, TimeUnit.MILLISECONDS);
+                attempt(op);
+            }, delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            op.result.completeExceptionally(new RadosException.IoError("client closed while '" + op.oloc.getName()
+                    + "' was waiting to be resent"));
+        }
     }
 
     /** Lists one PG's objects from its primary (blocking; used by the listing iterator). */
@@ -209,12 +258,12 @@ final class Objecter implements AutoCloseable {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RadosException(ErrorCode.EIO, "interrupted");
+            throw new RadosException.IoError("interrupted");
         }
     }
 
-    private OsdServiceGrpc.OsdServiceStub stub(String address) {
-        return Messenger.withDeadline(OsdServiceGrpc.newStub(channel(address)), opTimeout.toMillis());
+    private OsdServiceGrpc.OsdServiceStub stub(String address, long timeoutMs) {
+        return Messenger.withDeadline(OsdServiceGrpc.newStub(channel(address)), timeoutMs);
     }
 
     private ManagedChannel channel(String address) {

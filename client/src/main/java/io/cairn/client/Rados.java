@@ -1,5 +1,6 @@
 package io.cairn.client;
 
+import io.cairn.common.CairnException;
 import io.cairn.common.ErrorCode;
 import io.cairn.common.config.CairnConfig;
 import io.cairn.common.config.CairnConfigKeys;
@@ -17,25 +18,51 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A connection to a cluster, as librados's {@code Rados}: built from {@code mon_host} or a
- * cairn.conf, {@link #connect()}ed, shared by any number of {@link IoCtx}s and threads, closed
- * once. Pool management and mon commands live here.
+ * A connection to a cluster, as librados's {@code Rados}: connected in one step, from a
+ * {@link CairnConfig} ({@link #connect(CairnConfig)}) or a {@link Builder} ({@link Builder#connect()}),
+ * shared by any number of {@link IoCtx}s and threads, closed once. Pool management and mon commands
+ * live here.
  */
 public final class Rados implements AutoCloseable {
-    private final CairnConfig config;
-    private MonClient mon;
-    private MapFollower maps;
-    private Objecter objecter;
+    private final MonClient mon;
+    private final MapFollower maps;
+    private final Objecter objecter;
+    private volatile boolean closed;
 
-    private Rados(CairnConfig config) {
-        this.config = config;
+    private Rados(MonClient mon, MapFollower maps, Objecter objecter) {
+        this.mon = mon;
+        this.maps = maps;
+        this.objecter = objecter;
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Checks each value when set; {@link #build()} gives an unconnected handle. */
+    /**
+     * Talks to the monitors named by {@code mon_host} and fetches the OSDMap; throws
+     * {@link RadosException.Timeout} if none answers within {@code rados_mon_op_timeout}.
+     */
+    public static Rados connect(CairnConfig config) {
+        MonClient mon = MonClient.fromConfig(config);
+        MapFollower maps = new MapFollower(mon);
+        try {
+            maps.start(config.get(CairnConfigKeys.Client.MON_OP_TIMEOUT));
+        } catch (RuntimeException e) {
+            // nothing else holds them: a handle that failed to connect leaks no channels or threads
+            maps.close();
+            mon.close();
+            if (e instanceof CairnException ce && !(e instanceof RadosException)) {
+                throw RadosException.of(ce.code(), ce.getMessage());
+            }
+            throw e;
+        }
+        // unique per instance: OSDs recognise a resent request by client and tid
+        String instance = config.entity() + "." + Long.toUnsignedString(new java.security.SecureRandom().nextLong(), 36);
+        return new Rados(mon, maps, new Objecter(maps, instance, config.get(CairnConfigKeys.Client.OSD_OP_TIMEOUT)));
+    }
+
+    /** Checks each value when set; {@link #connect()} gives a connected handle. */
     public static final class Builder {
         private Path conf;
         private String clientName = "client.admin";
@@ -70,27 +97,15 @@ public final class Rados implements AutoCloseable {
             return this;
         }
 
-        public Rados build() {
-            return new Rados(CairnConfig.load(conf, clientName, overrides));
+        /** Reads the config (the conf file, then what was set here) and connects as {@link Rados#connect(CairnConfig)}. */
+        public Rados connect() {
+            return Rados.connect(CairnConfig.load(conf, clientName, overrides));
         }
-    }
-
-    /** Talks to the monitors and fetches the OSDMap; throws if none answers in time. */
-    public synchronized Rados connect() {
-        if (objecter != null) {
-            return this;
-        }
-        mon = MonClient.fromConfig(config);
-        maps = new MapFollower(mon).start(config.get(CairnConfigKeys.Client.MON_OP_TIMEOUT));
-        // unique per instance: OSDs recognise a resent request by client and tid
-        String instance = config.entity() + "." + Long.toUnsignedString(new java.security.SecureRandom().nextLong(), 36);
-        objecter = new Objecter(maps, instance, config.get(CairnConfigKeys.Client.OSD_OP_TIMEOUT));
-        return this;
     }
 
     private Objecter objecter() {
-        if (objecter == null) {
-            throw new IllegalStateException("not connected: call connect() first");
+        if (closed) {
+            throw new IllegalStateException("this Rados handle is closed");
         }
         return objecter;
     }
@@ -201,11 +216,11 @@ public final class Rados implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (objecter != null) {
+        if (!closed) {
+            closed = true;
             objecter.close();
             maps.close();
             mon.close();
-            objecter = null;
         }
     }
 }
