@@ -57,13 +57,20 @@ import org.junit.jupiter.api.Test;
  *
  * <p>{@code -Dcairn.test.seed=N} replays the same operation and fault choices (thread timing
  * still varies); {@code -Dcairn.thrash.seconds=S} sets the thrashing time (150 in CI; the
- * {@code thrash} Maven profile runs longer).
+ * {@code thrash} Maven profile runs longer). The run fails if the final check verified fewer than
+ * {@code -Dcairn.thrash.minVerified=N} written objects (default half of them).
  */
 class OsdThrashIT {
     private static final long SEED = Long.getLong("cairn.test.seed", System.currentTimeMillis());
     private static final int SECONDS = Integer.getInteger("cairn.thrash.seconds", 150);
     private static final int THREADS = Integer.getInteger("cairn.thrash.threads", 4);
     private static final int OBJECTS = Integer.getInteger("cairn.thrash.objects", 200);
+    /**
+     * A run whose final check reads back few written objects proves little however clean it ends
+     * (the workload never got going, or left nearly everything uncertain). A healthy run leaves
+     * almost every object written and certain, so half of them is a floor it clears easily.
+     */
+    private static final int MIN_VERIFIED = Integer.getInteger("cairn.thrash.minVerified", OBJECTS / 2);
     /** Which faults the thrasher injects: any of osd-kill, osd-out, mon-restart (comma-separated). */
     private static final Set<String> FAULT_KINDS = Set.copyOf(Arrays.asList(System.getProperty("cairn.thrash.faults",
             "osd-kill,osd-out,mon-restart").split("\\s*,\\s*")));
@@ -125,6 +132,8 @@ class OsdThrashIT {
         final TreeMap<String, byte[]> xattrs = new TreeMap<>();
         final TreeMap<String, byte[]> omap = new TreeMap<>();
         boolean uncertain;
+        /** An operation on it was acknowledged: its final check tests what the workload did, not an untouched name. */
+        boolean written;
         long lastVersion;
         final ArrayDeque<String> history = new ArrayDeque<>();
 
@@ -190,7 +199,7 @@ class OsdThrashIT {
             }
             assertTrue(cluster.local.awaitPgsActive(POOL, Duration.ofSeconds(120)), "pool " + POOL + " goes active");
             assertTrue(awaitClean(cluster, Duration.ofSeconds(120)) >= 0, "cluster clean before thrashing");
-            try (Rados rados = Rados.builder().conf(cluster.conf()).opTimeout(OP_TIMEOUT).build().connect()) {
+            try (Rados rados = Rados.builder().conf(cluster.conf()).opTimeout(OP_TIMEOUT).connect()) {
                 run(cluster, rados);
             }
         }
@@ -249,6 +258,7 @@ class OsdThrashIT {
                 (System.nanoTime() - cleanStart) / 1e9);
 
         int checkedObjects = 0;
+        int verifiedWritten = 0;
         int uncertainObjects = 0;
         if (toClean >= 0) {
             for (Model m : models) {
@@ -256,6 +266,7 @@ class OsdThrashIT {
                     uncertainObjects++;
                 } else {
                     checkedObjects++;
+                    verifiedWritten += m.written ? 1 : 0;
                     verifyThroughClient(io, m);
                 }
             }
@@ -263,11 +274,17 @@ class OsdThrashIT {
             verifyListing(io, models);
             verifyScrubs(cluster, thrashStartMs);
         }
+        if (verifiedWritten < MIN_VERIFIED) {
+            violations.add("too few objects verified at the end: " + verifiedWritten + " written objects checked against "
+                    + "the model, at least " + MIN_VERIFIED + " needed (-Dcairn.thrash.minVerified); " + OBJECTS
+                    + " objects, " + uncertainObjects + " uncertain" + (toClean < 0 ? ", no final check (not clean)" : ""));
+        }
 
-        printSummary(toClean, checkedObjects, uncertainObjects);
+        printSummary(toClean, checkedObjects, verifiedWritten, uncertainObjects);
         if (!violations.isEmpty()) {
             StringBuilder sb = new StringBuilder(violations.size() + " violation(s), seed " + SEED + " (" + categories()
-                    + "); the first ones:\n");
+                    + "); verified " + verifiedWritten + " written objects at the end (at least " + MIN_VERIFIED
+                    + " needed); the first ones:\n");
             violations.stream().limit(10).forEach(v -> sb.append("  ").append(v).append('\n'));
             throw new AssertionError(sb.toString());
         }
@@ -458,6 +475,7 @@ class OsdThrashIT {
             long v = io.operate(m.name, op);
             done.get(k).increment();
             m.lastVersion = v;
+            m.written = true;
             if (wasUncertain) {
                 if (k == Kind.RESET || k == Kind.REMOVE) {
                     m.clear();
@@ -986,7 +1004,8 @@ class OsdThrashIT {
         Map<String, Integer> c = new TreeMap<>();
         synchronized (violations) {
             for (String v : violations) {
-                String k = v.contains("replicas of") ? "replicas differ"
+                String k = v.startsWith("too few objects verified") ? "too few objects verified"
+                        : v.contains("replicas of") ? "replicas differ"
                         : v.contains("final read") ? "final read differs from model"
                         : v.contains("differs from the model") || v.contains("lacks") || v.contains("holds ") ? "replica vs model"
                         : v.contains("listing") ? "listing"
@@ -1002,7 +1021,7 @@ class OsdThrashIT {
         return c.toString();
     }
 
-    private void printSummary(double toClean, int checked, int uncertain) {
+    private void printSummary(double toClean, int checked, int verifiedWritten, int uncertain) {
         StringBuilder sb = new StringBuilder();
         sb.append("==== OsdThrashIT summary ====\n");
         sb.append(String.format("seed %d, %d s of thrashing, %d client threads, %d objects%n", SEED, SECONDS, THREADS, OBJECTS));
@@ -1025,8 +1044,8 @@ class OsdThrashIT {
         sb.append("faults injected: ").append(new TreeMap<>(faults)).append('\n');
         sb.append(toClean < 0 ? "NOT active+clean within " + FINAL_CLEAN_TIMEOUT.toSeconds() + " s"
                 : String.format("active+clean %.1f s after thrashing", toClean)).append('\n');
-        sb.append(String.format("final check: %d objects against the model, %d uncertain (replicas compared only)%n", checked,
-                uncertain));
+        sb.append(String.format("final check: %d objects against the model (%d of them written; at least %d needed), "
+                + "%d uncertain (replicas compared only)%n", checked, verifiedWritten, MIN_VERIFIED, uncertain));
         synchronized (warnings) {
             warnings.forEach(w -> sb.append("warning: ").append(w).append('\n'));
         }

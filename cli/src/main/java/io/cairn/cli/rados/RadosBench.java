@@ -66,7 +66,8 @@ public final class RadosBench implements java.util.concurrent.Callable<Integer> 
             throw new UserInputException("unknown bench mode '" + mode + "' (write, seq, rand)");
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (Rados rados = RadosCommand.connect(spec); IoCtx io = rados.ioCtx(RadosCommand.pool(spec, parent.pool))) {
+        String pool = RadosCommand.pool(spec, parent.pool);
+        try (Rados rados = RadosCommand.connect(spec); IoCtx io = rados.ioCtx(pool)) {
             if (mode.equals("write")) {
                 write(io, out);
             } else {
@@ -91,7 +92,7 @@ public final class RadosBench implements java.util.concurrent.Callable<Integer> 
         if (!noCleanup) {
             long cleanStart = System.nanoTime();
             out.println("Cleaning up (deleting benchmark objects)");
-            List<CompletableFuture<Void>> rm = new ArrayList<>();
+            List<CompletableFuture<Long>> rm = new ArrayList<>();
             for (long i = 0; i < objects; i++) {
                 rm.add(io.removeAsync(prefix + "_object" + i).exceptionally(e -> null));
             }

@@ -1,5 +1,6 @@
 package io.cairn.cli.rados;
 
+import io.cairn.cli.NameOption;
 import io.cairn.cli.admin.MonCall;
 import io.cairn.client.IoCtx;
 import io.cairn.client.ObjectInfo;
@@ -14,12 +15,15 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Stack;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,19 +43,46 @@ public final class RadosCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-p", "--pool"}, scope = ScopeType.INHERIT, paramLabel = "POOL", description = "Pool to use.")
+    @Option(names = {"-p", "--pool"}, scope = ScopeType.INHERIT, paramLabel = "POOL", preprocessor = NameOption.class,
+            description = "Pool to use (a name that starts with '-': --pool=NAME).")
     String pool;
 
-    @Option(names = {"-N", "--namespace"}, scope = ScopeType.INHERIT, paramLabel = "NS", description = "Object namespace.")
+    @Option(names = {"-N", "--namespace"}, scope = ScopeType.INHERIT, paramLabel = "NS", preprocessor = NameOption.class,
+            description = "Object namespace.")
     String namespace;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "COMMAND", description = "put, get, rm, stat, ls, append, truncate, setxattr, "
+    @Parameters(index = "0", arity = "0..1", paramLabel = "COMMAND", parameterConsumer = Words.class,
+            description = "put, get, rm, stat, ls, append, truncate, setxattr, "
             + "getxattr, rmxattr, listxattr, setomapval, getomapval, rmomapkey, listomapkeys, listomapvals, "
-            + "list-inconsistent-pg POOL, list-inconsistent-obj PGID.")
+            + "list-inconsistent-pg POOL, list-inconsistent-obj PGID, bench. Put -- before an object name that "
+            + "starts with '-'.")
     String command;
 
-    @Parameters(index = "1..*", arity = "0..*", paramLabel = "ARG")
-    List<String> args = List.of();
+    @Parameters(index = "1..*", arity = "0..*", paramLabel = "ARG", parameterConsumer = Words.class)
+    List<String> args = new ArrayList<>();
+
+    /**
+     * Takes the command word and its arguments. Picocli would start the {@code bench} subcommand
+     * at any word that names it, but after the command word such a word is an object name or a
+     * value ({@code rados -p data put bench FILE}), as in Ceph's rados; so it is taken here.
+     * Picocli has already matched the current word as a positional (not an option, not a
+     * subcommand); only the subcommand names right after it need taking early.
+     */
+    public static final class Words implements CommandLine.IParameterConsumer {
+        @Override
+        public void consumeParameters(Stack<String> stack, ArgSpec argSpec, CommandSpec commandSpec) {
+            RadosCommand rados = (RadosCommand) commandSpec.userObject();
+            String word = stack.pop();
+            if (argSpec == commandSpec.positionalParameters().get(0)) {
+                rados.command = word;
+            } else {
+                rados.args.add(word);
+            }
+            while (!stack.isEmpty() && commandSpec.subcommands().containsKey(stack.peek())) {
+                rados.args.add(stack.pop());
+            }
+        }
+    }
 
     /** The Rados handle for this run, from the same config the admin commands use. */
     static Rados connect(CommandSpec spec) {
@@ -59,7 +90,7 @@ public final class RadosCommand implements Callable<Integer> {
     }
 
     static String pool(CommandSpec spec, String pool) {
-        if (pool == null) {
+        if (pool == null || pool.isEmpty()) {
             throw new UserInputException("a pool is required: -p POOL");
         }
         return pool;
@@ -85,7 +116,9 @@ public final class RadosCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        try (Rados rados = connect(spec); IoCtx io = rados.ioCtx(pool(spec, pool))) {
+        // a usage error is told before any connection attempt
+        String poolName = pool(spec, pool);
+        try (Rados rados = connect(spec); IoCtx io = rados.ioCtx(poolName)) {
             io.namespace(namespace);
             switch (command) {
                 case "put" -> io.writeFull(arg(0, "object name"), input(arg(1, "file")));
@@ -151,7 +184,7 @@ public final class RadosCommand implements Callable<Integer> {
         String poolName = arg(0, "pool name");
         var r = rados.monCommand("pg ls-by-pool", Map.of("pool", poolName, "states", "inconsistent"));
         if (r.getCode() != 0) {
-            throw new io.cairn.client.RadosException(io.cairn.common.ErrorCode.of(r.getCode()), r.getMessage());
+            throw io.cairn.client.RadosException.of(io.cairn.common.ErrorCode.of(r.getCode()), r.getMessage());
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> ls = (Map<String, Object>) io.cairn.common.cli.Json.parse(r.getOutputJson());
