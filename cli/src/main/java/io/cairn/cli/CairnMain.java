@@ -27,6 +27,15 @@ public final class CairnMain {
 
     /** Runs one command line with the given streams; returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = commandLine(out, err);
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** The whole {@code cairn} command tree with its parser settings and error handling, ready to run or parse. */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new CairnCommand());
         for (CommandProvider provider : ServiceLoader.load(CommandProvider.class)) {
             cl.addSubcommand(provider.command());
@@ -38,8 +47,14 @@ public final class CairnMain {
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // Ceph takes any pool or object name, so `rados -p bench bench 30 write` and `-c status`
+        // must not read the value as a subcommand. Values that are one of the command's options
+        // stay refused (a forgotten value then fails here, not against the cluster) unless
+        // attached, which NameOption handles. Both settings reach only subcommands added so far.
+        cl.setAllowSubcommandsAsOptionParameters(true);
+        cl.setAllowOptionsAsOptionParameters(false);
         cl.setParameterExceptionHandler((ex, a) -> {
-            err.println("cairn: " + oneLine(ex.getMessage()));
+            err.println("cairn: " + oneLine(ex.getMessage()) + nameHint(ex));
             if (debugRequested(a)) {
                 ex.printStackTrace(err);
             }
@@ -54,10 +69,25 @@ public final class CairnMain {
             }
             return code;
         });
-        int code = cl.execute(args);
-        out.flush();
-        err.flush();
-        return code;
+        return cl;
+    }
+
+    /** How to give a name that picocli took for an option: attached to its option, or after {@code --}. */
+    private static String nameHint(CommandLine.ParameterException ex) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException && ex.getMessage() != null
+                && ex.getMessage().startsWith("Unknown option") && ex.getCommandLine() != null
+                && !ex.getCommandLine().getCommandSpec().positionalParameters().isEmpty()) {
+            return " (put -- before an argument that starts with '-')";
+        }
+        if (ex instanceof CommandLine.MissingParameterException mp && ex.getMessage() != null
+                && ex.getMessage().startsWith("Expected parameter")) {
+            for (CommandLine.Model.ArgSpec a : mp.getMissing()) {
+                if (a instanceof CommandLine.Model.OptionSpec o && o.preprocessor() instanceof NameOption) {
+                    return " (" + String.format(NameOption.ATTACH_HINT, o.longestName()) + ")";
+                }
+            }
+        }
+        return "";
     }
 
     private static boolean isUserError(Throwable ex) {

@@ -31,7 +31,7 @@ class OsdBackfillIT {
     @Test
     void aTargetPastItsBackfillfullRatioRefusesAndThePgKeepsServing() throws Exception {
         try (TestCluster cluster = TestCluster.start(1, 3, 256L << 20, CONF)) {
-            try (Rados rados = Rados.builder().conf(cluster.conf()).build().connect()) {
+            try (Rados rados = Rados.builder().conf(cluster.conf()).connect()) {
                 TestCluster.ok(rados.monCommand("osd pool create", Map.of("pool", "full", "pg_num", "1", "size", "3",
                         "min_size", "2")));
                 assertTrue(cluster.local.awaitPgsActive("full", Duration.ofSeconds(60)));

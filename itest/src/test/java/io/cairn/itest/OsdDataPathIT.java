@@ -64,7 +64,7 @@ class OsdDataPathIT {
                 "\n[global]\nosd_max_write_size = 9M\nrados_osd_op_timeout = 60\n");
         cluster.local.createPoolIfMissing("data", 3);
         assertTrue(cluster.local.awaitPgsActive("data", Duration.ofSeconds(60)));
-        rados = Rados.builder().conf(cluster.conf()).build().connect();
+        rados = Rados.builder().conf(cluster.conf()).connect();
         io = rados.ioCtx("data");
         System.out.println("OsdDataPathIT seed " + SEED);
     }
@@ -156,7 +156,7 @@ class OsdDataPathIT {
         for (int w = 0; w < writers; w++) {
             int me = w;
             all.add(CompletableFuture.runAsync(() -> {
-                try (Rados mine = Rados.builder().conf(cluster.conf()).build().connect()) {
+                try (Rados mine = Rados.builder().conf(cluster.conf()).connect()) {
                     IoCtx ctx = mine.ioCtx("data");
                     for (int j = 0; j < each; j++) {
                         ctx.append("shared", String.format("[w%02d-%02d]", me, j).getBytes(StandardCharsets.UTF_8));
@@ -221,7 +221,7 @@ class OsdDataPathIT {
     void minSizeRefusesIoUntilASecondOsdReturns() throws Exception {
         TestCluster.ok(rados.monCommand("osd pool create", Map.of("pool", "ms2", "pg_num", "8", "size", "3", "min_size", "2")));
         assertTrue(cluster.local.awaitPgsActive("ms2", Duration.ofSeconds(60)));
-        try (Rados quick = Rados.builder().conf(cluster.conf()).opTimeout(Duration.ofSeconds(5)).build().connect()) {
+        try (Rados quick = Rados.builder().conf(cluster.conf()).opTimeout(Duration.ofSeconds(5)).connect()) {
             IoCtx ms2 = quick.ioCtx("ms2");
             ms2.writeFull("before", new byte[] {7});
             cluster.local.stop("osd.1", false);

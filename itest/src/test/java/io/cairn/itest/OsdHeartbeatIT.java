@@ -33,7 +33,7 @@ class OsdHeartbeatIT {
         try (TestCluster cluster = TestCluster.start(1, 3, 256L << 20, CONF)) {
             cluster.local.createPoolIfMissing("data", 3);
             assertTrue(cluster.local.awaitPgsActive("data", Duration.ofSeconds(60)));
-            try (Rados rados = Rados.builder().conf(cluster.conf()).build().connect(); MonClient mon = cluster.client()) {
+            try (Rados rados = Rados.builder().conf(cluster.conf()).connect(); MonClient mon = cluster.client()) {
                 IoCtx io = rados.ioCtx("data");
                 for (int i = 0; i < 32; i++) {
                     io.writeFull("before-" + i, new byte[] {(byte) i});
@@ -69,9 +69,8 @@ class OsdHeartbeatIT {
             // cut off from the monitors, an OSD stops serving as primary; back in touch, it serves again
             cluster.local.stop("mon.a", false);
             Thread.sleep(5000);
-            try (Rados quick = Rados.builder().conf(cluster.conf()).opTimeout(Duration.ofSeconds(4)).build()) {
-                cluster.local.start("mon.a");
-                quick.connect();
+            cluster.local.start("mon.a");
+            try (Rados quick = Rados.builder().conf(cluster.conf()).opTimeout(Duration.ofSeconds(4)).connect()) {
                 IoCtx io = quick.ioCtx("data");
                 cluster.local.stop("mon.a", false);
                 Thread.sleep(5000);

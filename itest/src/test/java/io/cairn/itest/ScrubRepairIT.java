@@ -73,7 +73,7 @@ class ScrubRepairIT {
     @BeforeAll
     void startCluster() throws Exception {
         cluster = TestCluster.start(1, 3, 256L << 20, CONF);
-        rados = Rados.builder().conf(cluster.conf()).build().connect();
+        rados = Rados.builder().conf(cluster.conf()).connect();
         TestCluster.ok(rados.monCommand("osd pool create", Map.of("pool", "scrub", "pg_num", "1", "size", "3",
                 "min_size", "2")));
         assertTrue(cluster.local.awaitPgsActive("scrub", WAIT));

@@ -9,12 +9,17 @@ import io.cairn.proto.v1.CommandRequest;
 /**
  * Settles what depends on the receiving monitor's own config before a command is proposed
  * (pool defaults, limits, whether pools may be deleted), so that applying it on every monitor
- * gives the same result whatever their configs say.
+ * gives the same result whatever their configs say; and refuses config changes that would be
+ * refused when applied, so they are never proposed.
  */
 final class CommandPreparer {
     private CommandPreparer() {}
 
     static CommandRequest prepare(CommandRequest req, CairnConfig config) {
+        if (ConfigCommands.WRITES.contains(req.getPrefix())) {
+            // refused here, a bad config value is never proposed (and so never stored)
+            return ConfigCommands.prepare(req);
+        }
         CommandRequest.Builder b = req.toBuilder();
         CommandArgs a = new CommandArgs(req.getArgsMap());
         int maxPgNum = config.get(CairnConfigKeys.Mon.MAX_POOL_PG_NUM);

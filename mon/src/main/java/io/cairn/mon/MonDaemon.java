@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One monitor process: a member of the Ratis group that replicates the maps, the public gRPC
  * service, map subscriptions, the leader's duties (creating the first map, failure detection,
- * down-out) and a Prometheus endpoint. A thin shell around {@link MonStateMachine},
+ * down-out), the monitor's own following of the central config database, the
+ * {@code DaemonAdminService} ({@code config show mon.X}) and a Prometheus endpoint. A thin shell around {@link MonStateMachine},
  * {@link WriteCommands}/{@link ReadCommands} and {@link FailureDetector}.
  */
 public final class MonDaemon implements AutoCloseable {
@@ -84,21 +85,18 @@ public final class MonDaemon implements AutoCloseable {
     private final Object leaderLock = new Object();
     private final PgStatsTable pgStats;
     private final HealthLog healthLog = new HealthLog();
-    /** Per OSD, the repaired-copies count at which the leader last took it out for scrub errors. */
-    private final java.util.Map<Integer, Long> autoOutForRepairs = new java.util.concurrent.ConcurrentHashMap<>();
-    private FailureDetector detector;
-    private long detectorTerm = -1;
+    /** One for the monitor's life, fed every applied map; guarded by leaderLock. */
+    private final FailureDetector detector = new FailureDetector();
+    /** The Raft term this monitor last led in, or -1 while it does not lead (ticker thread only). */
+    private long leaderTerm = -1;
     private long lastInitProposalMs;
+    private boolean initProposed;
+    private final io.cairn.common.config.ConfigFollower configFollower;
 
     private MonDaemon(CairnConfig config, Clock clock) throws IOException {
         this.config = config;
-        pgStats = new PgStatsTable(new PgStatsTable.Thresholds(config.get(CairnConfigKeys.Osd.Scrub.WARN_NUM_REPAIRED),
-                config.get(CairnConfigKeys.Osd.Scrub.SCRUB_MAX_INTERVAL).toMillis(),
-                config.get(CairnConfigKeys.Osd.Scrub.DEEP_SCRUB_INTERVAL).toMillis(),
-                config.get(CairnConfigKeys.Osd.Scrub.WARN_NOT_SCRUBBED_RATIO),
-                config.get(CairnConfigKeys.Osd.Scrub.WARN_NOT_DEEP_SCRUBBED_RATIO),
-                config.get(CairnConfigKeys.Osd.NEARFULL_RATIO), config.get(CairnConfigKeys.Osd.BACKFILLFULL_RATIO),
-                config.get(CairnConfigKeys.Osd.FULL_RATIO)), clock::wallMs);
+        // read on every summary, so thresholds set centrally at runtime apply at the next tick
+        pgStats = new PgStatsTable(() -> thresholds(config), clock::wallMs);
         this.clock = clock;
         monMap = MonMap.fromConfig(config);
         me = monMap.member(config.entityId());
@@ -108,11 +106,26 @@ public final class MonDaemon implements AutoCloseable {
         }
         group = RaftGroup.valueOf(RaftGroupId.valueOf(monMap.groupId()), peers);
         Subscriptions[] subs = new Subscriptions[1];
+        io.cairn.common.config.ConfigFollower[] follower = new io.cairn.common.config.ConfigFollower[1];
+        io.cairn.common.config.ConfigWho self = io.cairn.common.config.ConfigWho.entity(config.entity());
         sm = new MonStateMachine(() -> config.get(CairnConfigKeys.Mon.MIN_OSDMAP_EPOCHS), map -> {
+            synchronized (leaderLock) {
+                detector.step(new FailureDetector.MapApplied(map, clock.monotonicMs()));
+            }
             if (subs[0] != null) {
                 subs[0].published(map);
             }
+        }, version -> {
+            if (subs[0] != null) {
+                subs[0].configChanged(version);
+            }
+            if (follower[0] != null) {
+                follower[0].versionSeen(version);
+            }
         });
+        // a monitor follows the database from its own applied state: no RPC, and no quorum needed
+        configFollower = new io.cairn.common.config.ConfigFollower(config, entity -> sm.configFor(self));
+        follower[0] = configFollower;
         subscriptions = new Subscriptions(sm);
         subs[0] = subscriptions;
         Path data = dataDir(config);
@@ -130,7 +143,8 @@ public final class MonDaemon implements AutoCloseable {
         grpcExecutor = Executors.newFixedThreadPool(GRPC_THREADS, named("mon-grpc"));
         grpcServer = io.cairn.common.net.Messenger.server(new io.cairn.common.net.HostPort(me.host(), me.port()),
                         grpcExecutor, GRPC_MESSAGE_MAX_BYTES)
-                .addService(new MonServiceImpl(this, registry)).build();
+                .addService(new MonServiceImpl(this, registry))
+                .addService(new io.cairn.common.config.ConfigAdminService(config)).build();
         ticker = Executors.newSingleThreadScheduledExecutor(named("mon-tick"));
         proposer = new java.util.concurrent.ThreadPoolExecutor(PROPOSERS, PROPOSERS, 60, TimeUnit.SECONDS,
                 new java.util.concurrent.ArrayBlockingQueue<>(PROPOSALS_QUEUED_MAX), named("mon-propose"));
@@ -169,6 +183,16 @@ public final class MonDaemon implements AutoCloseable {
         Path dir = Path.of(data);
         Files.createDirectories(dir);
         return dir;
+    }
+
+    private static PgStatsTable.Thresholds thresholds(CairnConfig config) {
+        return new PgStatsTable.Thresholds(config.get(CairnConfigKeys.Osd.Scrub.WARN_NUM_REPAIRED),
+                config.get(CairnConfigKeys.Osd.Scrub.SCRUB_MAX_INTERVAL).toMillis(),
+                config.get(CairnConfigKeys.Osd.Scrub.DEEP_SCRUB_INTERVAL).toMillis(),
+                config.get(CairnConfigKeys.Osd.Scrub.WARN_NOT_SCRUBBED_RATIO),
+                config.get(CairnConfigKeys.Osd.Scrub.WARN_NOT_DEEP_SCRUBBED_RATIO),
+                config.get(CairnConfigKeys.Osd.NEARFULL_RATIO), config.get(CairnConfigKeys.Osd.BACKFILLFULL_RATIO),
+                config.get(CairnConfigKeys.Osd.FULL_RATIO));
     }
 
     private static RaftProperties raftProperties(CairnConfig config, MonMap.Member me, Path dir) {
@@ -381,9 +405,10 @@ public final class MonDaemon implements AutoCloseable {
     /** Runs on the ticker thread: create the first map, and on the leader detect failures. */
     private void tick() {
         try {
-            long now = clock.wallMs();
+            long now = clock.monotonicMs();
             OsdMap map = sm.current();
-            if (map == null && now - lastInitProposalMs >= 2_000) {
+            if (map == null && (!initProposed || now - lastInitProposalMs >= 2_000)) {
+                initProposed = true;
                 lastInitProposalMs = now;
                 // every monitor proposes; the first one applied creates the cluster, the rest are no-ops
                 propose(CommandRequest.newBuilder().setPrefix("mon init").setEntity(config.entity())
@@ -395,55 +420,37 @@ public final class MonDaemon implements AutoCloseable {
                         });
             }
             DivisionInfo info = divisionInfo();
-            List<FailureDetector.Action> actions = List.of();
+            boolean leading = info != null && info.isLeader();
+            PgStatsTable.Summary stats = leading && map != null ? pgStats.summarize(map) : null;
+            List<FailureDetector.Action> actions;
             synchronized (leaderLock) {
-                if (info == null || !info.isLeader()) {
-                    detector = null;
+                if (!leading) {
+                    if (leaderTerm != -1) {
+                        detector.step(new FailureDetector.LeadershipLost());
+                        leaderTerm = -1;
+                    }
                     healthLog.reset();
                     return;
                 }
-                if (detector == null || detectorTerm != info.getCurrentTerm()) {
-                    detector = new FailureDetector(now);
-                    detectorTerm = info.getCurrentTerm();
+                if (leaderTerm != info.getCurrentTerm()) {
+                    // a new term may hide a lost-and-regained leadership: start over with fresh graces
+                    detector.step(new FailureDetector.LeadershipGained(now));
+                    leaderTerm = info.getCurrentTerm();
                 }
-                actions = detector.tick(now, map, settings());
+                if (stats != null) {
+                    detector.step(new FailureDetector.RepairCounts(stats.shardsRepaired()));
+                }
+                actions = detector.tick(now, settings());
             }
             for (FailureDetector.Action a : actions) {
                 propose(toCommand(a), true).whenComplete((r, e) -> LOG.info("{} -> {}", a,
                         e != null ? describe(e) : r.getMessage()));
             }
             if (map != null) {
-                PgStatsTable.Summary stats = pgStats.summarize(map);
-                outDrivesWithTooManyRepairs(map, stats);
                 followHealth(map, stats);
             }
         } catch (RuntimeException e) {
             LOG.warn("mon tick failed: {}", e.toString());
-        }
-    }
-
-    /**
-     * osd_scrub_auto_out_on_errors: an in OSD whose repaired copies reached mon_osd_warn_num_repaired
-     * is marked out, once per count (an operator who marks it in again is not overruled until more
-     * of its copies go bad).
-     */
-    private void outDrivesWithTooManyRepairs(OsdMap map, PgStatsTable.Summary stats) {
-        if (!config.get(CairnConfigKeys.Osd.Scrub.SCRUB_AUTO_OUT_ON_ERRORS)) {
-            return;
-        }
-        for (int osd : HealthChecks.osdsWithTooManyRepairs(stats)) {
-            long count = stats.shardsRepaired().get(osd);
-            if (map.osd(osd) == null || !map.osd(osd).in() || autoOutForRepairs.getOrDefault(osd, -1L) >= count) {
-                continue;
-            }
-            autoOutForRepairs.put(osd, count);
-            LOG.warn("osd.{} had {} copies repaired: marking it out (osd_scrub_auto_out_on_errors)", osd, count);
-            propose(CommandRequest.newBuilder().setPrefix("osd auto-out").setEntity(config.entity())
-                    .putArgs("ids", Integer.toString(osd)).putArgs("up_ok", "true")
-                    .putArgs("reason", count + " copies repaired, osd_scrub_auto_out_on_errors")
-                    .putArgs("min_in_ratio", Double.toString(config.get(CairnConfigKeys.Mon.MIN_IN_RATIO))).build(), true)
-                    .whenComplete((r, e) -> LOG.info("auto-out osd.{} for repairs -> {}", osd,
-                            e != null ? describe(e) : r.getMessage()));
         }
     }
 
@@ -481,16 +488,27 @@ public final class MonDaemon implements AutoCloseable {
                 config.get(CairnConfigKeys.Mon.REPORT_TIMEOUT).toMillis(),
                 config.get(CairnConfigKeys.Mon.DOWN_OUT_INTERVAL).toMillis(),
                 2 * config.get(CairnConfigKeys.Osd.Heartbeat.HEARTBEAT_GRACE).toMillis(),
-                config.get(CairnConfigKeys.Mon.MIN_IN_RATIO));
+                config.get(CairnConfigKeys.Mon.MIN_IN_RATIO),
+                config.get(CairnConfigKeys.Osd.Scrub.SCRUB_AUTO_OUT_ON_ERRORS),
+                config.get(CairnConfigKeys.Osd.Scrub.WARN_NUM_REPAIRED));
     }
 
     private CommandRequest toCommand(FailureDetector.Action a) {
         return switch (a) {
             case FailureDetector.MarkDown d -> CommandRequest.newBuilder().setPrefix("osd mark-down")
                     .setEntity(config.entity()).putArgs("ids", join(d.osds())).putArgs("reason", d.reason()).build();
-            case FailureDetector.MarkOut o -> CommandRequest.newBuilder().setPrefix("osd auto-out")
-                    .setEntity(config.entity()).putArgs("ids", join(o.osds()))
-                    .putArgs("min_in_ratio", Double.toString(o.minInRatio())).build();
+            case FailureDetector.MarkOut o -> {
+                CommandRequest.Builder b = CommandRequest.newBuilder().setPrefix("osd auto-out")
+                        .setEntity(config.entity()).putArgs("ids", join(o.osds()))
+                        .putArgs("min_in_ratio", Double.toString(o.minInRatio()));
+                if (o.upOk()) {
+                    b.putArgs("up_ok", "true");
+                }
+                if (!o.reason().isEmpty()) {
+                    b.putArgs("reason", o.reason());
+                }
+                yield b.build();
+            }
         };
     }
 
@@ -534,25 +552,21 @@ public final class MonDaemon implements AutoCloseable {
 
         @Override
         public void beacon(OsdBeaconRequest beacon, long nowMs) {
+            // the leader's own monotonic clock: nowMs is the forwarding monitor's wall clock
+            long at = clock.monotonicMs();
             synchronized (leaderLock) {
-                if (detector != null) {
-                    detector.step(new FailureDetector.Beacon(beacon.getOsdId(), clock.wallMs()));
-                }
+                detector.step(new FailureDetector.Beacon(beacon.getOsdId(), at));
             }
         }
 
         @Override
         public void failure(OsdFailureRequest report, long nowMs) {
+            long at = clock.monotonicMs();
+            FailureDetector.Event e = report.getStillAlive()
+                    ? new FailureDetector.FailureCancelled(report.getReporter(), report.getTarget())
+                    : new FailureDetector.FailureReport(report.getReporter(), report.getTarget(), report.getEpoch(), at);
             synchronized (leaderLock) {
-                if (detector == null) {
-                    return;
-                }
-                if (report.getStillAlive()) {
-                    detector.step(new FailureDetector.FailureCancel(report.getReporter(), report.getTarget()));
-                } else {
-                    detector.step(new FailureDetector.FailureReport(report.getReporter(), report.getTarget(), report.getEpoch(),
-                            clock.wallMs()));
-                }
+                detector.step(e);
             }
         }
     }
@@ -560,6 +574,7 @@ public final class MonDaemon implements AutoCloseable {
     @Override
     public void close() {
         ticker.shutdownNow();
+        configFollower.close();
         proposer.shutdownNow();
         subscriptions.close();
         grpcServer.shutdownNow();

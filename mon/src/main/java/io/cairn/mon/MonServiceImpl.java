@@ -49,7 +49,7 @@ final class MonServiceImpl extends MonServiceGrpc.MonServiceImplBase {
         String prefix = req.getPrefix();
         CompletableFuture<CommandReply> f;
         Timer timer;
-        if (ReadCommands.isRead(prefix)) {
+        if (ReadCommands.isRead(prefix) || ConfigViews.READS.contains(prefix)) {
             timer = readLatency;
             f = daemon.read(req);
         } else if (prefix.equals(REWEIGHT_BY_UTILIZATION)) {
@@ -57,7 +57,8 @@ final class MonServiceImpl extends MonServiceGrpc.MonServiceImplBase {
             timer = writeLatency;
             f = daemon.read(req.toBuilder().setPrefix("osd test-" + REWEIGHT_BY_UTILIZATION.substring(4)).build())
                     .thenCompose(plan -> applyReweights(req, plan));
-        } else if (WriteCommands.isWrite(prefix) || NoteCommands.WRITES.contains(prefix)) {
+        } else if (WriteCommands.isWrite(prefix) || NoteCommands.WRITES.contains(prefix)
+                || ConfigCommands.WRITES.contains(prefix)) {
             timer = writeLatency;
             if (WriteCommands.INTERNAL.contains(prefix)) {
                 f = CompletableFuture.completedFuture(error(ErrorCode.EPERM, "'" + prefix + "' is for monitors only"));

@@ -12,7 +12,8 @@ import java.util.TreeMap;
 
 /**
  * The monitors' replicated memory of the OSDMap: the newest map, the oldest kept full map, and
- * every incremental between them. Epochs only grow; once more than {@code keepEpochs} are held,
+ * every incremental between them, and beside them the cluster log, health mutes and the central
+ * config database. Epochs only grow; once more than {@code keepEpochs} are held,
  * the oldest are folded into the oldest full map and dropped. Not thread-safe: the state machine
  * guards it.
  */
@@ -22,6 +23,11 @@ final class MonState {
     private final NavigableMap<Integer, OsdMapIncremental> incrementals = new TreeMap<>();
     private final ClusterLog log = new ClusterLog();
     private final HealthMutes mutes = new HealthMutes();
+    private final ConfigDb config = new ConfigDb();
+
+    ConfigDb config() {
+        return config;
+    }
 
     ClusterLog log() {
         return log;
@@ -110,6 +116,7 @@ final class MonState {
             incrementals.values().forEach(i -> b.addIncrementals(OsdMapCodec.encode(i)));
         }
         b.addAllLog(log.all()).addAllMutes(mutes.all());
+        b.addAllConfig(config.all()).setConfigVersion(config.version());
         return b.build();
     }
 
@@ -117,6 +124,7 @@ final class MonState {
         incrementals.clear();
         log.restore(data.getLogList());
         mutes.restore(data.getMutesList());
+        config.restore(data.getConfigList(), data.getConfigVersion());
         if (!data.hasOldestFull()) {
             oldestFull = null;
             current = null;

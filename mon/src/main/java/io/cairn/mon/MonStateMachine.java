@@ -22,6 +22,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.protocol.Message;
@@ -66,11 +67,21 @@ final class MonStateMachine extends BaseStateMachine {
     private final MonState state = new MonState();
     private final Supplier<Integer> keepEpochs;
     private final Consumer<OsdMap> onNewEpoch;
+    private final LongConsumer onConfigVersion;
     private volatile LeaderSide leaderSide;
 
     MonStateMachine(Supplier<Integer> keepEpochs, Consumer<OsdMap> onNewEpoch) {
+        this(keepEpochs, onNewEpoch, v -> { });
+    }
+
+    /**
+     * {@code onNewEpoch} hears every applied epoch and {@code onConfigVersion} every new version of
+     * the central config database, both on the apply thread (they must only hand the work on).
+     */
+    MonStateMachine(Supplier<Integer> keepEpochs, Consumer<OsdMap> onNewEpoch, LongConsumer onConfigVersion) {
         this.keepEpochs = keepEpochs;
         this.onNewEpoch = onNewEpoch;
+        this.onConfigVersion = onConfigVersion;
     }
 
     void setLeaderSide(LeaderSide side) {
@@ -112,10 +123,11 @@ final class MonStateMachine extends BaseStateMachine {
             state.restore(data);
             updateLastAppliedTermIndex(last.getTerm(), last.getIndex());
         }
-        LOG.info("loaded snapshot {} at epoch {}", last, state.epoch());
+        LOG.info("loaded snapshot {} at epoch {}, config v{}", last, state.epoch(), state.config().version());
         if (state.initialized()) {
             onNewEpoch.accept(state.current());
         }
+        onConfigVersion.accept(configVersion());
     }
 
     @Override
@@ -146,14 +158,19 @@ final class MonStateMachine extends BaseStateMachine {
         TermIndex ti = TermIndex.valueOf(trx.getLogEntry());
         CommandReply reply;
         OsdMap published = null;
+        long configPublished = -1;
         try {
             MonLogEntry entry = MonLogEntry.parseFrom(
                     trx.getLogEntry().getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
             synchronized (state) {
                 int before = state.epoch();
+                long configBefore = state.config().version();
                 reply = apply(entry);
                 if (state.epoch() != before) {
                     published = state.current();
+                }
+                if (state.config().version() != configBefore) {
+                    configPublished = state.config().version();
                 }
                 updateLastAppliedTermIndex(ti.getTerm(), ti.getIndex());
             }
@@ -166,6 +183,9 @@ final class MonStateMachine extends BaseStateMachine {
         }
         if (published != null) {
             onNewEpoch.accept(published);
+        }
+        if (configPublished >= 0) {
+            onConfigVersion.accept(configPublished);
         }
         return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(reply.toByteArray())));
     }
@@ -186,6 +206,10 @@ final class MonStateMachine extends BaseStateMachine {
             }
             state.initialize(OsdMap.initial(fsid, entry.getProposedMs(), CrushMapBuilder.newDefault().build()));
             return CommandReply.newBuilder().setMessage("created cluster " + fsid).setEpoch(1).build();
+        }
+        if (ConfigCommands.WRITES.contains(prefix)) {
+            // the config database does not depend on the maps, so it works before the first one
+            return ConfigCommands.apply(state.config(), entry.getCommand()).toReply(state.epoch());
         }
         if (!state.initialized()) {
             return error(ErrorCode.EAGAIN, "the cluster is not initialised yet");
@@ -232,6 +256,9 @@ final class MonStateMachine extends BaseStateMachine {
                     mutes = state.mutes().active(q.getNowMs());
                     if (q.getRead().getPrefix().equals(NoteCommands.LOG_LAST)) {
                         yield bytes(NoteCommands.last(state.log(), q.getRead()).toReply(state.epoch()).toByteArray());
+                    }
+                    if (ConfigViews.READS.contains(q.getRead().getPrefix())) {
+                        yield bytes(ConfigViews.run(state.config(), q.getRead()).toReply(state.epoch()).toByteArray());
                     }
                 }
                 if (side == null) {
@@ -284,6 +311,19 @@ final class MonStateMachine extends BaseStateMachine {
     int epoch() {
         synchronized (state) {
             return state.epoch();
+        }
+    }
+
+    long configVersion() {
+        synchronized (state) {
+            return state.config().version();
+        }
+    }
+
+    /** This monitor's applied central config for {@code who}, for its own follower (not a linearizable read). */
+    io.cairn.common.config.CentralValues configFor(io.cairn.common.config.ConfigWho who) {
+        synchronized (state) {
+            return new io.cairn.common.config.CentralValues(state.config().version(), state.config().valuesFor(who));
         }
     }
 

@@ -60,7 +60,7 @@ final class PgStatsTable {
     private final Map<PgId, String> lastState = new HashMap<>();
     /** Each PG's newest report from whichever OSD led it, kept when that OSD goes down. */
     private final Map<PgId, PgStat> lastStat = new HashMap<>();
-    private final Thresholds thresholds;
+    private final java.util.function.Supplier<Thresholds> thresholds;
     private final java.util.function.LongSupplier wallMs;
 
     PgStatsTable() {
@@ -68,6 +68,11 @@ final class PgStatsTable {
     }
 
     PgStatsTable(Thresholds thresholds, java.util.function.LongSupplier wallMs) {
+        this(() -> thresholds, wallMs);
+    }
+
+    /** {@code thresholds} is asked on every summary, so options changed at runtime apply at once. */
+    PgStatsTable(java.util.function.Supplier<Thresholds> thresholds, java.util.function.LongSupplier wallMs) {
         this.thresholds = thresholds;
         this.wallMs = wallMs;
     }
@@ -193,7 +198,7 @@ final class PgStatsTable {
         }
         return new Summary(states, objects, stored, total, used, avail, perPool, notClean,
                 new Recovery(degraded, misplaced, unfound, copies, objectsPerSec, bytesPerSec), new TreeMap<>(byPg),
-                repaired, thresholds, wallMs.getAsLong(), stateOf, currentReports(map), new TreeMap<>(lastStat),
+                repaired, thresholds.get(), wallMs.getAsLong(), stateOf, currentReports(map), new TreeMap<>(lastStat),
                 new ClientIo(io[0], io[1], io[2], io[3]));
     }
 }

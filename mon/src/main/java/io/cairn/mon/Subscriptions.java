@@ -13,8 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Map subscribers of one monitor. Each remembers the last epoch it was sent; whenever a new epoch
- * is applied, or a slow subscriber's stream becomes writable again, it is sent what it lacks
+ * Map subscribers of one monitor. Each remembers the last epoch and config database version it
+ * was sent; whenever a new epoch or config version is applied, or a slow subscriber's stream
+ * becomes writable again, it is sent what it lacks
  * straight from the kept history (a full map if that was trimmed). The history is the only
  * queue, so a stalled subscriber costs no memory. One dispatcher thread does all sending, never
  * the Raft apply thread.
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
 final class Subscriptions implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Subscriptions.class);
     private static final int UPDATE_INCREMENTALS_MAX = 200;
+    private static final int UPDATES_PER_CATCH_UP_MAX = 100;
 
     private final MonStateMachine sm;
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
@@ -35,28 +37,41 @@ final class Subscriptions implements AutoCloseable {
     private final class Subscriber {
         final ServerCallStreamObserver<MapUpdate> stream;
         int sentEpoch;
+        /** -1 until the first update, so a new subscriber learns the config version at once. */
+        long sentConfigVersion = -1;
 
         Subscriber(ServerCallStreamObserver<MapUpdate> stream, int haveEpoch) {
             this.stream = stream;
             this.sentEpoch = haveEpoch;
         }
 
-        /** Sends what this subscriber lacks, while its stream accepts more. */
+        /**
+         * Sends what this subscriber lacks, while its stream accepts more: maps it has not seen,
+         * and the config database version whenever it grew (alone if no map changed).
+         */
         void catchUp() {
             int bounded = 0;
-            while (!stream.isCancelled() && stream.isReady() && sentEpoch < sm.epoch() && bounded++ < 100) {
-                GetIncrementalsReply r = sm.incrementals(sentEpoch, UPDATE_INCREMENTALS_MAX);
-                MapUpdate.Builder u = MapUpdate.newBuilder();
-                if (r.hasFull()) {
-                    u.setFull(r.getFull());
-                    sentEpoch = r.getFull().getEpoch();
-                } else if (r.getIncrementalsCount() > 0) {
-                    u.addAllIncrementals(r.getIncrementalsList());
-                    sentEpoch = r.getIncrementals(r.getIncrementalsCount() - 1).getEpoch();
-                } else {
+            while (!stream.isCancelled() && stream.isReady() && bounded++ < UPDATES_PER_CATCH_UP_MAX) {
+                long configVersion = sm.configVersion();
+                boolean mapsBehind = sentEpoch < sm.epoch();
+                if (!mapsBehind && sentConfigVersion >= configVersion) {
                     return;
                 }
+                MapUpdate.Builder u = MapUpdate.newBuilder().setConfigVersion(configVersion);
+                if (mapsBehind) {
+                    GetIncrementalsReply r = sm.incrementals(sentEpoch, UPDATE_INCREMENTALS_MAX);
+                    if (r.hasFull()) {
+                        u.setFull(r.getFull());
+                        sentEpoch = r.getFull().getEpoch();
+                    } else if (r.getIncrementalsCount() > 0) {
+                        u.addAllIncrementals(r.getIncrementalsList());
+                        sentEpoch = r.getIncrementals(r.getIncrementalsCount() - 1).getEpoch();
+                    } else if (sentConfigVersion >= configVersion) {
+                        return;
+                    }
+                }
                 stream.onNext(u.build());
+                sentConfigVersion = configVersion;
             }
         }
     }
@@ -75,6 +90,15 @@ final class Subscriptions implements AutoCloseable {
 
     /** Called after an epoch is applied (on the apply thread): only schedules the sending. */
     void published(OsdMap map) {
+        wakeAll();
+    }
+
+    /** Called after the config database changed (on the apply thread): only schedules the sending. */
+    void configChanged(long version) {
+        wakeAll();
+    }
+
+    private void wakeAll() {
         if (scheduled.compareAndSet(false, true)) {
             try {
                 dispatcher.execute(() -> {

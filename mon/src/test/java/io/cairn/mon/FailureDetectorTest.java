@@ -1,93 +1,263 @@
 package io.cairn.mon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cairn.common.ErrorCode;
 import io.cairn.common.osdmap.OsdMap;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
-/** Failure detection as a pure state machine: scripted beacons, reports and ticks. */
+/**
+ * The failure detector replayed from scripts, one file per rule, in
+ * {@code src/test/resources/failure-detector/} (in the spirit of etcd-io/raft's datadriven
+ * {@code testdata/*.txt}). A case is one or more command lines, then {@code ----}, then the output
+ * they must produce (nothing for most events; one line per action for {@code tick}), ended by a
+ * blank line. {@code #} starts a comment line. Times are monotonic ms ({@code 1500}, {@code 12s}).
+ *
+ * <pre>
+ * cluster osds=N hosts=H        N OSDs booted, osd.i on host h(i mod H), pool data; the map is applied
+ * settings key=value ...        min_reporters, level, report_timeout, down_out, report_valid,
+ *                               min_in_ratio, auto_out, warn_repaired
+ * leader at=T | follower        leadership gained at T, or lost
+ * beacon osd=0,1 at=T           beacons
+ * report reporter=R target=T at=T [epoch=E|epoch=stale]   a failure report (default: current epoch)
+ * cancel reporter=R target=T    the report withdrawn
+ * repairs 1=10 2=3              the leader's repaired-copies counts per OSD
+ * down|out|in|boot osd=N at=T   an operator (or the OSD) changes the map; it is applied at T
+ * flag set=noout|unset=noout at=T
+ * tick at=T                     prints what the detector proposes
+ * apply at=T                    applies the last tick's proposals to the map; prints each result
+ * </pre>
+ */
 class FailureDetectorTest {
-    private static final FailureDetector.Settings SETTINGS =
-            new FailureDetector.Settings(2, "host", 10_000, 30_000, 40_000, 0.5);
+    private static final Path DIR = Path.of("src", "test", "resources", "failure-detector");
+    private static final int CASES_PER_FILE_MAX = 200;
 
-    private static OsdMap cluster() {
-        return WriteCommandsTest.cluster();
-    }
-
-    @Test
-    void oneReporterIsNotEnoughTwoHostsAre() {
-        OsdMap m = cluster();
-        FailureDetector d = new FailureDetector(0);
-        d.step(new FailureDetector.FailureReport(1, 0, 100, 1000));
-        assertEquals(List.of(), d.tick(1000, m, SETTINGS));
-        d.step(new FailureDetector.FailureReport(1, 0, 100, 1500));
-        assertEquals(List.of(), d.tick(1500, m, SETTINGS), "the same reporter twice is still one");
-        d.step(new FailureDetector.FailureReport(2, 0, 100, 2000));
-        List<FailureDetector.Action> a = d.tick(2000, m, SETTINGS);
-        assertEquals(1, a.size());
-        assertEquals(List.of(0), ((FailureDetector.MarkDown) a.get(0)).osds());
-    }
-
-    @Test
-    void reportsAboutAnEarlierIncarnationDoNotCount() {
-        OsdMap m = cluster();
-        int before = m.epoch();
-        // osd.0 restarts at a new address: a new up_from
-        m = WriteCommandsTest.ok(WriteCommandsTest.internal(m, "osd boot", Map.of("id", "0", "uuid", "u0",
-                "addr", "127.0.0.1:7000", "host", "h0")));
-        FailureDetector d = new FailureDetector(0);
-        d.step(new FailureDetector.FailureReport(1, 0, before, 1000));
-        d.step(new FailureDetector.FailureReport(2, 0, m.epoch(), 1000));
-        assertEquals(List.of(), d.tick(1000, m, SETTINGS), "osd.1 reported the old osd.0; only one report is current");
-        d.step(new FailureDetector.FailureReport(1, 0, m.epoch(), 1200));
-        assertEquals(1, d.tick(1200, m, SETTINGS).size());
-    }
-
-    @Test
-    void reportsFromOneHostCountOnce() {
-        OsdMap m = WriteCommandsTest.ok(WriteCommandsTest.run(cluster(), "osd crush move",
-                Map.of("name", "osd.2", "args", "host=h1")));
-        FailureDetector d = new FailureDetector(0);
-        d.step(new FailureDetector.FailureReport(1, 0, 100, 1000));
-        d.step(new FailureDetector.FailureReport(2, 0, 100, 1000));
-        assertEquals(List.of(), d.tick(1000, m, SETTINGS), "osd.1 and osd.2 both sit in h1");
-    }
-
-    @Test
-    void silenceMarksDownCountedFromLeadershipStart() {
-        OsdMap m = cluster();
-        FailureDetector d = new FailureDetector(100_000);
-        for (long t = 100_000; t < 112_000; t += 1000) {
-            d.step(new FailureDetector.Beacon(0, t));
-            d.step(new FailureDetector.Beacon(1, t));
+    @TestFactory
+    Stream<DynamicTest> everyScript() throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(DIR)) {
+            files = s.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
         }
-        assertEquals(List.of(), d.tick(109_000, m, SETTINGS), "a new leader gives everyone the full timeout");
-        List<FailureDetector.Action> a = d.tick(111_000, m, SETTINGS);
-        assertEquals(List.of(new FailureDetector.MarkDown(List.of(2), "no beacon for 10s")), a);
-        assertEquals(List.of(), d.tick(112_000, m, SETTINGS), "not re-proposed at once");
+        assertFalse(files.isEmpty(), "no scripts in " + DIR);
+        return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> new Script(f).run()));
     }
 
-    @Test
-    void downOutAfterIntervalUnlessNoout() {
-        OsdMap m = WriteCommandsTest.ok(WriteCommandsTest.run(cluster(), "osd down", Map.of("ids", "1")));
-        long downAt = m.osd(1).downStampMs();
-        FailureDetector d = new FailureDetector(0);
-        beaconAll(d, downAt + 29_000);
-        assertTrue(d.tick(downAt + 29_000, m, SETTINGS).isEmpty());
-        beaconAll(d, downAt + 30_000);
-        assertEquals(List.of(new FailureDetector.MarkOut(List.of(1), 0.5)), d.tick(downAt + 30_000, m, SETTINGS));
-        OsdMap noout = WriteCommandsTest.ok(WriteCommandsTest.run(m, "osd set", Map.of("key", "noout")));
-        FailureDetector d2 = new FailureDetector(0);
-        beaconAll(d2, downAt + 60_000);
-        assertTrue(d2.tick(downAt + 60_000, noout, SETTINGS).isEmpty());
-    }
+    private record Line(int number, String text) { }
 
-    private static void beaconAll(FailureDetector d, long t) {
-        for (int i = 0; i < 3; i++) {
-            d.step(new FailureDetector.Beacon(i, t));
+    private record Case(List<Line> commands, List<String> expected) { }
+
+    /** One script's state: the detector, the map it has been fed, and the last tick's actions. */
+    private static final class Script {
+        private final Path file;
+        private final FailureDetector detector = new FailureDetector();
+        private OsdMap map;
+        private int staleEpoch;
+        private FailureDetector.Settings settings = new FailureDetector.Settings(2, "host", 10_000, 30_000, 40_000, 0.5,
+                true, 10);
+        private List<FailureDetector.Action> lastActions = List.of();
+
+        Script(Path file) {
+            this.file = file;
+        }
+
+        void run() throws IOException {
+            List<Case> cases = parse(Files.readAllLines(file, StandardCharsets.UTF_8));
+            assertTrue(cases.size() <= CASES_PER_FILE_MAX, file + " has too many cases");
+            for (Case c : cases) {
+                List<String> out = new ArrayList<>();
+                for (Line l : c.commands()) {
+                    try {
+                        out.addAll(execute(l.text()));
+                    } catch (RuntimeException e) {
+                        throw new AssertionError(file.getFileName() + ":" + l.number() + ": " + l.text() + ": " + e, e);
+                    }
+                }
+                Line at = c.commands().get(c.commands().size() - 1);
+                assertEquals(String.join("\n", c.expected()), String.join("\n", out),
+                        file.getFileName() + ":" + at.number() + " (after '" + at.text() + "')");
+            }
+        }
+
+        private List<Case> parse(List<String> lines) {
+            List<Case> cases = new ArrayList<>();
+            List<Line> commands = new ArrayList<>();
+            List<String> expected = null;
+            for (int i = 0; i < lines.size(); i++) {
+                String t = lines.get(i).strip();
+                if (expected != null) {
+                    if (t.isEmpty()) {
+                        cases.add(new Case(commands, expected));
+                        commands = new ArrayList<>();
+                        expected = null;
+                    } else {
+                        expected.add(t);
+                    }
+                } else if (t.equals("----")) {
+                    assertFalse(commands.isEmpty(), file + ":" + (i + 1) + ": ---- without commands");
+                    expected = new ArrayList<>();
+                } else if (!t.isEmpty() && !t.startsWith("#")) {
+                    commands.add(new Line(i + 1, t));
+                }
+            }
+            if (expected != null) {
+                cases.add(new Case(commands, expected));
+            } else {
+                assertTrue(commands.isEmpty(), file + ": commands after the last ----");
+            }
+            return cases;
+        }
+
+        private List<String> execute(String line) {
+            String[] words = line.split("\\s+");
+            Map<String, String> a = new LinkedHashMap<>();
+            for (int i = 1; i < words.length; i++) {
+                int eq = words[i].indexOf('=');
+                a.put(eq < 0 ? words[i] : words[i].substring(0, eq), eq < 0 ? "" : words[i].substring(eq + 1));
+            }
+            switch (words[0]) {
+                case "cluster" -> cluster(Integer.parseInt(a.get("osds")), Integer.parseInt(a.getOrDefault("hosts",
+                        a.get("osds"))), ms(a.getOrDefault("at", "0")));
+                case "settings" -> settings(a);
+                case "leader" -> detector.step(new FailureDetector.LeadershipGained(ms(a.get("at"))));
+                case "follower" -> detector.step(new FailureDetector.LeadershipLost());
+                case "beacon" -> {
+                    for (String id : a.get("osd").split(",")) {
+                        detector.step(new FailureDetector.Beacon(Integer.parseInt(id), ms(a.get("at"))));
+                    }
+                }
+                case "report" -> {
+                    String e = a.getOrDefault("epoch", "");
+                    int epoch = e.isEmpty() ? map.epoch() : e.equals("stale") ? staleEpoch : Integer.parseInt(e);
+                    detector.step(new FailureDetector.FailureReport(Integer.parseInt(a.get("reporter")),
+                            Integer.parseInt(a.get("target")), epoch, ms(a.get("at"))));
+                }
+                case "cancel" -> detector.step(new FailureDetector.FailureCancelled(Integer.parseInt(a.get("reporter")),
+                        Integer.parseInt(a.get("target"))));
+                case "repairs" -> {
+                    Map<Integer, Long> counts = new TreeMap<>();
+                    a.forEach((k, v) -> counts.put(Integer.parseInt(k), Long.parseLong(v)));
+                    detector.step(new FailureDetector.RepairCounts(counts));
+                }
+                case "down" -> change("osd down", Map.of("ids", a.get("osd")), a);
+                case "out" -> change("osd out", Map.of("ids", a.get("osd")), a);
+                case "in" -> change("osd in", Map.of("ids", a.get("osd")), a);
+                case "boot" -> boot(Integer.parseInt(a.get("osd")), ms(a.get("at")));
+                case "flag" -> change(a.containsKey("set") ? "osd set" : "osd unset",
+                        Map.of("key", a.containsKey("set") ? a.get("set") : a.get("unset")), a);
+                case "tick" -> {
+                    lastActions = detector.tick(ms(a.get("at")), settings);
+                    return lastActions.stream().map(Script::describe).toList();
+                }
+                case "apply" -> {
+                    return applyLast(ms(a.get("at")));
+                }
+                default -> throw new IllegalArgumentException("unknown command '" + words[0] + "'");
+            }
+            return List.of();
+        }
+
+        private void cluster(int osds, int hosts, long atMs) {
+            OsdMap m = WriteCommandsTest.fresh();
+            for (int i = 0; i < osds; i++) {
+                m = WriteCommandsTest.ok(WriteCommandsTest.run(m, "osd create", Map.of("uuid", "u" + i)));
+                m = WriteCommandsTest.ok(WriteCommandsTest.internal(m, "osd boot", Map.of("id", "" + i, "uuid", "u" + i,
+                        "addr", "127.0.0.1:" + (6800 + i), "host", "h" + (i % hosts))));
+            }
+            applied(WriteCommandsTest.ok(WriteCommandsTest.run(m, "osd pool create", Map.of("pool", "data",
+                    "pg_num", "8"))), atMs);
+        }
+
+        private void boot(int osd, long atMs) {
+            applied(WriteCommandsTest.ok(WriteCommandsTest.internal(map, "osd boot", Map.of("id", "" + osd,
+                    "uuid", "u" + osd, "addr", "127.0.0.1:" + (7800 + map.epoch()), "host", map.osd(osd).host()))), atMs);
+        }
+
+        private void change(String prefix, Map<String, String> args, Map<String, String> a) {
+            applied(WriteCommandsTest.ok(WriteCommandsTest.run(map, prefix, args)), ms(a.get("at")));
+        }
+
+        private void applied(OsdMap next, long atMs) {
+            staleEpoch = map == null ? 0 : map.epoch();
+            map = next;
+            detector.step(new FailureDetector.MapApplied(next, atMs));
+        }
+
+        private List<String> applyLast(long atMs) {
+            List<String> out = new ArrayList<>();
+            for (FailureDetector.Action action : lastActions) {
+                CommandResult r = switch (action) {
+                    case FailureDetector.MarkDown d -> WriteCommandsTest.internal(map, "osd mark-down",
+                            Map.of("ids", ids(d.osds())));
+                    case FailureDetector.MarkOut o -> WriteCommandsTest.internal(map, "osd auto-out", Map.of(
+                            "ids", ids(o.osds()), "min_in_ratio", Double.toString(o.minInRatio()),
+                            "up_ok", Boolean.toString(o.upOk())));
+                };
+                assertEquals(ErrorCode.OK, r.code(), r.message());
+                out.add("applied: " + r.message());
+                if (r.newMap() != null) {
+                    applied(r.newMap(), atMs);
+                }
+            }
+            return out;
+        }
+
+        private void settings(Map<String, String> a) {
+            FailureDetector.Settings s = settings;
+            settings = new FailureDetector.Settings(
+                    Integer.parseInt(a.getOrDefault("min_reporters", "" + s.minReporters())),
+                    a.getOrDefault("level", s.reporterSubtreeLevel()),
+                    a.containsKey("report_timeout") ? ms(a.get("report_timeout")) : s.reportTimeoutMs(),
+                    a.containsKey("down_out") ? ms(a.get("down_out")) : s.downOutIntervalMs(),
+                    a.containsKey("report_valid") ? ms(a.get("report_valid")) : s.reportValidMs(),
+                    Double.parseDouble(a.getOrDefault("min_in_ratio", "" + s.minInRatio())),
+                    Boolean.parseBoolean(a.getOrDefault("auto_out", "" + s.autoOutOnErrors())),
+                    Long.parseLong(a.getOrDefault("warn_repaired", "" + s.warnNumRepaired())));
+        }
+
+        private static String ids(List<Integer> osds) {
+            return String.join(",", osds.stream().map(String::valueOf).toList());
+        }
+
+        private static String names(List<Integer> osds) {
+            return String.join(",", osds.stream().map(i -> "osd." + i).toList());
+        }
+
+        private static String describe(FailureDetector.Action action) {
+            return switch (action) {
+                case FailureDetector.MarkDown d -> "mark-down " + names(d.osds()) + ": " + d.reason();
+                case FailureDetector.MarkOut o -> "mark-out " + names(o.osds()) + (o.upOk() ? " (while up)" : "")
+                        + (o.reason().isEmpty() ? "" : ": " + o.reason());
+            };
+        }
+
+        /** "1500", "1500ms", "12s", "2m". */
+        private static long ms(String text) {
+            if (text == null) {
+                throw new IllegalArgumentException("missing at=");
+            }
+            if (text.endsWith("ms")) {
+                return Long.parseLong(text.substring(0, text.length() - 2));
+            }
+            if (text.endsWith("s")) {
+                return Long.parseLong(text.substring(0, text.length() - 1)) * 1000;
+            }
+            if (text.endsWith("m")) {
+                return Long.parseLong(text.substring(0, text.length() - 1)) * 60_000;
+            }
+            return Long.parseLong(text);
         }
     }
 }

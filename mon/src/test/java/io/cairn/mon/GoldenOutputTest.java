@@ -28,7 +28,8 @@ import org.junit.jupiter.api.TestFactory;
  * Every admin read command, plain and JSON, on one known cluster state, against the files in
  * {@code src/test/resources/golden}. Three monitors (c out of quorum), three OSDs on three hosts
  * (osd.2 down and out), pool "data" with 16 PGs of which one is inconsistent and the ones osd.2
- * was in are degraded, the noscrub flag set, a few cluster log lines and a muted check. Run with
+ * was in are degraded, the noscrub flag set, a few cluster log lines, a muted check and a small
+ * central config database. Run with
  * {@code -Dgolden.update=true} to rewrite the files after a deliberate change, then read the diff.
  */
 class GoldenOutputTest {
@@ -59,13 +60,19 @@ class GoldenOutputTest {
             new Case("pg-ls-by-osd", "pg ls-by-osd", Map.of("osd", "osd.1")),
             new Case("df", "df", Map.of()),
             new Case("df-detail", "df", Map.of("detail", "true")),
-            new Case("log-last", NoteCommands.LOG_LAST, Map.of("num", "5")));
+            new Case("log-last", NoteCommands.LOG_LAST, Map.of("num", "5")),
+            new Case("config-dump", "config dump", Map.of()),
+            new Case("config-get-osd.1", "config get", Map.of("who", "osd.1")),
+            new Case("config-get-osd.1-key", "config get", Map.of("who", "osd.1", "key", "osd_recovery_max_active")),
+            new Case("config-help", "config help", Map.of("key", "osd_recovery_max_active")),
+            new Case("config-help-duration", "config help", Map.of("key", "osd_heartbeat_interval")));
 
     private static OsdMap map;
     private static PgStatsTable.Summary stats;
     private static QuorumView quorum;
     private static ClusterLog log;
     private static List<HealthMute> mutes;
+    private static ConfigDb configDb;
 
     private static void setUp() {
         if (map != null) {
@@ -94,6 +101,14 @@ class GoldenOutputTest {
         log.add(NOW_MS - 30_000, "mon", "WRN", "osd.2 marked out (osd out)");
         log.add(NOW_MS - 20_000, "client.admin", "INF", "maintenance window opens");
         mutes = List.of(HealthMute.newBuilder().setCode("MON_DOWN").setUntilMs(NOW_MS + DAY_MS).build());
+        configDb = new ConfigDb();
+        ConfigCommandsTest.set(configDb, "global", "osd_pool_default_size", "2");
+        ConfigCommandsTest.set(configDb, "mon", "mon_allow_pool_delete", "true");
+        ConfigCommandsTest.set(configDb, "osd", "osd_recovery_max_active", "4");
+        ConfigCommandsTest.set(configDb, "osd", "osd_op_num_threads", "16");
+        ConfigCommandsTest.set(configDb, "osd.1", "osd_recovery_max_active", "8");
+        ConfigCommandsTest.set(configDb, "osd.10", "osd_max_backfills", "2");
+        ConfigCommandsTest.set(configDb, "client.admin", "rados_osd_op_timeout", "60");
     }
 
     /**
@@ -134,6 +149,9 @@ class GoldenOutputTest {
         CommandRequest req = CommandRequest.newBuilder().setPrefix(c.prefix()).putAllArgs(c.args()).build();
         if (c.prefix().equals(NoteCommands.LOG_LAST)) {
             return NoteCommands.last(log, req);
+        }
+        if (ConfigViews.READS.contains(c.prefix())) {
+            return ConfigViews.run(configDb, req);
         }
         return ReadCommands.run(map, req, quorum, stats, mutes);
     }

@@ -41,11 +41,9 @@ public final class MonCall {
         return CairnConfig.load(conf, "client.admin", Map.of());
     }
 
-    /** A connected Rados handle from the same config, for commands that go to OSDs. */
+    /** A connected Rados handle from the same config (its client options included), for commands that go to OSDs. */
     public static io.cairn.client.Rados rados(CommandSpec spec) {
-        var config = config(spec);
-        return io.cairn.client.Rados.builder()
-                .monHost(config.get(io.cairn.common.config.CairnConfigKeys.Global.MON_HOST)).build().connect();
+        return io.cairn.client.Rados.connect(config(spec));
     }
 
     public static int run(CommandSpec spec, String prefix, Map<String, String> args) {

@@ -52,7 +52,8 @@ final class MonCommandTable {
             new String[] {"mon", "Monitor commands."},
             new String[] {"pg", "Placement group commands."},
             new String[] {"health", "Cluster health."},
-            new String[] {"log", "The cluster log."});
+            new String[] {"log", "The cluster log."},
+            new String[] {"config", "The monitors' central config database, and what a daemon runs with."});
 
     static final List<Def> COMMANDS = List.of(
             new Def("status", "status", "Cluster id, health, services and data."),
@@ -65,6 +66,18 @@ final class MonCommandTable {
             new Def("log last", "log last", "The newest cluster log lines (default 20).", Arg.opt("num", "N")),
             new Def("log", "log", "Add a line to the cluster log (log last [N] shows the newest).",
                     Arg.rest("logtext", "TEXT", false)),
+            new Def("config set", "config set", "Store a value for WHO: global, a type (mon, osd, mds, client) or one "
+                    + "daemon (osd.3, mon.a); running daemons take runtime options at once.",
+                    Arg.req("who", "WHO"), Arg.req("name", "KEY"), Arg.req("value", "VALUE")),
+            new Def("config get", "config get", "The values stored for WHO and what it inherits (entity over type "
+                    + "over global); with KEY, the one value that applies (or the default).",
+                    Arg.req("who", "WHO"), Arg.opt("key", "KEY")),
+            new Def("config rm", "config rm", "Remove a stored value.", Arg.req("who", "WHO"), Arg.req("name", "KEY")),
+            new Def("config dump", "config dump", "Every stored value: WHO, MASK, LEVEL, OPTION, VALUE, RO (* = read at "
+                    + "start only)."),
+            new Def("config help", "config help", "An option's type, default, range, unit, description and whether it "
+                    + "can change at runtime.", Arg.req("key", "KEY")),
+            new Def("config ls", "config ls", "Every option's name."),
             new Def("quorum_status", "quorum_status", "The quorum as JSON (quorum_names, quorum_leader_name)."),
             new Def("mon stat", "mon stat", "Monitors, leader and quorum in one line."),
             new Def("df", "df", "Raw space and per-pool usage.", Arg.word("detail", "detail")),

@@ -68,6 +68,11 @@ public final class ConfigOption<T> {
         return runtime;
     }
 
+    /** The allowed values in words ("1..64", ">= 1"), or "" when any value of the type is allowed. */
+    public String validRange() {
+        return validDescription;
+    }
+
     /** Parses and range-checks a value; IllegalArgumentException names the option and the reason. */
     @SuppressWarnings("unchecked")
     public T parse(String text) {

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +35,10 @@ public final class MapFollower implements AutoCloseable {
         return t;
     });
     private final List<Consumer<OsdMap>> listeners = new CopyOnWriteArrayList<>();
+    private final List<LongConsumer> configListeners = new CopyOnWriteArrayList<>();
     private volatile OsdMap map;
+    /** The newest central config database version a monitor announced (-1 = none yet). */
+    private volatile long configVersion = -1;
     private volatile boolean closed;
 
     public MapFollower(MonClient mon) {
@@ -65,6 +69,19 @@ public final class MapFollower implements AutoCloseable {
 
     public void addListener(Consumer<OsdMap> listener) {
         listeners.add(listener);
+    }
+
+    /**
+     * Tells {@code listener} each newer central config database version the monitors announce in
+     * the subscription (on this follower's thread: it must only hand the work on).
+     */
+    public void addConfigVersionListener(LongConsumer listener) {
+        configListeners.add(listener);
+    }
+
+    /** The newest central config version announced so far, or -1. */
+    public long configVersion() {
+        return configVersion;
     }
 
     /** Asks the monitors for the newest map now (after an OSD said ours is stale). */
@@ -127,6 +144,7 @@ public final class MapFollower implements AutoCloseable {
     }
 
     private void apply(MapUpdate u) {
+        noteConfigVersion(u.getConfigVersion());
         try {
             OsdMap m = map;
             if (u.hasFull() && u.getFull().getEpoch() > m.epoch()) {
@@ -147,6 +165,21 @@ public final class MapFollower implements AutoCloseable {
                 accept(mon.getMap(0));
             } catch (RuntimeException again) {
                 LOG.warn("map refetch failed: {}", again.toString());
+            }
+        }
+    }
+
+    private void noteConfigVersion(long version) {
+        // monitors behind the one we followed before may announce an older version: only growth counts
+        if (version <= configVersion) {
+            return;
+        }
+        configVersion = version;
+        for (LongConsumer l : configListeners) {
+            try {
+                l.accept(version);
+            } catch (RuntimeException e) {
+                LOG.warn("config version listener failed: {}", e.toString());
             }
         }
     }

@@ -1,0 +1,114 @@
+package io.cairn.cli.admin;
+
+import io.cairn.common.CairnException;
+import io.cairn.common.ErrorCode;
+import io.cairn.common.cli.GlobalOptions;
+import io.cairn.common.cli.Json;
+import io.cairn.common.cli.OutputFormat;
+import io.cairn.common.config.ConfigShowView;
+import io.cairn.common.net.Messenger;
+import io.cairn.common.net.RpcErrors;
+import io.cairn.proto.v1.ConfigShowReply;
+import io.cairn.proto.v1.ConfigShowRequest;
+import io.cairn.proto.v1.DaemonAdminServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code config show WHO [KEY]} and {@code config show-with-defaults WHO}: what one daemon runs
+ * with, asked of the daemon itself through its {@code DaemonAdminService} (only it knows its file
+ * and command line). Prints as {@link ConfigShowView}; errors as Ceph's ({@code Error ENOENT: ...}).
+ */
+final class ConfigShowCommand {
+    private static final long CALL_TIMEOUT_MS = 5_000;
+    private static final int MESSAGE_MAX_BYTES = 4 << 20;
+
+    private ConfigShowCommand() {}
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "The options a daemon (osd.N, mon.X) runs "
+            + "with that are set somewhere or wait for a restart: value, source (file, mon, override, runtime), the "
+            + "values they override, and those ignored until a restart. With KEY, the one value in effect.")
+    static final class Show implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "WHO")
+        String who;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "KEY")
+        String key;
+
+        @Override
+        public Integer call() {
+            return run(spec, who, key, false);
+        }
+    }
+
+    @Command(name = "show-with-defaults", mixinStandardHelpOptions = true,
+            description = "As config show, with every option, defaults included.")
+    static final class ShowWithDefaults implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "WHO")
+        String who;
+
+        @Override
+        public Integer call() {
+            return run(spec, who, null, true);
+        }
+    }
+
+    private static int run(CommandSpec spec, String who, String key, boolean withDefaults) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        OutputFormat format = ((GlobalOptions) spec.root().userObject()).format();
+        try {
+            ConfigShowReply reply = ask(DaemonAddress.resolve(who, MonCall.config(spec)));
+            if (key != null) {
+                String value = ConfigShowView.value(reply, key);
+                if (value == null) {
+                    throw CairnException.notFound("unrecognized key '" + key + "'");
+                }
+                out.println(format.isJson() ? Json.write(value, false) : value);
+            } else if (format.isJson()) {
+                out.println(Json.write(ConfigShowView.json(reply, withDefaults), format == OutputFormat.JSON_PRETTY));
+            } else {
+                out.print(ConfigShowView.plain(reply, withDefaults));
+            }
+            out.flush();
+            return 0;
+        } catch (CairnException e) {
+            err.println("Error " + e.code().name() + ": " + e.getMessage());
+            err.flush();
+            return e.code() == ErrorCode.EINVAL || e.code() == ErrorCode.ENOENT ? 2 : 1;
+        }
+    }
+
+    private static ConfigShowReply ask(DaemonAddress daemon) {
+        ManagedChannel channel = Messenger.newChannel(daemon.address(), MESSAGE_MAX_BYTES);
+        try {
+            return Messenger.withDeadline(DaemonAdminServiceGrpc.newBlockingStub(channel), CALL_TIMEOUT_MS)
+                    .configShow(ConfigShowRequest.getDefaultInstance());
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == io.grpc.Status.Code.UNIMPLEMENTED) {
+                throw new CairnException(ErrorCode.ENOTSUP, daemon.who() + " does not serve config show yet");
+            }
+            throw daemon.unreachable(RpcErrors.messageOf(e));
+        } finally {
+            channel.shutdownNow();
+            try {
+                channel.awaitTermination(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
