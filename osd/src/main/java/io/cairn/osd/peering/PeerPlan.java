@@ -28,7 +28,7 @@ public sealed interface PeerPlan {
     /** Its last_update is older than the authoritative log's tail: copy the whole PG, in hash order. */
     record Backfill() implements PeerPlan { }
 
-    static boolean needsWork(PeerPlan p) {
+    public static boolean needsWork(PeerPlan p) {
         return switch (p) {
             case Current c -> false;
             case Recover r -> !r.missing().isEmpty();

@@ -32,11 +32,22 @@ import java.util.Set;
  * while the shell steps the machine.
  */
 public final class PeeringMachine {
-    public enum Phase { GET_INFO, GET_LOG, GET_MISSING, WAIT_ACTING_CHANGE, WAIT_UP_THRU, ACTIVE, CLEAN, DOWN, INCOMPLETE }
+    public enum Phase {
+        GET_INFO, GET_LOG, GET_MISSING, WAIT_ACTING_CHANGE, WAIT_UP_THRU, ACTIVE, CLEAN, DOWN, INCOMPLETE,
+        /** Fewer acting members than min_size, and no pg_temp to drop: the PG waits for a new interval. */
+        WAIT_MIN_SIZE
+    }
 
-    /** Everything the primary knows locally when an interval begins. */
+    /** How long a wait (an unreachable peer, up_thru, a down or incomplete PG) lasts before it is tried again. */
+    public static final long RETRY_MS = 1000;
+
+    /**
+     * Everything the primary knows locally when an interval begins; {@code pgTemp}: the map holds a
+     * pg_temp for the PG.
+     */
     public record Start(int epoch, int me, List<Integer> up, List<Integer> acting, int poolSize, int minSize,
-                        PastIntervals.History history, Set<Integer> upOsds, PgInfo myInfo, PgLog myLog, int myUpThru) {
+                        PastIntervals.History history, Set<Integer> upOsds, PgInfo myInfo, PgLog myLog, int myUpThru,
+                        boolean pgTemp) {
         public Start {
             up = List.copyOf(up);
             acting = List.copyOf(acting);
@@ -44,6 +55,11 @@ public final class PeeringMachine {
             if (!acting.contains(me)) {
                 throw new IllegalArgumentException("osd." + me + " peers a PG whose acting set " + acting + " it is not in");
             }
+        }
+
+        public Start(int epoch, int me, List<Integer> up, List<Integer> acting, int poolSize, int minSize,
+                     PastIntervals.History history, Set<Integer> upOsds, PgInfo myInfo, PgLog myLog, int myUpThru) {
+            this(epoch, me, up, acting, poolSize, minSize, history, upOsds, myInfo, myLog, myUpThru, false);
         }
     }
 
@@ -57,6 +73,13 @@ public final class PeeringMachine {
         record UpThruUpdated(int upThru) implements Event { }
 
         record PeerRecovered(int osd) implements Event { }
+
+        /** A newer map of the same interval: who is up now, and this OSD's up_thru in it. */
+        record MapUpdated(Set<Integer> upOsds, int myUpThru) implements Event {
+            public MapUpdated {
+                upOsds = Set.copyOf(upOsds);
+            }
+        }
     }
 
     public sealed interface Action {
@@ -91,13 +114,16 @@ public final class PeeringMachine {
                 acting = List.copyOf(acting);
             }
         }
+
+        /** What this machine waited on has changed (a peer went down, a retry of a down PG): peer from the start. */
+        record Restart(String why) implements Action { }
     }
 
     private final Start start;
     private final Map<Integer, PgInfo> infos = new LinkedHashMap<>();
     private final Set<Integer> pendingInfo = new LinkedHashSet<>();
     private final Map<Integer, PgLog> peerLogs = new HashMap<>();
-    private final Set<Integer> pendingLogs = new LinkedHashSet<>();
+    private final Map<Integer, Eversion> pendingLogs = new LinkedHashMap<>();
     private final Set<Integer> unreachable = new LinkedHashSet<>();
     private final Set<Integer> recovering = new LinkedHashSet<>();
     private Phase phase = Phase.GET_INFO;
@@ -106,6 +132,8 @@ public final class PeeringMachine {
     private PgLog authLog;
     private Map<Integer, PeerPlan> plans = Map.of();
     private boolean started;
+    /** When the current wait began (monotonic ms, from {@link #tick}); -1 while not waiting. */
+    private long waitingSinceMs = -1;
 
     public PeeringMachine(Start start) {
         this.start = start;
@@ -117,6 +145,16 @@ public final class PeeringMachine {
             throw new IllegalStateException("peering of this interval already started");
         }
         started = true;
+        int upMembers = (int) start.up().stream().filter(o -> o >= 0).count();
+        if (members() < start.minSize()) {
+            phase = Phase.WAIT_MIN_SIZE;
+            if (start.pgTemp() && upMembers >= start.minSize()) {
+                // the full copies a pg_temp named are down below min_size: backfill on the up set instead
+                phase = Phase.WAIT_ACTING_CHANGE;
+                return List.of(new Action.RequestPgTemp(List.of()));
+            }
+            return List.of();
+        }
         PastIntervals.PriorSet prior = PastIntervals.priorSet(start.history().past(), start.acting(), start.up(),
                 start.upOsds()::contains);
         if (prior.pgDown()) {
@@ -146,7 +184,7 @@ public final class PeeringMachine {
                 yield pendingInfo.isEmpty() ? afterInfos() : List.of();
             }
             case Event.PeerUnreachable e -> {
-                if (pendingInfo.contains(e.osd()) || pendingLogs.contains(e.osd())
+                if (pendingInfo.contains(e.osd()) || pendingLogs.containsKey(e.osd())
                         || (phase == Phase.GET_LOG && e.osd() == authority)) {
                     unreachable.add(e.osd());
                 }
@@ -154,10 +192,12 @@ public final class PeeringMachine {
             }
             case Event.LogReceived e -> {
                 if (phase == Phase.GET_LOG && e.osd() == authority) {
+                    unreachable.remove(e.osd());
                     authLog = e.log();
                     yield planMembers();
                 }
-                if (phase == Phase.GET_MISSING && pendingLogs.remove(e.osd())) {
+                if (phase == Phase.GET_MISSING && pendingLogs.remove(e.osd()) != null) {
+                    unreachable.remove(e.osd());
                     peerLogs.put(e.osd(), e.log());
                     yield pendingLogs.isEmpty() ? planMembers() : List.of();
                 }
@@ -179,6 +219,84 @@ public final class PeeringMachine {
                 recovering.remove(e.osd());
                 yield recovering.isEmpty() ? maybeClean() : List.of();
             }
+            case Event.MapUpdated e -> {
+                Optional<Integer> gone = awaited().stream().filter(o -> !e.upOsds().contains(o)).findFirst();
+                if (gone.isPresent()) {
+                    // the prior set is built from who is up: without the peer it waited for it may be complete
+                    yield List.of(new Action.Restart("osd." + gone.get() + " is down now"));
+                }
+                if (phase == Phase.WAIT_UP_THRU && e.myUpThru() >= start.history().currentSince()) {
+                    yield activate();
+                }
+                yield List.of();
+            }
+        };
+    }
+
+    /**
+     * Time passes: a wait that lasted {@link #RETRY_MS} is tried again — queries to peers that did
+     * not answer are resent, up_thru asked again, and a down or incomplete PG peers from the start
+     * (a member may have come back meanwhile).
+     */
+    public synchronized List<Action> tick(long nowMs) {
+        if (!started || !waiting()) {
+            waitingSinceMs = -1;
+            return List.of();
+        }
+        if (waitingSinceMs < 0) {
+            waitingSinceMs = nowMs;
+            return List.of();
+        }
+        if (nowMs - waitingSinceMs < RETRY_MS) {
+            return List.of();
+        }
+        waitingSinceMs = -1;
+        return switch (phase) {
+            case DOWN -> List.of(new Action.Restart("pg is down"));
+            case INCOMPLETE -> List.of(new Action.Restart("pg is incomplete"));
+            case WAIT_UP_THRU -> List.of(new Action.RequestUpThru(start.epoch()));
+            case GET_INFO -> {
+                Set<Integer> again = new LinkedHashSet<>(unreachable);
+                again.retainAll(pendingInfo);
+                unreachable.removeAll(again);
+                yield again.isEmpty() ? List.of() : List.of(new Action.QueryInfo(Set.copyOf(again)));
+            }
+            case GET_LOG -> {
+                unreachable.remove(authority);
+                yield List.of(new Action.QueryLog(authority, infos.get(authority).logTail()));
+            }
+            case GET_MISSING -> {
+                List<Action> again = new ArrayList<>();
+                for (int osd : List.copyOf(unreachable)) {
+                    Eversion after = pendingLogs.get(osd);
+                    if (after != null) {
+                        unreachable.remove(osd);
+                        again.add(new Action.QueryLog(osd, after));
+                    }
+                }
+                yield again;
+            }
+            case WAIT_ACTING_CHANGE, ACTIVE, CLEAN, WAIT_MIN_SIZE -> List.of();
+        };
+    }
+
+    /** The peers whose answers this machine waits for (asked, or to be asked again). */
+    private Set<Integer> awaited() {
+        Set<Integer> out = new LinkedHashSet<>(unreachable);
+        switch (phase) {
+            case GET_INFO -> out.addAll(pendingInfo);
+            case GET_LOG -> out.add(authority);
+            case GET_MISSING -> out.addAll(pendingLogs.keySet());
+            default -> { }
+        }
+        return out;
+    }
+
+    private boolean waiting() {
+        return switch (phase) {
+            case DOWN, INCOMPLETE, WAIT_UP_THRU -> true;
+            case GET_INFO, GET_LOG, GET_MISSING -> !unreachable.isEmpty();
+            case WAIT_ACTING_CHANGE, ACTIVE, CLEAN, WAIT_MIN_SIZE -> false;
         };
     }
 
@@ -221,7 +339,7 @@ public final class PeeringMachine {
             switch (LogMerge.plan(authLog, infos.get(osd), theirLog)) {
                 case LogMerge.Outcome.Planned p -> planned.put(osd, p.plan());
                 case LogMerge.Outcome.NeedsLog n -> {
-                    pendingLogs.add(osd);
+                    pendingLogs.put(osd, n.after());
                     queries.add(new Action.QueryLog(osd, n.after()));
                 }
             }
@@ -377,6 +495,11 @@ public final class PeeringMachine {
         switch (phase) {
             case DOWN -> s.add(PgStateFlag.DOWN);
             case INCOMPLETE -> s.add(PgStateFlag.INCOMPLETE);
+            case WAIT_MIN_SIZE -> {
+                s.add(PgStateFlag.PEERED);
+                s.add(PgStateFlag.UNDERSIZED);
+                s.add(PgStateFlag.DEGRADED);
+            }
             case GET_INFO, GET_LOG, GET_MISSING, WAIT_ACTING_CHANGE, WAIT_UP_THRU -> {
                 s.add(PgStateFlag.PEERING);
                 if (undersized) {

@@ -1,0 +1,52 @@
+package io.cairn.osd.net;
+
+import io.cairn.common.CairnException;
+import io.cairn.common.ErrorCode;
+import io.cairn.common.net.Messenger;
+import io.cairn.common.osdmap.OsdInfo;
+import io.cairn.common.osdmap.OsdMap;
+import io.cairn.proto.v1.OsdServiceGrpc;
+
+/**
+ * Stubs to the other OSDs at the addresses the newest map gives them, over the shared
+ * {@link Messenger}: blocking ones for the peering, recovery and scrub threads, async ones for
+ * replica writes and pings. Every stub carries a deadline, so a frozen peer costs a caller at most
+ * {@code peerOpTimeoutMs}, never a hang.
+ */
+public final class PeerChannels implements AutoCloseable {
+    private final Messenger messenger;
+    private final long peerOpTimeoutMs;
+
+    public PeerChannels(int messageMaxBytes, long peerOpTimeoutMs) {
+        this.messenger = new Messenger(messageMaxBytes);
+        this.peerOpTimeoutMs = peerOpTimeoutMs;
+    }
+
+    /** A blocking stub for one call to {@code osd}, bounded by osd_peer_op_timeout. */
+    public OsdServiceGrpc.OsdServiceBlockingStub blocking(OsdMap map, int osd) {
+        return Messenger.withDeadline(OsdServiceGrpc.newBlockingStub(channel(map, osd)), peerOpTimeoutMs);
+    }
+
+    /** An async stub for one call to {@code osd}, bounded by osd_peer_op_timeout. */
+    public OsdServiceGrpc.OsdServiceStub async(OsdMap map, int osd) {
+        return async(map, osd, peerOpTimeoutMs);
+    }
+
+    /** An async stub for one call to {@code osd} with its own deadline (pings use the heartbeat interval). */
+    public OsdServiceGrpc.OsdServiceStub async(OsdMap map, int osd, long timeoutMs) {
+        return Messenger.withDeadline(OsdServiceGrpc.newStub(channel(map, osd)), timeoutMs);
+    }
+
+    private io.grpc.ManagedChannel channel(OsdMap map, int osd) {
+        OsdInfo info = map.osd(osd);
+        if (info == null || info.address().isEmpty()) {
+            throw new CairnException(ErrorCode.EAGAIN, "osd." + osd + " has no address in epoch " + map.epoch());
+        }
+        return messenger.peer(osd, info.address());
+    }
+
+    @Override
+    public void close() {
+        messenger.close();
+    }
+}

@@ -1,0 +1,425 @@
+package io.cairn.osd.op;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import io.cairn.common.CairnException;
+import io.cairn.common.ErrorCode;
+import io.cairn.objectstore.CollectionId;
+import io.cairn.objectstore.ObjectId;
+import io.cairn.objectstore.ObjectStore;
+import io.cairn.objectstore.OmapKeys;
+import io.cairn.objectstore.OmapPage;
+import io.cairn.objectstore.OmapQuery;
+import io.cairn.objectstore.Transaction;
+import io.cairn.proto.v1.CmpOp;
+import io.cairn.proto.v1.OpResult;
+import io.cairn.proto.v1.OsdOp;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Runs one compound operation on one object against this OSD's store: guards and reads against
+ * the object as it is, mutations into one {@link Transaction}. Guards run only on the primary;
+ * replicas replay the mutations with the version the primary assigned, on the same prior state,
+ * so every member ends with the same object. User xattrs live in store attrs named "_" + name;
+ * "v" holds the object's version and "m" its mtime.
+ */
+public final class OpRunner {
+    public static final String VERSION_ATTR = "v";
+    public static final String MTIME_ATTR = "m";
+    public static final String USER_ATTR_PREFIX = "_";
+    private static final int OMAP_MAX_DEFAULT = 512;
+    private static final byte[] EMPTY = new byte[0];
+
+    private final ObjectStore store;
+    private final long maxObjectBytes;
+    private final long maxWriteBytes;
+
+    public OpRunner(ObjectStore store, long maxObjectBytes, long maxWriteBytes) {
+        this.store = store;
+        this.maxObjectBytes = maxObjectBytes;
+        this.maxWriteBytes = maxWriteBytes;
+    }
+
+    public static boolean isMutation(OsdOp op) {
+        return switch (op.getOpCase()) {
+            case WRITE, WRITE_FULL, APPEND, TRUNCATE, ZERO, REMOVE, CREATE, SETXATTR, RMXATTR, OMAP_SET, OMAP_RM,
+                 OMAP_CLEAR, OMAP_SET_HEADER -> true;
+            default -> false;
+        };
+    }
+
+    public static boolean isGuard(OsdOp op) {
+        return switch (op.getOpCase()) {
+            case CMPXATTR, ASSERT_EXISTS, ASSERT_VERSION, OMAP_CMP -> true;
+            default -> false;
+        };
+    }
+
+    /** Checks sizes and shapes before anything runs: bad input never reaches the store. */
+    public void validate(List<OsdOp> ops) {
+        if (ops.isEmpty()) {
+            throw CairnException.invalid("an operation needs at least one op");
+        }
+        boolean mutates = ops.stream().anyMatch(OpRunner::isMutation);
+        long writeBytes = 0;
+        for (OsdOp op : ops) {
+            if (mutates && !isMutation(op) && !isGuard(op) && op.getOpCase() != OsdOp.OpCase.OP_NOT_SET) {
+                throw CairnException.invalid("a write operation cannot also read (" + op.getOpCase() + ")");
+            }
+            switch (op.getOpCase()) {
+                case WRITE -> {
+                    writeBytes += op.getWrite().getData().size();
+                    checkEnd(op.getWrite().getOffset(), op.getWrite().getData().size());
+                }
+                case WRITE_FULL -> {
+                    writeBytes += op.getWriteFull().getData().size();
+                    checkEnd(0, op.getWriteFull().getData().size());
+                }
+                case APPEND -> writeBytes += op.getAppend().getData().size();
+                case TRUNCATE -> checkEnd(op.getTruncate().getSize(), 0);
+                case ZERO -> checkEnd(op.getZero().getOffset(), op.getZero().getLength());
+                case READ -> checkEnd(op.getRead().getOffset(), op.getRead().getLength());
+                case SETXATTR, RMXATTR, GETXATTR, CMPXATTR -> {
+                    String name = switch (op.getOpCase()) {
+                        case SETXATTR -> op.getSetxattr().getName();
+                        case RMXATTR -> op.getRmxattr().getName();
+                        case GETXATTR -> op.getGetxattr().getName();
+                        default -> op.getCmpxattr().getName();
+                    };
+                    if (name.isEmpty()) {
+                        throw CairnException.invalid("an xattr needs a name");
+                    }
+                }
+                case OP_NOT_SET -> throw CairnException.invalid("empty op");
+                default -> { }
+            }
+        }
+        if (writeBytes > maxWriteBytes) {
+            throw new CairnException(ErrorCode.EFBIG, "write of " + writeBytes + " bytes exceeds osd_max_write_size "
+                    + maxWriteBytes);
+        }
+    }
+
+    private void checkEnd(long offset, long length) {
+        if (offset < 0 || length < 0 || offset + length > maxObjectBytes || offset + length < 0) {
+            throw new CairnException(ErrorCode.EFBIG, "offset " + Long.toUnsignedString(offset) + " + length "
+                    + Long.toUnsignedString(length) + " exceeds osd_max_object_size " + maxObjectBytes);
+        }
+    }
+
+    /** The object's version, 0 if it does not exist. */
+    public long version(CollectionId coll, ObjectId oid) {
+        if (!store.exists(coll, oid)) {
+            return 0;
+        }
+        return store.getAttr(coll, oid, VERSION_ATTR).map(OpRunner::decodeLong).orElse(0L);
+    }
+
+    /**
+     * Evaluates guards, each against the object as the ops before it in the same operation left it;
+     * throws the guard's error (ENOENT, EEXIST, ECANCELED, ERANGE, EOVERFLOW) if one fails.
+     */
+    public void checkGuards(CollectionId coll, ObjectId oid, List<OsdOp> ops) {
+        GuardView view = new GuardView(store, coll, oid);
+        for (OsdOp op : ops) {
+            switch (op.getOpCase()) {
+                case ASSERT_EXISTS -> {
+                    if (!view.exists()) {
+                        throw CairnException.notFound("object does not exist");
+                    }
+                }
+                case ASSERT_VERSION -> checkVersion(coll, oid, view, op.getAssertVersion().getVersion());
+                case CMPXATTR -> {
+                    if (!view.exists()) {
+                        throw CairnException.notFound("object does not exist");
+                    }
+                    // as Ceph's: a missing xattr compares as an empty value
+                    byte[] have = view.xattr(USER_ATTR_PREFIX + op.getCmpxattr().getName()).orElse(EMPTY);
+                    if (!compare(have, op.getCmpxattr().getValue().toByteArray(), op.getCmpxattr().getOp())) {
+                        throw new CairnException(ErrorCode.ECANCELED, "cmpxattr " + op.getCmpxattr().getName() + " failed");
+                    }
+                }
+                case OMAP_CMP -> {
+                    String key = op.getOmapCmp().getKey();
+                    Optional<byte[]> have = view.omapValue(key);
+                    if (have.isEmpty() || !compare(have.get(), op.getOmapCmp().getValue().toByteArray(),
+                            op.getOmapCmp().getOp())) {
+                        throw new CairnException(ErrorCode.ECANCELED, "omap cmp on key '" + key + "' failed");
+                    }
+                }
+                case CREATE -> {
+                    if (op.getCreate().getExclusive() && view.exists()) {
+                        throw CairnException.exists("object exists");
+                    }
+                    view.created();
+                }
+                case REMOVE -> {
+                    if (!view.exists()) {
+                        throw CairnException.notFound("object does not exist");
+                    }
+                    view.removed();
+                }
+                default -> follow(view, op);
+            }
+        }
+    }
+
+    /** What a mutation does to the view later guards see. */
+    private static void follow(GuardView view, OsdOp op) {
+        switch (op.getOpCase()) {
+            case WRITE, WRITE_FULL, APPEND, TRUNCATE, OMAP_SET_HEADER -> view.created();
+            case SETXATTR -> view.setXattr(USER_ATTR_PREFIX + op.getSetxattr().getName(),
+                    op.getSetxattr().getValue().toByteArray());
+            case RMXATTR -> view.rmXattr(USER_ATTR_PREFIX + op.getRmxattr().getName());
+            case OMAP_SET -> {
+                java.util.Map<String, byte[]> entries = new java.util.HashMap<>();
+                op.getOmapSet().getEntriesMap().forEach((k, v) -> entries.put(k, v.toByteArray()));
+                view.omapSet(entries);
+            }
+            case OMAP_RM -> view.omapRm(op.getOmapRm().getKeysList());
+            case OMAP_CLEAR -> view.omapClear();
+            default -> { }
+        }
+    }
+
+    private void checkVersion(CollectionId coll, ObjectId oid, GuardView view, long want) {
+        // an object this operation removed or made anew has no version yet
+        long have = view.isStored() ? version(coll, oid) : 0;
+        if (want > have) {
+            throw new CairnException(ErrorCode.EOVERFLOW, "object version " + have + " < asserted " + want);
+        }
+        if (want < have) {
+            throw new CairnException(ErrorCode.ERANGE, "object version " + have + " > asserted " + want);
+        }
+    }
+
+    public static boolean compare(byte[] have, byte[] want, CmpOp op) {
+        int c = Arrays.compareUnsigned(have, want);
+        return switch (op) {
+            case CMP_EQ -> c == 0;
+            case CMP_NE -> c != 0;
+            case CMP_GT -> c > 0;
+            case CMP_GTE -> c >= 0;
+            case CMP_LT -> c < 0;
+            case CMP_LTE -> c <= 0;
+            case CMP_NONE, UNRECOGNIZED -> throw CairnException.invalid("comparison operator missing");
+        };
+    }
+
+    /** What a mutation leaves: whether the object exists, and its size, before and after. */
+    public record Mutated(boolean existed, long sizeBefore, boolean exists, long sizeAfter) {
+        public long objectDelta() {
+            return (exists ? 1 : 0) - (existed ? 1 : 0);
+        }
+
+        public long byteDelta() {
+            return sizeAfter - sizeBefore;
+        }
+    }
+
+    /**
+     * Adds the mutations to {@code txn} as of the object's current state, then stamps version and
+     * mtime; the same call on every member gives the same object.
+     */
+    public Mutated mutate(Transaction txn, CollectionId coll, ObjectId oid, List<OsdOp> ops, long version, long mtimeMs) {
+        boolean exists = store.exists(coll, oid);
+        long size = exists ? store.stat(coll, oid).sizeBytes() : 0;
+        final boolean existed = exists;
+        final long sizeBefore = size;
+        for (OsdOp op : ops) {
+            switch (op.getOpCase()) {
+                case CREATE -> {
+                    txn.touch(coll, oid);
+                    exists = true;
+                }
+                case WRITE -> {
+                    byte[] data = op.getWrite().getData().toByteArray();
+                    txn.write(coll, oid, op.getWrite().getOffset(), data);
+                    size = Math.max(size, op.getWrite().getOffset() + data.length);
+                    exists = true;
+                }
+                case WRITE_FULL -> {
+                    byte[] data = op.getWriteFull().getData().toByteArray();
+                    if (exists) {
+                        txn.truncate(coll, oid, 0);
+                    } else {
+                        txn.touch(coll, oid);
+                    }
+                    if (data.length > 0) {
+                        txn.write(coll, oid, 0, data);
+                    }
+                    size = data.length;
+                    exists = true;
+                }
+                case APPEND -> {
+                    byte[] data = op.getAppend().getData().toByteArray();
+                    if (size + data.length > maxObjectBytes) {
+                        throw new CairnException(ErrorCode.EFBIG, "append would make the object larger than "
+                                + maxObjectBytes + " bytes");
+                    }
+                    if (!exists) {
+                        txn.touch(coll, oid);
+                    }
+                    if (data.length > 0) {
+                        txn.write(coll, oid, size, data);
+                    }
+                    size += data.length;
+                    exists = true;
+                }
+                case TRUNCATE -> {
+                    if (!exists) {
+                        txn.touch(coll, oid);
+                    }
+                    txn.truncate(coll, oid, op.getTruncate().getSize());
+                    size = op.getTruncate().getSize();
+                    exists = true;
+                }
+                case ZERO -> {
+                    if (exists) {
+                        long end = Math.min(size, op.getZero().getOffset() + op.getZero().getLength());
+                        if (end > op.getZero().getOffset()) {
+                            txn.zero(coll, oid, op.getZero().getOffset(), end - op.getZero().getOffset());
+                        }
+                    }
+                }
+                case REMOVE -> {
+                    if (exists) {
+                        txn.remove(coll, oid);
+                    }
+                    exists = false;
+                    size = 0;
+                }
+                case SETXATTR -> {
+                    ensure(txn, coll, oid, exists);
+                    exists = true;
+                    txn.setAttr(coll, oid, USER_ATTR_PREFIX + op.getSetxattr().getName(), op.getSetxattr().getValue().toByteArray());
+                }
+                case RMXATTR -> {
+                    if (exists) {
+                        txn.rmAttr(coll, oid, USER_ATTR_PREFIX + op.getRmxattr().getName());
+                    }
+                }
+                case OMAP_SET -> {
+                    ensure(txn, coll, oid, exists);
+                    exists = true;
+                    SortedMap<String, byte[]> entries = new TreeMap<>();
+                    op.getOmapSet().getEntriesMap().forEach((k, v) -> entries.put(k, v.toByteArray()));
+                    txn.omapSetKeys(coll, oid, entries);
+                }
+                case OMAP_RM -> {
+                    if (exists) {
+                        txn.omapRmKeys(coll, oid, op.getOmapRm().getKeysList());
+                    }
+                }
+                case OMAP_CLEAR -> {
+                    if (exists) {
+                        // Ceph's omap_clear drops the header too
+                        txn.omapClear(coll, oid);
+                        txn.omapSetHeader(coll, oid, EMPTY);
+                    }
+                }
+                case OMAP_SET_HEADER -> {
+                    ensure(txn, coll, oid, exists);
+                    exists = true;
+                    txn.omapSetHeader(coll, oid, op.getOmapSetHeader().getHeader().toByteArray());
+                }
+                default -> { }
+            }
+        }
+        if (exists) {
+            txn.setAttr(coll, oid, VERSION_ATTR, encodeLong(version));
+            txn.setAttr(coll, oid, MTIME_ATTR, encodeLong(mtimeMs));
+        }
+        return new Mutated(existed, sizeBefore, exists, exists ? size : 0);
+    }
+
+    private static void ensure(Transaction txn, CollectionId coll, ObjectId oid, boolean exists) {
+        if (!exists) {
+            txn.touch(coll, oid);
+        }
+    }
+
+    /** Runs the reads of a read operation (guards checked first by the caller). */
+    public List<OpResult> read(CollectionId coll, ObjectId oid, List<OsdOp> ops) {
+        boolean exists = store.exists(coll, oid);
+        java.util.ArrayList<OpResult> results = new java.util.ArrayList<>();
+        for (OsdOp op : ops) {
+            if (isGuard(op)) {
+                results.add(OpResult.getDefaultInstance());
+                continue;
+            }
+            if (!exists) {
+                throw CairnException.notFound("object does not exist");
+            }
+            results.add(switch (op.getOpCase()) {
+                case READ -> {
+                    long size = store.stat(coll, oid).sizeBytes();
+                    long off = op.getRead().getOffset();
+                    long len = op.getRead().getLength() == 0 ? Math.max(0, size - off) : op.getRead().getLength();
+                    len = Math.max(0, Math.min(len, size - off));
+                    byte[] data = len == 0 ? new byte[0] : store.read(coll, oid, off, len);
+                    yield OpResult.newBuilder().setData(UnsafeByteOperations.unsafeWrap(data)).setSize(data.length).build();
+                }
+                case STAT -> OpResult.newBuilder().setSize(store.stat(coll, oid).sizeBytes())
+                        .setMtimeMs(store.getAttr(coll, oid, MTIME_ATTR).map(OpRunner::decodeLong).orElse(0L)).build();
+                case GETXATTR -> {
+                    Optional<byte[]> v = store.getAttr(coll, oid, USER_ATTR_PREFIX + op.getGetxattr().getName());
+                    if (v.isEmpty()) {
+                        throw new CairnException(ErrorCode.ENODATA, "no xattr '" + op.getGetxattr().getName() + "'");
+                    }
+                    yield OpResult.newBuilder().setData(ByteString.copyFrom(v.get())).build();
+                }
+                case GETXATTRS -> {
+                    OpResult.Builder b = OpResult.newBuilder();
+                    store.getAttrs(coll, oid).forEach((k, v) -> {
+                        if (k.startsWith(USER_ATTR_PREFIX)) {
+                            b.putXattrs(k.substring(USER_ATTR_PREFIX.length()), ByteString.copyFrom(v));
+                        }
+                    });
+                    yield b.build();
+                }
+                case OMAP_GET_KEYS -> {
+                    OmapKeys keys = store.omapGetKeys(coll, oid, query(op.getOmapGetKeys().getStartAfter(), "",
+                            op.getOmapGetKeys().getMax()));
+                    yield OpResult.newBuilder().addAllKeys(keys.keys()).setMore(keys.more()).build();
+                }
+                case OMAP_GET_VALS -> {
+                    OmapPage page = store.omapGetValues(coll, oid, query(op.getOmapGetVals().getStartAfter(),
+                            op.getOmapGetVals().getPrefix(), op.getOmapGetVals().getMax()));
+                    OpResult.Builder b = OpResult.newBuilder().setMore(page.more());
+                    page.entries().forEach((k, v) -> b.putVals(k, ByteString.copyFrom(v)));
+                    yield b.build();
+                }
+                case OMAP_GET_VALS_BY_KEYS -> {
+                    OpResult.Builder b = OpResult.newBuilder();
+                    store.omapGetValuesByKeys(coll, oid, new HashSet<>(op.getOmapGetValsByKeys().getKeysList()))
+                            .forEach((k, v) -> b.putVals(k, ByteString.copyFrom(v)));
+                    yield b.build();
+                }
+                case OMAP_GET_HEADER -> OpResult.newBuilder()
+                        .setData(ByteString.copyFrom(store.omapGetHeader(coll, oid))).build();
+                default -> throw CairnException.invalid("not a read: " + op.getOpCase());
+            });
+        }
+        return results;
+    }
+
+    private static OmapQuery query(String startAfter, String prefix, int max) {
+        int limit = max <= 0 ? OMAP_MAX_DEFAULT : Math.min(max, OmapQuery.LIMIT_MAX);
+        return new OmapQuery(startAfter.isEmpty() ? Optional.empty() : Optional.of(startAfter), prefix, limit);
+    }
+
+    public static byte[] encodeLong(long v) {
+        return ByteBuffer.allocate(8).putLong(v).array();
+    }
+
+    public static long decodeLong(byte[] b) {
+        return b.length == 8 ? ByteBuffer.wrap(b).getLong() : 0L;
+    }
+}
