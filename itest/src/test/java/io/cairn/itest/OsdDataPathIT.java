@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.client.IoCtx;
+import io.cairn.client.ObjectReadOperation;
 import io.cairn.client.ObjectWriteOperation;
 import io.cairn.client.Rados;
 import io.cairn.client.RadosException;
@@ -145,6 +146,35 @@ class OsdDataPathIT {
         assertArrayEquals("ready".getBytes(StandardCharsets.UTF_8), io.getXattr("guarded", "state"));
         assertEquals(version, io.stat("guarded").version(), "version unchanged");
         assertThrows(RadosException.Exists.class, () -> io.operate("guarded", new ObjectWriteOperation().create(true)));
+    }
+
+    @Test
+    @Order(2)
+    void compoundOpsSeeEarlierOpsAndGuardsActAsCephs() {
+        byte[] v1 = "v1".getBytes(StandardCharsets.UTF_8);
+        long created = io.setXattr("semantics", "a", v1);
+        assertEquals(io.stat("semantics").version(), created, "the sync form returns the new version");
+        // remove then exclusive create in one operation: the create sees the object gone
+        long replaced = io.operate("semantics", new ObjectWriteOperation().remove().create(true)
+                .writeFull("fresh".getBytes(StandardCharsets.UTF_8)));
+        assertArrayEquals("fresh".getBytes(StandardCharsets.UTF_8), io.read("semantics", 0, 0));
+        assertThrows(RadosException.NoData.class, () -> io.getXattr("semantics", "a"), "the remove took the xattr too");
+        // a guard against a missing xattr compares with an empty value
+        long guarded = io.operate("semantics", new ObjectWriteOperation()
+                .cmpXattr("absent", CmpOp.CMP_NE, "x".getBytes(StandardCharsets.UTF_8)).setXattr("b", v1));
+        assertTrue(guarded > replaced);
+        assertThrows(RadosException.GuardFailed.class, () -> io.operate("semantics", new ObjectWriteOperation()
+                .cmpXattr("absent", CmpOp.CMP_EQ, "x".getBytes(StandardCharsets.UTF_8)).setXattr("c", v1)));
+        // omap_clear clears the header as well
+        io.operate("semantics", new ObjectWriteOperation().omapSetHeader("hdr".getBytes(StandardCharsets.UTF_8))
+                .omapSet(Map.of("k", v1)));
+        long cleared = io.operate("semantics", new ObjectWriteOperation().omapClear());
+        IoCtx.ReadResult r = io.operate("semantics", new ObjectReadOperation().omapGetHeader());
+        assertEquals(0, r.results().get(0).getData().size(), "no header after omap_clear");
+        assertTrue(io.omapGetVals("semantics", "", "", 10).isEmpty());
+        assertEquals(cleared, r.version());
+        long set = io.omapSet("semantics", Map.of("k2", v1));
+        assertEquals(io.stat("semantics").version(), set, "the sync omapSet returns the new version");
     }
 
     @Test

@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.common.ErrorCode;
 import io.cairn.common.osdmap.OsdMap;
+import io.cairn.common.script.ScriptedCases;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -43,7 +42,6 @@ import org.junit.jupiter.api.TestFactory;
  */
 class FailureDetectorTest {
     private static final Path DIR = Path.of("src", "test", "resources", "failure-detector");
-    private static final int CASES_PER_FILE_MAX = 200;
 
     @TestFactory
     Stream<DynamicTest> everyScript() throws IOException {
@@ -54,10 +52,6 @@ class FailureDetectorTest {
         assertFalse(files.isEmpty(), "no scripts in " + DIR);
         return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> new Script(f).run()));
     }
-
-    private record Line(int number, String text) { }
-
-    private record Case(List<Line> commands, List<String> expected) { }
 
     /** One script's state: the detector, the map it has been fed, and the last tick's actions. */
     private static final class Script {
@@ -73,61 +67,13 @@ class FailureDetectorTest {
             this.file = file;
         }
 
-        void run() throws IOException {
-            List<Case> cases = parse(Files.readAllLines(file, StandardCharsets.UTF_8));
-            assertTrue(cases.size() <= CASES_PER_FILE_MAX, file + " has too many cases");
-            for (Case c : cases) {
-                List<String> out = new ArrayList<>();
-                for (Line l : c.commands()) {
-                    try {
-                        out.addAll(execute(l.text()));
-                    } catch (RuntimeException e) {
-                        throw new AssertionError(file.getFileName() + ":" + l.number() + ": " + l.text() + ": " + e, e);
-                    }
-                }
-                Line at = c.commands().get(c.commands().size() - 1);
-                assertEquals(String.join("\n", c.expected()), String.join("\n", out),
-                        file.getFileName() + ":" + at.number() + " (after '" + at.text() + "')");
-            }
+        void run() {
+            ScriptedCases.run(file, this::execute);
         }
 
-        private List<Case> parse(List<String> lines) {
-            List<Case> cases = new ArrayList<>();
-            List<Line> commands = new ArrayList<>();
-            List<String> expected = null;
-            for (int i = 0; i < lines.size(); i++) {
-                String t = lines.get(i).strip();
-                if (expected != null) {
-                    if (t.isEmpty()) {
-                        cases.add(new Case(commands, expected));
-                        commands = new ArrayList<>();
-                        expected = null;
-                    } else {
-                        expected.add(t);
-                    }
-                } else if (t.equals("----")) {
-                    assertFalse(commands.isEmpty(), file + ":" + (i + 1) + ": ---- without commands");
-                    expected = new ArrayList<>();
-                } else if (!t.isEmpty() && !t.startsWith("#")) {
-                    commands.add(new Line(i + 1, t));
-                }
-            }
-            if (expected != null) {
-                cases.add(new Case(commands, expected));
-            } else {
-                assertTrue(commands.isEmpty(), file + ": commands after the last ----");
-            }
-            return cases;
-        }
-
-        private List<String> execute(String line) {
-            String[] words = line.split("\\s+");
-            Map<String, String> a = new LinkedHashMap<>();
-            for (int i = 1; i < words.length; i++) {
-                int eq = words[i].indexOf('=');
-                a.put(eq < 0 ? words[i] : words[i].substring(0, eq), eq < 0 ? "" : words[i].substring(eq + 1));
-            }
-            switch (words[0]) {
+        private List<String> execute(ScriptedCases.Command cmd) {
+            Map<String, String> a = cmd.args();
+            switch (cmd.verb()) {
                 case "cluster" -> cluster(Integer.parseInt(a.get("osds")), Integer.parseInt(a.getOrDefault("hosts",
                         a.get("osds"))), ms(a.getOrDefault("at", "0")));
                 case "settings" -> settings(a);
@@ -164,7 +110,7 @@ class FailureDetectorTest {
                 case "apply" -> {
                     return applyLast(ms(a.get("at")));
                 }
-                default -> throw new IllegalArgumentException("unknown command '" + words[0] + "'");
+                default -> throw new IllegalArgumentException("unknown command '" + cmd.verb() + "'");
             }
             return List.of();
         }

@@ -2,7 +2,6 @@ package io.cairn.osd.peering;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -487,48 +486,9 @@ public final class PeeringMachine {
 
     /** The PG's state in Ceph's words. */
     public synchronized Set<PgStateFlag> state() {
-        EnumSet<PgStateFlag> s = EnumSet.noneOf(PgStateFlag.class);
-        boolean undersized = members() < start.poolSize();
-        if (!start.up().equals(start.acting())) {
-            s.add(PgStateFlag.REMAPPED);
-        }
-        switch (phase) {
-            case DOWN -> s.add(PgStateFlag.DOWN);
-            case INCOMPLETE -> s.add(PgStateFlag.INCOMPLETE);
-            case WAIT_MIN_SIZE -> {
-                s.add(PgStateFlag.PEERED);
-                s.add(PgStateFlag.UNDERSIZED);
-                s.add(PgStateFlag.DEGRADED);
-            }
-            case GET_INFO, GET_LOG, GET_MISSING, WAIT_ACTING_CHANGE, WAIT_UP_THRU -> {
-                s.add(PgStateFlag.PEERING);
-                if (undersized) {
-                    s.add(PgStateFlag.UNDERSIZED);
-                    s.add(PgStateFlag.DEGRADED);
-                }
-            }
-            case ACTIVE -> {
-                s.add(members() >= start.minSize() ? PgStateFlag.ACTIVE : PgStateFlag.PEERED);
-                boolean logRecovery = recovering.stream().anyMatch(o -> plans.get(o) instanceof PeerPlan.Recover);
-                boolean backfill = recovering.stream().anyMatch(o -> plans.get(o) instanceof PeerPlan.Backfill);
-                if (logRecovery) {
-                    s.add(PgStateFlag.RECOVERING);
-                } else if (backfill) {
-                    s.add(PgStateFlag.BACKFILLING);
-                }
-                if (undersized) {
-                    s.add(PgStateFlag.UNDERSIZED);
-                }
-                // copies missing on an up-only backfill target are misplaced, not degraded
-                if (undersized || recovering.stream().anyMatch(start.acting()::contains)) {
-                    s.add(PgStateFlag.DEGRADED);
-                }
-            }
-            case CLEAN -> {
-                s.add(PgStateFlag.ACTIVE);
-                s.add(PgStateFlag.CLEAN);
-            }
-        }
-        return s;
+        boolean acting = recovering.stream().anyMatch(start.acting()::contains);
+        return PeeringStates.of(phase, !start.up().equals(start.acting()), members() < start.poolSize(),
+                members() >= start.minSize(), recovering.stream().anyMatch(o -> plans.get(o) instanceof PeerPlan.Recover),
+                recovering.stream().anyMatch(o -> plans.get(o) instanceof PeerPlan.Backfill), acting);
     }
 }

@@ -135,6 +135,55 @@ class OpRunnerTest {
         assertEquals(0, runner.version(COLL, OID));
     }
 
+    private static OsdOp cmp(String name, CmpOp op, String value) {
+        return OsdOp.newBuilder().setCmpxattr(OpCmpXattr.newBuilder().setName(name).setOp(op)
+                .setValue(ByteString.copyFromUtf8(value))).build();
+    }
+
+    @Test
+    void opsOfOneOperationSeeWhatTheEarlierOnesLeft() {
+        apply(write(0, "old"));
+        // as in Ceph: the exclusive create sees the object the remove before it took away
+        OsdOp remove = OsdOp.newBuilder().setRemove(OpRemove.getDefaultInstance()).build();
+        OsdOp excl = OsdOp.newBuilder().setCreate(OpCreate.newBuilder().setExclusive(true)).build();
+        apply(remove, excl, OsdOp.newBuilder().setWriteFull(OpWriteFull.newBuilder()
+                .setData(ByteString.copyFromUtf8("new"))).build());
+        assertEquals("new", content());
+        // and a guard after a setxattr compares with the value just set
+        apply(OsdOp.newBuilder().setSetxattr(OpSetXattr.newBuilder().setName("s").setValue(ByteString.copyFromUtf8("b")))
+                .build(), cmp("s", CmpOp.CMP_EQ, "b"), write(0, "N"));
+        assertEquals("New", content());
+        assertEquals(ErrorCode.EEXIST, assertThrows(CairnException.class,
+                () -> runner.checkGuards(COLL, OID, List.of(excl, remove))).code(), "create before remove still fails");
+    }
+
+    @Test
+    void cmpxattrAgainstAMissingXattrComparesWithAnEmptyValue() {
+        apply(write(0, "x"));
+        runner.checkGuards(COLL, OID, List.of(cmp("absent", CmpOp.CMP_NE, "x")));
+        runner.checkGuards(COLL, OID, List.of(cmp("absent", CmpOp.CMP_EQ, "")));
+        assertEquals(ErrorCode.ECANCELED, assertThrows(CairnException.class,
+                () -> runner.checkGuards(COLL, OID, List.of(cmp("absent", CmpOp.CMP_EQ, "x")))).code());
+        ObjectId other = ObjectId.head("missing", 0);
+        assertEquals(ErrorCode.ENOENT, assertThrows(CairnException.class,
+                () -> runner.checkGuards(COLL, other, List.of(cmp("absent", CmpOp.CMP_NE, "x")))).code(),
+                "on a missing object the guard answers ENOENT");
+    }
+
+    @Test
+    void omapClearClearsTheHeaderToo() {
+        apply(OsdOp.newBuilder().setOmapSetHeader(io.cairn.proto.v1.OpOmapSetHeader.newBuilder()
+                        .setHeader(ByteString.copyFromUtf8("hdr"))).build(),
+                OsdOp.newBuilder().setOmapSet(OpOmapSet.newBuilder().putEntries("k", ByteString.copyFromUtf8("v"))).build());
+        OsdOp getHeader = OsdOp.newBuilder().setOmapGetHeader(io.cairn.proto.v1.OpOmapGetHeader.getDefaultInstance())
+                .build();
+        assertEquals("hdr", read(getHeader).get(0).getData().toStringUtf8());
+        apply(OsdOp.newBuilder().setOmapClear(io.cairn.proto.v1.OpOmapClear.getDefaultInstance()).build());
+        assertEquals("", read(getHeader).get(0).getData().toStringUtf8());
+        assertEquals(0, read(OsdOp.newBuilder().setOmapGetVals(OpOmapGetVals.getDefaultInstance()).build()).get(0)
+                .getValsCount());
+    }
+
     @Test
     void limitsAndBadShapesAreRefusedBeforeAnythingRuns() {
         assertEquals(ErrorCode.EFBIG, assertThrows(CairnException.class,
