@@ -228,120 +228,135 @@ public final class OpRunner {
      * mtime; the same call on every member gives the same object.
      */
     public Mutated mutate(Transaction txn, CollectionId coll, ObjectId oid, List<OsdOp> ops, long version, long mtimeMs) {
-        boolean exists = store.exists(coll, oid);
-        long size = exists ? store.stat(coll, oid).sizeBytes() : 0;
-        final boolean existed = exists;
-        final long sizeBefore = size;
+        boolean existed = store.exists(coll, oid);
+        Shape shape = new Shape(existed, existed ? store.stat(coll, oid).sizeBytes() : 0);
+        long sizeBefore = shape.size;
         for (OsdOp op : ops) {
-            switch (op.getOpCase()) {
-                case CREATE -> {
-                    txn.touch(coll, oid);
-                    exists = true;
-                }
-                case WRITE -> {
-                    byte[] data = op.getWrite().getData().toByteArray();
-                    txn.write(coll, oid, op.getWrite().getOffset(), data);
-                    size = Math.max(size, op.getWrite().getOffset() + data.length);
-                    exists = true;
-                }
-                case WRITE_FULL -> {
-                    byte[] data = op.getWriteFull().getData().toByteArray();
-                    if (exists) {
-                        txn.truncate(coll, oid, 0);
-                    } else {
-                        txn.touch(coll, oid);
-                    }
-                    if (data.length > 0) {
-                        txn.write(coll, oid, 0, data);
-                    }
-                    size = data.length;
-                    exists = true;
-                }
-                case APPEND -> {
-                    byte[] data = op.getAppend().getData().toByteArray();
-                    if (size + data.length > maxObjectBytes) {
-                        throw new CairnException(ErrorCode.EFBIG, "append would make the object larger than "
-                                + maxObjectBytes + " bytes");
-                    }
-                    if (!exists) {
-                        txn.touch(coll, oid);
-                    }
-                    if (data.length > 0) {
-                        txn.write(coll, oid, size, data);
-                    }
-                    size += data.length;
-                    exists = true;
-                }
-                case TRUNCATE -> {
-                    if (!exists) {
-                        txn.touch(coll, oid);
-                    }
-                    txn.truncate(coll, oid, op.getTruncate().getSize());
-                    size = op.getTruncate().getSize();
-                    exists = true;
-                }
-                case ZERO -> {
-                    if (exists) {
-                        long end = Math.min(size, op.getZero().getOffset() + op.getZero().getLength());
-                        if (end > op.getZero().getOffset()) {
-                            txn.zero(coll, oid, op.getZero().getOffset(), end - op.getZero().getOffset());
-                        }
-                    }
-                }
-                case REMOVE -> {
-                    if (exists) {
-                        txn.remove(coll, oid);
-                    }
-                    exists = false;
-                    size = 0;
-                }
-                case SETXATTR -> {
-                    ensure(txn, coll, oid, exists);
-                    exists = true;
-                    txn.setAttr(coll, oid, USER_ATTR_PREFIX + op.getSetxattr().getName(), op.getSetxattr().getValue().toByteArray());
-                }
-                case RMXATTR -> {
-                    if (exists) {
-                        txn.rmAttr(coll, oid, USER_ATTR_PREFIX + op.getRmxattr().getName());
-                    }
-                }
-                case OMAP_SET -> {
-                    ensure(txn, coll, oid, exists);
-                    exists = true;
-                    SortedMap<String, byte[]> entries = new TreeMap<>();
-                    op.getOmapSet().getEntriesMap().forEach((k, v) -> entries.put(k, v.toByteArray()));
-                    txn.omapSetKeys(coll, oid, entries);
-                }
-                case OMAP_RM -> {
-                    if (exists) {
-                        txn.omapRmKeys(coll, oid, op.getOmapRm().getKeysList());
-                    }
-                }
-                case OMAP_CLEAR -> {
-                    if (exists) {
-                        // Ceph's omap_clear drops the header too
-                        txn.omapClear(coll, oid);
-                        txn.omapSetHeader(coll, oid, EMPTY);
-                    }
-                }
-                case OMAP_SET_HEADER -> {
-                    ensure(txn, coll, oid, exists);
-                    exists = true;
-                    txn.omapSetHeader(coll, oid, op.getOmapSetHeader().getHeader().toByteArray());
-                }
-                default -> { }
+            if (!mutateData(txn, coll, oid, op, shape)) {
+                mutateMeta(txn, coll, oid, op, shape);
             }
         }
-        if (exists) {
+        if (shape.exists) {
             txn.setAttr(coll, oid, VERSION_ATTR, encodeLong(version));
             txn.setAttr(coll, oid, MTIME_ATTR, encodeLong(mtimeMs));
         }
-        return new Mutated(existed, sizeBefore, exists, exists ? size : 0);
+        return new Mutated(existed, sizeBefore, shape.exists, shape.exists ? shape.size : 0);
     }
 
-    private static void ensure(Transaction txn, CollectionId coll, ObjectId oid, boolean exists) {
-        if (!exists) {
-            txn.touch(coll, oid);
+    /** Whether the object exists and its size, as the ops applied so far leave it. */
+    private static final class Shape {
+        boolean exists;
+        long size;
+
+        Shape(boolean exists, long size) {
+            this.exists = exists;
+            this.size = size;
+        }
+
+        /** The op makes the object exist: touched first if it did not. */
+        void ensure(Transaction txn, CollectionId coll, ObjectId oid) {
+            if (!exists) {
+                txn.touch(coll, oid);
+            }
+            exists = true;
+        }
+    }
+
+    /** The data ops (create, writes, truncate, zero, remove); false for any other op. */
+    private boolean mutateData(Transaction txn, CollectionId coll, ObjectId oid, OsdOp op, Shape shape) {
+        switch (op.getOpCase()) {
+            case CREATE -> shape.ensure(txn, coll, oid);
+            case WRITE -> {
+                byte[] data = op.getWrite().getData().toByteArray();
+                // a write makes the object by itself: no touch first
+                txn.write(coll, oid, op.getWrite().getOffset(), data);
+                shape.size = Math.max(shape.size, op.getWrite().getOffset() + data.length);
+                shape.exists = true;
+            }
+            case WRITE_FULL -> {
+                byte[] data = op.getWriteFull().getData().toByteArray();
+                if (shape.exists) {
+                    txn.truncate(coll, oid, 0);
+                }
+                shape.ensure(txn, coll, oid);
+                if (data.length > 0) {
+                    txn.write(coll, oid, 0, data);
+                }
+                shape.size = data.length;
+            }
+            case APPEND -> {
+                byte[] data = op.getAppend().getData().toByteArray();
+                if (shape.size + data.length > maxObjectBytes) {
+                    throw new CairnException(ErrorCode.EFBIG, "append would make the object larger than "
+                            + maxObjectBytes + " bytes");
+                }
+                shape.ensure(txn, coll, oid);
+                if (data.length > 0) {
+                    txn.write(coll, oid, shape.size, data);
+                }
+                shape.size += data.length;
+            }
+            case TRUNCATE -> {
+                shape.ensure(txn, coll, oid);
+                txn.truncate(coll, oid, op.getTruncate().getSize());
+                shape.size = op.getTruncate().getSize();
+            }
+            case ZERO -> {
+                long end = Math.min(shape.size, op.getZero().getOffset() + op.getZero().getLength());
+                if (shape.exists && end > op.getZero().getOffset()) {
+                    txn.zero(coll, oid, op.getZero().getOffset(), end - op.getZero().getOffset());
+                }
+            }
+            case REMOVE -> {
+                if (shape.exists) {
+                    txn.remove(coll, oid);
+                }
+                shape.exists = false;
+                shape.size = 0;
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The xattr and omap ops; reads and guards change nothing. */
+    private static void mutateMeta(Transaction txn, CollectionId coll, ObjectId oid, OsdOp op, Shape shape) {
+        switch (op.getOpCase()) {
+            case SETXATTR -> {
+                shape.ensure(txn, coll, oid);
+                txn.setAttr(coll, oid, USER_ATTR_PREFIX + op.getSetxattr().getName(),
+                        op.getSetxattr().getValue().toByteArray());
+            }
+            case RMXATTR -> {
+                if (shape.exists) {
+                    txn.rmAttr(coll, oid, USER_ATTR_PREFIX + op.getRmxattr().getName());
+                }
+            }
+            case OMAP_SET -> {
+                shape.ensure(txn, coll, oid);
+                SortedMap<String, byte[]> entries = new TreeMap<>();
+                op.getOmapSet().getEntriesMap().forEach((k, v) -> entries.put(k, v.toByteArray()));
+                txn.omapSetKeys(coll, oid, entries);
+            }
+            case OMAP_RM -> {
+                if (shape.exists) {
+                    txn.omapRmKeys(coll, oid, op.getOmapRm().getKeysList());
+                }
+            }
+            case OMAP_CLEAR -> {
+                if (shape.exists) {
+                    // Ceph's omap_clear drops the header too
+                    txn.omapClear(coll, oid);
+                    txn.omapSetHeader(coll, oid, EMPTY);
+                }
+            }
+            case OMAP_SET_HEADER -> {
+                shape.ensure(txn, coll, oid);
+                txn.omapSetHeader(coll, oid, op.getOmapSetHeader().getHeader().toByteArray());
+            }
+            default -> { }
         }
     }
 

@@ -39,6 +39,8 @@ public final class PeeringMachine {
 
     /** How long a wait (an unreachable peer, up_thru, a down or incomplete PG) lasts before it is tried again. */
     public static final long RETRY_MS = 1000;
+    /** How long a pg_temp request may go without the map that ends the interval before it is made again. */
+    public static final long ACTING_CHANGE_RETRY_MS = 5000;
 
     /**
      * Everything the primary knows locally when an interval begins; {@code pgTemp}: the map holds a
@@ -246,7 +248,7 @@ public final class PeeringMachine {
             waitingSinceMs = nowMs;
             return List.of();
         }
-        if (nowMs - waitingSinceMs < RETRY_MS) {
+        if (nowMs - waitingSinceMs < (phase == Phase.WAIT_ACTING_CHANGE ? ACTING_CHANGE_RETRY_MS : RETRY_MS)) {
             return List.of();
         }
         waitingSinceMs = -1;
@@ -275,7 +277,8 @@ public final class PeeringMachine {
                 }
                 yield again;
             }
-            case WAIT_ACTING_CHANGE, ACTIVE, CLEAN, WAIT_MIN_SIZE -> List.of();
+            case WAIT_ACTING_CHANGE -> List.of(new Action.Restart("the pg_temp asked for is not in the map yet"));
+            case ACTIVE, CLEAN, WAIT_MIN_SIZE -> List.of();
         };
     }
 
@@ -293,9 +296,9 @@ public final class PeeringMachine {
 
     private boolean waiting() {
         return switch (phase) {
-            case DOWN, INCOMPLETE, WAIT_UP_THRU -> true;
+            case DOWN, INCOMPLETE, WAIT_UP_THRU, WAIT_ACTING_CHANGE -> true;
             case GET_INFO, GET_LOG, GET_MISSING -> !unreachable.isEmpty();
-            case WAIT_ACTING_CHANGE, ACTIVE, CLEAN, WAIT_MIN_SIZE -> false;
+            case ACTIVE, CLEAN, WAIT_MIN_SIZE -> false;
         };
     }
 

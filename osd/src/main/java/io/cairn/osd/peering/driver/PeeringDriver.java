@@ -335,13 +335,21 @@ public final class PeeringDriver implements PgActivator, PgRecovery.Listener {
         }
     }
 
-    /** A step's I/O failed: this run ends; a new one starts after the retry interval. */
+    /**
+     * A step's I/O failed: this run ends; a new one starts after the retry interval. A run that
+     * already serves (marking a member complete or the PG clean failed) stops serving, so that the
+     * new run can finish what this one could not.
+     */
     private void fail(Run run, Throwable e) {
         if (!run.ended) {
             LOG.info("pg {} not peered yet: {}", run.pg.id(), OsdErrors.messageOf(e));
         }
         run.retryAtMs = clock.monotonicMs() + PeeringMachine.RETRY_MS;
+        boolean serving = run.active != null && current(run);
         run.ended = true;
+        if (serving) {
+            registry.invalidate(run.pg.id());
+        }
     }
 
     /** Activation's I/O is done (peering thread): serve, start recovery, report who is complete. */
