@@ -4,7 +4,12 @@ import io.cairn.common.CairnException;
 import io.cairn.common.ErrorCode;
 import io.cairn.common.config.CairnConfig;
 import io.cairn.common.config.CairnConfigKeys;
+import io.cairn.common.config.ConfigAdminService;
+import io.cairn.common.config.ConfigFollower;
+import io.cairn.common.config.ConfigWho;
 import io.cairn.common.metrics.MetricsServer;
+import io.cairn.common.net.HostPort;
+import io.cairn.common.net.Messenger;
 import io.cairn.common.osdmap.OsdMap;
 import io.cairn.common.time.Clock;
 import io.cairn.proto.v1.CommandReply;
@@ -91,7 +96,7 @@ public final class MonDaemon implements AutoCloseable {
     private long leaderTerm = -1;
     private long lastInitProposalMs;
     private boolean initProposed;
-    private final io.cairn.common.config.ConfigFollower configFollower;
+    private final ConfigFollower configFollower;
 
     private MonDaemon(CairnConfig config, Clock clock) throws IOException {
         this.config = config;
@@ -106,8 +111,8 @@ public final class MonDaemon implements AutoCloseable {
         }
         group = RaftGroup.valueOf(RaftGroupId.valueOf(monMap.groupId()), peers);
         Subscriptions[] subs = new Subscriptions[1];
-        io.cairn.common.config.ConfigFollower[] follower = new io.cairn.common.config.ConfigFollower[1];
-        io.cairn.common.config.ConfigWho self = io.cairn.common.config.ConfigWho.entity(config.entity());
+        ConfigFollower[] follower = new ConfigFollower[1];
+        ConfigWho self = ConfigWho.entity(config.entity());
         sm = new MonStateMachine(() -> config.get(CairnConfigKeys.Mon.MIN_OSDMAP_EPOCHS), map -> {
             synchronized (leaderLock) {
                 detector.step(new FailureDetector.MapApplied(map, clock.monotonicMs()));
@@ -124,7 +129,7 @@ public final class MonDaemon implements AutoCloseable {
             }
         });
         // a monitor follows the database from its own applied state: no RPC, and no quorum needed
-        configFollower = new io.cairn.common.config.ConfigFollower(config, entity -> sm.configFor(self));
+        configFollower = new ConfigFollower(config, entity -> sm.configFor(self));
         follower[0] = configFollower;
         subscriptions = new Subscriptions(sm);
         subs[0] = subscriptions;
@@ -141,10 +146,10 @@ public final class MonDaemon implements AutoCloseable {
                 .build();
         registry = MetricsServer.newRegistry(config.entity());
         grpcExecutor = Executors.newFixedThreadPool(GRPC_THREADS, named("mon-grpc"));
-        grpcServer = io.cairn.common.net.Messenger.server(new io.cairn.common.net.HostPort(me.host(), me.port()),
+        grpcServer = Messenger.server(new HostPort(me.host(), me.port()),
                         grpcExecutor, GRPC_MESSAGE_MAX_BYTES)
                 .addService(new MonServiceImpl(this, registry))
-                .addService(new io.cairn.common.config.ConfigAdminService(config)).build();
+                .addService(new ConfigAdminService(config)).build();
         ticker = Executors.newSingleThreadScheduledExecutor(named("mon-tick"));
         proposer = new java.util.concurrent.ThreadPoolExecutor(PROPOSERS, PROPOSERS, 60, TimeUnit.SECONDS,
                 new java.util.concurrent.ArrayBlockingQueue<>(PROPOSALS_QUEUED_MAX), named("mon-propose"));

@@ -2,7 +2,6 @@ package io.cairn.mon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.common.ErrorCode;
 import io.cairn.common.osdmap.OsdMap;

@@ -30,6 +30,7 @@ import io.cairn.osd.op.Replicator;
 import io.cairn.osd.op.WriteGate;
 import io.cairn.osd.peering.driver.PeeringDriver;
 import io.cairn.osd.peering.driver.PeeringMember;
+import io.cairn.osd.pg.IntervalCheck;
 import io.cairn.osd.pg.MapGate;
 import io.cairn.osd.pg.MapHistory;
 import io.cairn.osd.pg.PgCopies;
@@ -187,7 +188,7 @@ public final class OsdDaemon implements AutoCloseable {
         // a backfill slot held for a primary that no longer leads the PG goes back
         remoteBackfills.releaseIf((pg, holder) -> m.pool(pg.pool()) == null
                 || m.mapPg(pg).actingPrimary() != holder.primary()
-                || !io.cairn.osd.pg.IntervalCheck.servesOrTargets(m.mapPg(pg), who.id()));
+                || !IntervalCheck.servesOrTargets(m.mapPg(pg), who.id()));
         if (booter.markedDownWhileAlive(m)) {
             mon.submit(() -> {
                 booter.bootAgainIfMarkedDown(m);

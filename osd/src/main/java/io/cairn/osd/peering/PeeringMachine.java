@@ -26,9 +26,13 @@ import java.util.Set;
  * recovers every member per its plan; then the pg_temp is dropped if there is one, or the PG is
  * clean (last_epoch_clean) if it has all its replicas.
  *
- * <p>A new map that changes the interval means a new machine; replies meant for an old one are the
- * shell's to drop. Methods are synchronized only so that a stats reader sees a consistent state
- * while the shell steps the machine.
+ * <p>Waiting is the machine's decision too: a peer that does not answer is asked again after
+ * {@link #RETRY_MS} of {@link #tick} time, up_thru is asked again, a down or incomplete PG peers
+ * from the start, and a newer map of the same interval ({@link Event.MapUpdated}) that marks a
+ * waited-for peer down restarts peering. Below min_size the PG waits for a new interval, or drops a
+ * pg_temp whose full copies went down. A new map that changes the interval means a new machine;
+ * replies meant for an old one are the driver's to drop. Methods are synchronized only so that a
+ * stats reader sees a consistent state while the driver steps the machine.
  */
 public final class PeeringMachine {
     public enum Phase {

@@ -11,7 +11,6 @@ import io.cairn.objectstore.OmapQuery;
 import io.cairn.objectstore.Transaction;
 import io.cairn.osd.peering.Eversion;
 import io.cairn.osd.peering.LogEntry;
-import io.cairn.osd.peering.ObjectName;
 import io.cairn.osd.peering.PgInfo;
 import io.cairn.osd.peering.PgLog;
 import io.cairn.proto.v1.ObjectLocator;

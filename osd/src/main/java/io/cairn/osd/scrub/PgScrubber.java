@@ -11,9 +11,11 @@ import io.cairn.objectstore.ListPage;
 import io.cairn.objectstore.ObjectId;
 import io.cairn.objectstore.ObjectStore;
 import io.cairn.objectstore.Transaction;
+import io.cairn.osd.net.OsdErrors;
 import io.cairn.osd.op.WriteGate;
 import io.cairn.osd.peering.PgStateFlag;
 import io.cairn.osd.pg.ListCursor;
+import io.cairn.osd.pg.ObjectIds;
 import io.cairn.osd.pg.PgCopies;
 import io.cairn.osd.scrub.ScrubSchedule.Decision;
 import io.cairn.osd.scrub.ScrubSchedule.Kind;
@@ -21,6 +23,7 @@ import io.cairn.proto.v1.ObjectLocator;
 import io.cairn.proto.v1.ObjectState;
 import io.cairn.proto.v1.OsdServiceGrpc;
 import io.cairn.proto.v1.PullRequest;
+import io.cairn.proto.v1.PushObject;
 import io.cairn.proto.v1.PushRequest;
 import io.cairn.proto.v1.ScrubMapReply;
 import io.cairn.proto.v1.ScrubMapRequest;
@@ -34,7 +37,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -158,7 +160,7 @@ public final class PgScrubber implements AutoCloseable {
                     try {
                         scrub(d.pg(), d.kind());
                     } catch (RuntimeException e) {
-                        LOG.info("pg {} {} stopped: {}", d.pg(), describe(d.kind()), io.cairn.osd.net.OsdErrors.messageOf(e));
+                        LOG.info("pg {} {} stopped: {}", d.pg(), describe(d.kind()), OsdErrors.messageOf(e));
                         if (d.requested()) {
                             // asked for by an operator: try again once the PG is settled
                             request(d.pg(), d.kind());
@@ -390,7 +392,7 @@ public final class PgScrubber implements AutoCloseable {
     private int repair(OsdMap map, PgId pg, CollectionId coll, ObjectInconsistency i) {
         ObjectLocator oloc = ObjectLocator.newBuilder().setPool(pg.pool()).setName(i.name()).setNspace(i.nspace())
                 .setKey(i.key()).build();
-        ObjectId oid = io.cairn.osd.pg.ObjectIds.objectId(oloc);
+        ObjectId oid = ObjectIds.objectId(oloc);
         ObjectState auth;
         if (i.authOsd() == me) {
             auth = copies.read(coll, oid);
@@ -413,7 +415,7 @@ public final class PgScrubber implements AutoCloseable {
                     repairedHere();
                 } else {
                     var r = shell.stub(map, osd).push(PushRequest.newBuilder().setEpoch(map.epoch()).setPool(pg.pool())
-                            .setSeed(pg.seed()).setObject(io.cairn.proto.v1.PushObject.newBuilder().setOloc(oloc).setState(auth)
+                            .setSeed(pg.seed()).setObject(PushObject.newBuilder().setOloc(oloc).setState(auth)
                                     .setRepair(true)).build());
                     if (r.getCode() != 0) {
                         throw new CairnException(ErrorCode.of(r.getCode()), r.getMessage());
@@ -422,7 +424,7 @@ public final class PgScrubber implements AutoCloseable {
                 fixed++;
                 LOG.info("pg {} repair: {} on osd.{} rewritten from osd.{}", pg, i.name(), osd, i.authOsd());
             } catch (RuntimeException e) {
-                LOG.warn("pg {} repair of {} on osd.{} failed: {}", pg, i.name(), osd, io.cairn.osd.net.OsdErrors.messageOf(e));
+                LOG.warn("pg {} repair of {} on osd.{} failed: {}", pg, i.name(), osd, OsdErrors.messageOf(e));
             }
         }
         return fixed;
