@@ -35,15 +35,7 @@ import org.junit.jupiter.api.Test;
  * an unknown option are refused with clear errors and nothing is stored.
  */
 class OsdConfigIT {
-    private static final String CONF = """
-
-            [global]
-            osd_heartbeat_interval = 1
-            osd_heartbeat_grace = 4
-            mon_tick_interval = 0.5
-            osd_mon_report_interval = 1
-            rados_osd_op_timeout = 60
-            """;
+    private static final String CONF = TestCluster.FAST_FAILURE_CONF;
     private static final int OBJECTS = 1500;
     private static final int OBJECT_BYTES = 64 << 10;
     private static final String KEY = "osd_recovery_max_active";

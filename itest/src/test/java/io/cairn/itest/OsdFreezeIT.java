@@ -30,15 +30,7 @@ import org.junit.jupiter.api.Test;
 class OsdFreezeIT {
     private static final int OSDS = 5;
     private static final int FROZEN = 4;
-    private static final String CONF = """
-
-            [global]
-            osd_heartbeat_interval = 1
-            osd_heartbeat_grace = 4
-            mon_tick_interval = 0.5
-            osd_mon_report_interval = 1
-            rados_osd_op_timeout = 60
-            """;
+    private static final String CONF = TestCluster.FAST_FAILURE_CONF;
     private static final Duration FROZEN_FOR = Duration.ofSeconds(15);
     /** Far below osd_peer_op_timeout (30 s): a write that waited on the frozen peer would show. */
     private static final long WRITE_MAX_MS = 8000;

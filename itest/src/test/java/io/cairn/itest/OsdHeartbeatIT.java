@@ -17,16 +17,7 @@ import org.junit.jupiter.api.Test;
  * marked down by the monitors, and the client's writes to its PGs go through again.
  */
 class OsdHeartbeatIT {
-    private static final String CONF = """
-
-            [global]
-            osd_heartbeat_interval = 1
-            osd_heartbeat_grace = 4
-            mon_tick_interval = 0.5
-            rados_osd_op_timeout = 60
-            osd_mon_report_interval = 1
-            osd_mon_contact_grace = 3
-            """;
+    private static final String CONF = TestCluster.FAST_FAILURE_CONF + "osd_mon_contact_grace = 3\n";
 
     @Test
     void killedOsdIsReportedByPeersAndMarkedDown() throws Exception {

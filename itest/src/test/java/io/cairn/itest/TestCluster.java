@@ -20,6 +20,20 @@ import java.util.stream.Stream;
  */
 final class TestCluster implements AutoCloseable {
     private static final int PORT_TRIES_MAX = 20;
+    /**
+     * A [global] section for tests that wait on failure detection: pings every second, a peer
+     * silent for 4 s is reported, monitors tick twice a second, OSDs report stats every second,
+     * clients wait up to 60 s for an op. Tests append their own lines.
+     */
+    static final String FAST_FAILURE_CONF = """
+
+            [global]
+            osd_heartbeat_interval = 1
+            osd_heartbeat_grace = 4
+            mon_tick_interval = 0.5
+            osd_mon_report_interval = 1
+            rados_osd_op_timeout = 60
+            """;
 
     final LocalCluster local;
     final int basePort;

@@ -445,10 +445,10 @@ public final class MonDaemon implements AutoCloseable {
                 if (stats != null) {
                     detector.step(new FailureDetector.RepairCounts(stats.shardsRepaired()));
                 }
-                actions = detector.tick(now, settings());
+                actions = detector.tick(now, FailureProposals.settings(config));
             }
             for (FailureDetector.Action a : actions) {
-                propose(toCommand(a), true).whenComplete((r, e) -> LOG.info("{} -> {}", a,
+                propose(FailureProposals.command(a, config.entity()), true).whenComplete((r, e) -> LOG.info("{} -> {}", a,
                         e != null ? describe(e) : r.getMessage()));
             }
             if (map != null) {
@@ -485,40 +485,6 @@ public final class MonDaemon implements AutoCloseable {
                         .putArgs("code", m.getCode()).build(), true);
             }
         }
-    }
-
-    private FailureDetector.Settings settings() {
-        return new FailureDetector.Settings(config.get(CairnConfigKeys.Mon.MIN_DOWN_REPORTERS),
-                config.get(CairnConfigKeys.Mon.REPORTER_SUBTREE_LEVEL),
-                config.get(CairnConfigKeys.Mon.REPORT_TIMEOUT).toMillis(),
-                config.get(CairnConfigKeys.Mon.DOWN_OUT_INTERVAL).toMillis(),
-                2 * config.get(CairnConfigKeys.Osd.Heartbeat.HEARTBEAT_GRACE).toMillis(),
-                config.get(CairnConfigKeys.Mon.MIN_IN_RATIO),
-                config.get(CairnConfigKeys.Osd.Scrub.SCRUB_AUTO_OUT_ON_ERRORS),
-                config.get(CairnConfigKeys.Osd.Scrub.WARN_NUM_REPAIRED));
-    }
-
-    private CommandRequest toCommand(FailureDetector.Action a) {
-        return switch (a) {
-            case FailureDetector.MarkDown d -> CommandRequest.newBuilder().setPrefix("osd mark-down")
-                    .setEntity(config.entity()).putArgs("ids", join(d.osds())).putArgs("reason", d.reason()).build();
-            case FailureDetector.MarkOut o -> {
-                CommandRequest.Builder b = CommandRequest.newBuilder().setPrefix("osd auto-out")
-                        .setEntity(config.entity()).putArgs("ids", join(o.osds()))
-                        .putArgs("min_in_ratio", Double.toString(o.minInRatio()));
-                if (o.upOk()) {
-                    b.putArgs("up_ok", "true");
-                }
-                if (!o.reason().isEmpty()) {
-                    b.putArgs("reason", o.reason());
-                }
-                yield b.build();
-            }
-        };
-    }
-
-    private static String join(List<Integer> ids) {
-        return String.join(",", ids.stream().map(String::valueOf).toList());
     }
 
     /** The leader-only answers of the state machine's query path. */

@@ -1,5 +1,7 @@
 package io.cairn.mon;
 
+import io.cairn.common.config.CentralValues;
+import io.cairn.common.config.ConfigWho;
 import io.cairn.common.CairnException;
 import io.cairn.common.ErrorCode;
 import io.cairn.common.Invariants;
@@ -321,9 +323,9 @@ final class MonStateMachine extends BaseStateMachine {
     }
 
     /** This monitor's applied central config for {@code who}, for its own follower (not a linearizable read). */
-    io.cairn.common.config.CentralValues configFor(io.cairn.common.config.ConfigWho who) {
+    CentralValues configFor(ConfigWho who) {
         synchronized (state) {
-            return new io.cairn.common.config.CentralValues(state.config().version(), state.config().valuesFor(who));
+            return new CentralValues(state.config().version(), state.config().valuesFor(who));
         }
     }
 

@@ -1,13 +1,10 @@
 package io.cairn.mon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.cairn.common.ErrorCode;
 import io.cairn.common.osdmap.OsdMap;
 import io.cairn.common.script.ScriptedCases;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,13 +40,9 @@ class FailureDetectorTest {
     private static final Path DIR = Path.of("src", "test", "resources", "failure-detector");
 
     @TestFactory
-    Stream<DynamicTest> everyScript() throws IOException {
-        List<Path> files;
-        try (Stream<Path> s = Files.list(DIR)) {
-            files = s.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
-        }
-        assertFalse(files.isEmpty(), "no scripts in " + DIR);
-        return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> new Script(f).run()));
+    Stream<DynamicTest> everyScript() {
+        return ScriptedCases.scripts(DIR).stream()
+                .map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> new Script(f).run()));
     }
 
     /** One script's state: the detector, the map it has been fed, and the last tick's actions. */

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Scripted histories for the pure state machines' tests, in the spirit of etcd-io/raft's
@@ -39,6 +40,20 @@ public final class ScriptedCases {
     private record Case(List<Command> commands, List<String> expected) { }
 
     private ScriptedCases() {}
+
+    /** The scripts ({@code *.txt}) of a folder, sorted; refuses an empty folder, so a test cannot pass on none. */
+    public static List<Path> scripts(Path dir) {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (files.isEmpty()) {
+            throw new IllegalStateException("no scripts in " + dir);
+        }
+        return files;
+    }
 
     /** Runs every case of {@code file} through {@code execute} (a command's printed lines). */
     public static void run(Path file, Function<Command, List<String>> execute) {

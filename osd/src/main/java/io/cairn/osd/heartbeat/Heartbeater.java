@@ -10,7 +10,6 @@ import io.cairn.proto.v1.PingReply;
 import io.cairn.proto.v1.PingRequest;
 import io.grpc.stub.StreamObserver;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -136,11 +135,5 @@ public final class Heartbeater {
         } catch (RuntimeException e) {
             LOG.debug("no ping to osd.{}: {}", peer, e.toString());
         }
-    }
-
-    /** Peers in the current round (for tests and metrics). */
-    public List<Integer> peers() {
-        OsdMap m = maps.get();
-        return m == null ? List.of() : List.copyOf(peersOf(m));
     }
 }

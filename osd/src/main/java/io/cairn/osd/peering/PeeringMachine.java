@@ -28,7 +28,7 @@ import java.util.Set;
  *
  * <p>Waiting is the machine's decision too: a peer that does not answer is asked again after
  * {@link #RETRY_MS} of {@link #tick} time, up_thru is asked again, a down or incomplete PG peers
- * from the start, and a newer map of the same interval ({@link Event.MapUpdated}) that marks a
+ * from the start when a map shows an OSD back up (or after {@link #BLOCKED_RETRY_MS}), and a newer map of the same interval ({@link Event.MapUpdated}) that marks a
  * waited-for peer down restarts peering. Below min_size the PG waits for a new interval, or drops a
  * pg_temp whose full copies went down. A new map that changes the interval means a new machine;
  * replies meant for an old one are the driver's to drop. Methods are synchronized only so that a
@@ -45,6 +45,11 @@ public final class PeeringMachine {
     public static final long RETRY_MS = 1000;
     /** How long a pg_temp request may go without the map that ends the interval before it is made again. */
     public static final long ACTING_CHANGE_RETRY_MS = 5000;
+    /**
+     * A down or incomplete PG peers again as soon as a map shows an OSD up that was not; this is
+     * only the fallback for what a map does not show.
+     */
+    public static final long BLOCKED_RETRY_MS = 10_000;
 
     /**
      * Everything the primary knows locally when an interval begins; {@code pgTemp}: the map holds a
@@ -230,6 +235,13 @@ public final class PeeringMachine {
                     // the prior set is built from who is up: without the peer it waited for it may be complete
                     yield List.of(new Action.Restart("osd." + gone.get() + " is down now"));
                 }
+                if (phase == Phase.DOWN || phase == Phase.INCOMPLETE) {
+                    Optional<Integer> back = e.upOsds().stream().filter(o -> !start.upOsds().contains(o)).findFirst();
+                    if (back.isPresent()) {
+                        // the member whose copy the PG waits for may be the one back
+                        yield List.of(new Action.Restart("osd." + back.get() + " is up now"));
+                    }
+                }
                 if (phase == Phase.WAIT_UP_THRU && e.myUpThru() >= start.history().currentSince()) {
                     yield activate();
                 }
@@ -238,10 +250,19 @@ public final class PeeringMachine {
         };
     }
 
+    private long retryAfterMs() {
+        return switch (phase) {
+            case WAIT_ACTING_CHANGE -> ACTING_CHANGE_RETRY_MS;
+            case DOWN, INCOMPLETE -> BLOCKED_RETRY_MS;
+            default -> RETRY_MS;
+        };
+    }
+
     /**
-     * Time passes: a wait that lasted {@link #RETRY_MS} is tried again — queries to peers that did
-     * not answer are resent, up_thru asked again, and a down or incomplete PG peers from the start
-     * (a member may have come back meanwhile).
+     * Time passes: a wait that lasted long enough is tried again — queries to peers that did not
+     * answer are resent ({@link #RETRY_MS}), up_thru asked again, a pg_temp asked again
+     * ({@link #ACTING_CHANGE_RETRY_MS}), and a down or incomplete PG peers from the start
+     * ({@link #BLOCKED_RETRY_MS}; a map showing an OSD back up restarts it at once).
      */
     public synchronized List<Action> tick(long nowMs) {
         if (!started || !waiting()) {
@@ -252,7 +273,7 @@ public final class PeeringMachine {
             waitingSinceMs = nowMs;
             return List.of();
         }
-        if (nowMs - waitingSinceMs < (phase == Phase.WAIT_ACTING_CHANGE ? ACTING_CHANGE_RETRY_MS : RETRY_MS)) {
+        if (nowMs - waitingSinceMs < retryAfterMs()) {
             return List.of();
         }
         waitingSinceMs = -1;
@@ -298,7 +319,8 @@ public final class PeeringMachine {
         return out;
     }
 
-    private boolean waiting() {
+    /** True while the machine waits for something {@link #tick} may retry. */
+    public synchronized boolean waiting() {
         return switch (phase) {
             case DOWN, INCOMPLETE, WAIT_UP_THRU, WAIT_ACTING_CHANGE -> true;
             case GET_INFO, GET_LOG, GET_MISSING -> !unreachable.isEmpty();

@@ -48,8 +48,4 @@ public final class MapGate {
         registry.awaitSplit(m, wait, me);
         return m;
     }
-
-    public boolean awaitEpoch(int epoch, Duration timeout) {
-        return maps.awaitEpoch(epoch, timeout);
-    }
 }

@@ -32,7 +32,6 @@ public final class Pg {
     private final AtomicBoolean peeringQueued = new AtomicBoolean();
     private final AtomicLong objects = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
-    private volatile boolean countsKnown;
     private volatile PeeringMachine machine;
 
     // guarded by lock
@@ -215,15 +214,10 @@ public final class Pg {
         return bytes.get();
     }
 
-    public boolean countsKnown() {
-        return countsKnown;
-    }
-
     /** Counts taken by one scan of the copy (at activation). */
     public void setCounts(long objectCount, long byteCount) {
         objects.set(objectCount);
         bytes.set(byteCount);
-        countsKnown = true;
     }
 
     /** One write changed the copy by this many objects and bytes. */

@@ -359,40 +359,35 @@ public final class PgCopies {
     /** Every client object in this member's copy, as locators (for backfill). */
     public List<ObjectLocator> objects(CollectionId coll, long pool) {
         List<ObjectLocator> out = new ArrayList<>();
-        if (!store.collectionExists(coll)) {
-            return out;
-        }
-        Optional<ObjectId> after = Optional.empty();
-        for (int page = 0; page < PAGES_MAX; page++) {
-            var lp = store.list(coll, after, PAGE);
-            for (ObjectId o : lp.objects()) {
-                if (!o.namespace().startsWith(".cairn")) {
-                    byte[] key = store.getAttr(coll, o, KEY_ATTR).orElse(new byte[0]);
-                    out.add(ObjectLocator.newBuilder().setPool(pool).setName(o.name()).setNspace(o.namespace())
-                            .setKey(new String(key, StandardCharsets.UTF_8)).build());
-                }
-            }
-            if (lp.next().isEmpty() || lp.objects().isEmpty()) {
-                break;
-            }
-            after = Optional.of(lp.objects().get(lp.objects().size() - 1));
-        }
+        forEachClientObject(coll, o -> {
+            byte[] key = store.getAttr(coll, o, KEY_ATTR).orElse(new byte[0]);
+            out.add(ObjectLocator.newBuilder().setPool(pool).setName(o.name()).setNspace(o.namespace())
+                    .setKey(new String(key, StandardCharsets.UTF_8)).build());
+        });
         return out;
     }
 
     /** Client objects and their bytes in this copy: {objects, bytes}, by one scan (taken once per activation). */
     public long[] counts(CollectionId coll) {
         long[] out = new long[2];
+        forEachClientObject(coll, o -> {
+            out[0]++;
+            out[1] += store.stat(coll, o).sizeBytes();
+        });
+        return out;
+    }
+
+    /** Walks the copy's client objects in order, a store page at a time (nothing if it is gone). */
+    private void forEachClientObject(CollectionId coll, java.util.function.Consumer<ObjectId> each) {
         if (!store.collectionExists(coll)) {
-            return out;
+            return;
         }
         Optional<ObjectId> after = Optional.empty();
         for (int page = 0; page < PAGES_MAX; page++) {
             var lp = store.list(coll, after, PAGE);
             for (ObjectId o : lp.objects()) {
                 if (ObjectIds.isClientObject(o)) {
-                    out[0]++;
-                    out[1] += store.stat(coll, o).sizeBytes();
+                    each.accept(o);
                 }
             }
             if (lp.next().isEmpty() || lp.objects().isEmpty()) {
@@ -400,7 +395,6 @@ public final class PgCopies {
             }
             after = Optional.of(lp.objects().get(lp.objects().size() - 1));
         }
-        return out;
     }
 
     /** Objects placed by a locator key remember it, so backfill can name them again. */

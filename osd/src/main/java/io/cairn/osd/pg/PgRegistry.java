@@ -47,10 +47,6 @@ public final class PgRegistry {
                 () -> copies.lastUpdate(CollectionId.of(p.toString())).version()));
     }
 
-    public Optional<Pg> find(PgId id) {
-        return Optional.ofNullable(pgs.get(id));
-    }
-
     public Object lockOf(PgId id) {
         return get(id).lock();
     }

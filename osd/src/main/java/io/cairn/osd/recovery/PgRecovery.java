@@ -177,11 +177,6 @@ public final class PgRecovery implements MissingObjects, AutoCloseable {
         }
     }
 
-    /** True while {@code a} is the PG's current activation. */
-    public boolean isCurrent(Active a) {
-        return active.get(a.pg) == a;
-    }
-
     /** The stage of the PG's backfill reservations, for its state (backfill_wait, backfill_toofull). */
     public BackfillStage backfillStage(PgId pg) {
         Active a = active.get(pg);

@@ -1,13 +1,10 @@
 package io.cairn.osd.peering;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.cairn.common.script.ScriptedCases;
 import io.cairn.osd.peering.PastIntervals.EpochView;
 import io.cairn.osd.peering.PeeringMachine.Action;
 import io.cairn.osd.peering.PeeringMachine.Event;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,13 +36,8 @@ class PeeringScriptTest {
     private static final Path DIR = Path.of("src", "test", "resources", "peering");
 
     @TestFactory
-    Stream<DynamicTest> everyScript() throws IOException {
-        List<Path> files;
-        try (Stream<Path> s = Files.list(DIR)) {
-            files = s.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
-        }
-        assertFalse(files.isEmpty(), "no scripts in " + DIR);
-        return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(),
+    Stream<DynamicTest> everyScript() {
+        return ScriptedCases.scripts(DIR).stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(),
                 () -> ScriptedCases.run(f, new Script()::execute)));
     }
 

@@ -180,7 +180,16 @@ public final class PeeringDriver implements PgActivator, PgRecovery.Listener {
         }
         runs.put(pg.id(), run);
         pg.setMachine(m);
-        post(run, () -> execute(run, m.start()));
+        post(run, () -> {
+            execute(run, m.start());
+            // said once per run: a down PG peers again only when a map shows an OSD back, or rarely
+            switch (m.phase()) {
+                case DOWN -> LOG.warn("pg {} is down: no OSD of interval {} is up", pg.id(), m.blockedBy().orElseThrow());
+                case INCOMPLETE -> LOG.warn("pg {} is incomplete: osd.{} has the newest history but still lacks objects",
+                        pg.id(), m.authority());
+                default -> { }
+            }
+        });
     }
 
     private void flush(Pg pg) {
@@ -240,9 +249,6 @@ public final class PeeringDriver implements PgActivator, PgRecovery.Listener {
                     kick(run.pg);
                 }
             }
-        }
-        if (run.machine.phase() == PeeringMachine.Phase.DOWN) {
-            LOG.warn("pg {} is down: no OSD of interval {} is up", id, run.machine.blockedBy().orElseThrow());
         }
     }
 
@@ -398,17 +404,27 @@ public final class PeeringDriver implements PgActivator, PgRecovery.Listener {
 
     /** A new map: every live machine hears who is up and this OSD's up_thru (map thread; only posts). */
     public void mapChanged() {
+        Event.MapUpdated e = mapUpdate();
+        if (e == null) {
+            return;
+        }
         for (Run run : runs.values()) {
             if (current(run)) {
-                mapUpdated(run);
+                step(run, e);
             }
         }
     }
 
-    private void mapUpdated(Run run) {
+    /** The newest map as the machines hear it; null before this OSD is in one. */
+    private Event.MapUpdated mapUpdate() {
         OsdMap m = maps.current();
-        if (m != null && m.osd(me) != null) {
-            step(run, new Event.MapUpdated(upOsds(m), m.osd(me).upThru()));
+        return m == null || m.osd(me) == null ? null : new Event.MapUpdated(upOsds(m), m.osd(me).upThru());
+    }
+
+    private void mapUpdated(Run run) {
+        Event.MapUpdated e = mapUpdate();
+        if (e != null) {
+            step(run, e);
         }
     }
 
@@ -419,7 +435,7 @@ public final class PeeringDriver implements PgActivator, PgRecovery.Listener {
     public void tick() {
         long now = clock.monotonicMs();
         for (Run run : runs.values()) {
-            if (current(run)) {
+            if (current(run) && run.machine.waiting()) {
                 post(run, () -> {
                     if (current(run)) {
                         execute(run, run.machine.tick(now));
@@ -437,12 +453,6 @@ public final class PeeringDriver implements PgActivator, PgRecovery.Listener {
                 ensureActive(m, id, m.mapPg(id));
             }
         }
-    }
-
-    /** The PG's newest machine (for its state and {@code pg query}); null before the first peering. */
-    public PeeringMachine machine(PgId id) {
-        Run r = runs.get(id);
-        return r == null ? null : r.machine;
     }
 
     /** Forgets the PG (its copy here is gone). */
