@@ -287,7 +287,8 @@ public final class PeeringDriver implements PgActivator, PgRecovery.Listener {
     /** One async query; its answer (or its failure: PeerUnreachable) is stepped on the PG's queue. */
     private <T> void call(Run run, int osd, Call<T> call, ToEvent<T> toEvent) {
         try {
-            call.send(peers.async(run.map, osd), new StreamObserver<>() {
+            // the newest map's address: a peer that restarted within the interval listens elsewhere now
+            call.send(peers.async(maps.current(), osd), new StreamObserver<>() {
                 @Override
                 public void onNext(T reply) {
                     Event e;
