@@ -1,5 +1,6 @@
 package io.cairn.objectstore;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -7,7 +8,8 @@ import java.util.TreeMap;
 
 /**
  * One operation inside a {@link Transaction}. Byte arrays are copied on construction so a
- * caller reusing its buffers cannot change a queued transaction.
+ * caller reusing its buffers cannot change a queued transaction; a write's data is the one
+ * exception (see {@link Write}), because copying object payloads is what a data path must not do.
  */
 public sealed interface Op {
     /** Ops that only ever give space back: accepted past the failsafe full ratio. */
@@ -34,10 +36,24 @@ public sealed interface Op {
     /** Creates the object if it does not exist. */
     record Touch(CollectionId coll, ObjectId oid) implements Op {}
 
-    /** Creates the object if needed; extends its size to {@code offset + data.length}. */
-    record Write(CollectionId coll, ObjectId oid, long offset, byte[] data) implements Op {
+    /**
+     * Creates the object if needed; extends its size to {@code offset + lengthBytes()}. The data is
+     * not copied: {@link Transaction#write(CollectionId, ObjectId, long, byte[])} copies a caller's
+     * array, and the buffer form is for immutable payloads (a protobuf {@code ByteString}'s view).
+     * Readers use {@link #data()}, a read-only view from position 0 of its own.
+     */
+    record Write(CollectionId coll, ObjectId oid, long offset, ByteBuffer data) implements Op {
         public Write {
-            data = data.clone();
+            data = data.slice().asReadOnlyBuffer();
+        }
+
+        @Override
+        public ByteBuffer data() {
+            return data.duplicate();
+        }
+
+        public int lengthBytes() {
+            return data.remaining();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.cairn.objectstore;
 
 import io.cairn.common.Invariants;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +71,16 @@ public final class Transaction {
         return add(new Op.Touch(coll, oid));
     }
 
+    /** Writes a copy of {@code data}: the caller may reuse its array at once. */
     public Transaction write(CollectionId coll, ObjectId oid, long offset, byte[] data) {
+        return add(new Op.Write(coll, oid, offset, ByteBuffer.wrap(data.clone())));
+    }
+
+    /**
+     * Writes {@code data}'s remaining bytes without copying them: the caller must not change them
+     * until the transaction has completed (a protobuf {@code ByteString}'s read-only view is safe).
+     */
+    public Transaction write(CollectionId coll, ObjectId oid, long offset, ByteBuffer data) {
         return add(new Op.Write(coll, oid, offset, data));
     }
 

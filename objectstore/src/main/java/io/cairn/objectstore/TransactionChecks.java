@@ -40,7 +40,7 @@ public final class TransactionChecks {
                 }
             }
             case Op.Touch t -> { }
-            case Op.Write w -> range("write", w.offset(), w.data().length);
+            case Op.Write w -> range("write", w.offset(), w.lengthBytes());
             case Op.Zero z -> range("zero", z.offset(), z.length());
             case Op.Truncate t -> range("truncate", t.sizeBytes(), 0);
             case Op.Remove r -> { }

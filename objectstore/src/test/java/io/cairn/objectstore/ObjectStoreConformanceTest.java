@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -72,6 +73,39 @@ public abstract class ObjectStoreConformanceTest {
         assertEquals(1000, store.read(C, oid("a"), 14_000, 5000).length, "read is clipped at the size");
         assertEquals(0, store.read(C, oid("a"), 20_000, 10).length);
         assertEquals(15_000, store.stat(C, oid("a")).sizeBytes());
+    }
+
+    @Test
+    void bufferWritesStoreTheViewsBytesAlignedOrNotAndLeaveTheBufferAlone() {
+        Random r = new Random(7);
+        byte[] backing = bytes(r, 5 * UNIT + 300);
+        // a view that starts mid-array and covers whole units: the store's no-copy path
+        ByteBuffer aligned = ByteBuffer.wrap(backing, 100, 3 * UNIT).slice().asReadOnlyBuffer();
+        // one that starts and ends inside units: read-modify-write around it
+        ByteBuffer unaligned = ByteBuffer.wrap(backing, 7, 2 * UNIT + 11);
+        store.apply(new Transaction().write(C, oid("b"), 0, new byte[4 * UNIT])
+                .write(C, oid("a"), UNIT, aligned).write(C, oid("b"), 1000, unaligned));
+        assertEquals(0, aligned.position(), "the caller's buffer is not consumed");
+        assertEquals(7, unaligned.position());
+        assertArrayEquals(Arrays.copyOfRange(backing, 100, 100 + 3 * UNIT), store.read(C, oid("a"), UNIT, 3 * UNIT));
+        assertArrayEquals(new byte[UNIT], store.read(C, oid("a"), 0, UNIT));
+        byte[] b = store.read(C, oid("b"), 0, 0);
+        assertEquals(4 * UNIT, b.length);
+        assertArrayEquals(new byte[1000], Arrays.copyOf(b, 1000));
+        assertArrayEquals(Arrays.copyOfRange(backing, 7, 7 + 2 * UNIT + 11), Arrays.copyOfRange(b, 1000, 1000 + 2 * UNIT + 11));
+        assertArrayEquals(new byte[4 * UNIT - (1000 + 2 * UNIT + 11)], Arrays.copyOfRange(b, 1000 + 2 * UNIT + 11, 4 * UNIT));
+    }
+
+    @Test
+    void aByteArrayWriteIsCopiedSoTheCallerMayReuseItsArray() {
+        byte[] data = new byte[2 * UNIT];
+        Arrays.fill(data, (byte) 1);
+        Transaction t = new Transaction().write(C, oid("a"), 0, data);
+        Arrays.fill(data, (byte) 2);
+        store.apply(t);
+        byte[] ones = new byte[2 * UNIT];
+        Arrays.fill(ones, (byte) 1);
+        assertArrayEquals(ones, store.read(C, oid("a"), 0, 0));
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.cairn.common.config.ConfigFollower;
 import io.cairn.common.metrics.MetricsServer;
 import io.cairn.common.mon.MapFollower;
 import io.cairn.common.mon.MonClient;
+import io.cairn.common.net.AliasingMarshaller;
 import io.cairn.common.net.HostPort;
 import io.cairn.common.net.Messenger;
 import io.cairn.common.osdmap.OsdMap;
@@ -238,7 +239,7 @@ public final class OsdDaemon implements AutoCloseable {
         HostPort bind = HostPort.parse(config.get(CairnConfigKeys.Osd.PUBLIC_ADDR));
         long maxMsg = config.get(CairnConfigKeys.Osd.Op.MAX_WRITE_SIZE) + REPLY_SLACK_BYTES;
         grpc = Messenger.server(bind, threads.rpc, (int) Math.min(Integer.MAX_VALUE, maxMsg))
-                .addService(service).addService(new ConfigAdminService(config)).build().start();
+                .addService(AliasingMarshaller.service(service.bindService())).addService(new ConfigAdminService(config)).build().start();
         address = bind.host() + ":" + grpc.getPort();
         startMetrics(bind.host());
         maps.addListener(mapHandler::onMap);

@@ -93,45 +93,59 @@ final class ObjectData {
         return n[0];
     }
 
-    /** Writes {@code data} at {@code offset}, read-modify-writing partly covered units. */
-    void write(Txn<byte[]> txn, TxnEffects fx, String objectName, long nid, long sizeBytes, long offset, byte[] data) {
-        if (data.length == 0) {
+    /**
+     * Writes {@code data} at {@code offset}, read-modify-writing partly covered units. A write that
+     * covers whole units goes to the file straight from {@code data}, without a copy.
+     */
+    void write(Txn<byte[]> txn, TxnEffects fx, String objectName, long nid, long sizeBytes, long offset, ByteBuffer data) {
+        int length = data.remaining();
+        if (length == 0) {
             return;
         }
         long start = floorUnit(offset);
-        long end = ceilUnit(offset + data.length);
+        long end = ceilUnit(offset + length);
+        if (start == offset && end == offset + length) {
+            writeUnits(txn, fx, nid, start, data);
+            return;
+        }
         byte[] buf = new byte[Math.toIntExact(end - start)];
         if (offset > start && start < sizeBytes) {
             byte[] head = read(txn, objectName, nid, sizeBytes, start, unitBytes);
             System.arraycopy(head, 0, buf, 0, head.length);
         }
         long tailStart = end - unitBytes;
-        if (offset + data.length < end && tailStart < sizeBytes && tailStart >= start + (offset > start ? unitBytes : 0)) {
+        if (offset + length < end && tailStart < sizeBytes && tailStart >= start + (offset > start ? unitBytes : 0)) {
             byte[] tail = read(txn, objectName, nid, sizeBytes, tailStart, unitBytes);
             System.arraycopy(tail, 0, buf, (int) (tailStart - start), tail.length);
         }
-        System.arraycopy(data, 0, buf, (int) (offset - start), data.length);
+        data.get(data.position(), buf, (int) (offset - start), length);
         writeUnits(txn, fx, nid, start, buf);
     }
 
-    /** Replaces whole units {@code [start, start + buf.length)} with {@code buf} in fresh space. */
     void writeUnits(Txn<byte[]> txn, TxnEffects fx, long nid, long start, byte[] buf) {
-        Invariants.check(start % unitBytes == 0 && buf.length % unitBytes == 0 && buf.length > 0, "unaligned unit write");
-        release(txn, fx, nid, start, start + buf.length);
-        List<AuRun> runs = allocator.allocate(buf.length / unitBytes);
+        writeUnits(txn, fx, nid, start, ByteBuffer.wrap(buf));
+    }
+
+    /** Replaces whole units {@code [start, start + remaining)} with {@code buf}'s bytes in fresh space. */
+    private void writeUnits(Txn<byte[]> txn, TxnEffects fx, long nid, long start, ByteBuffer buf) {
+        int length = buf.remaining();
+        Invariants.check(start % unitBytes == 0 && length % unitBytes == 0 && length > 0, "unaligned unit write");
+        release(txn, fx, nid, start, start + length);
+        List<AuRun> runs = allocator.allocate(length / unitBytes);
         fx.allocated.addAll(runs);
+        int base = buf.position();
         int pos = 0;
         CRC32C crc = new CRC32C();
         for (AuRun run : runs) {
             int runBytes = Math.toIntExact(run.count() * unitBytes);
             long phys = run.start() * unitBytes;
-            file.write(phys, buf, pos, runBytes);
+            file.write(phys, buf.slice(base + pos, runBytes));
             for (int off = 0; off < runBytes; off += RECORD_MAX) {
                 int n = Math.min(RECORD_MAX, runBytes - off);
                 int[] crcs = new int[n / BLOCK];
                 for (int i = 0; i < crcs.length; i++) {
                     crc.reset();
-                    crc.update(buf, pos + off + i * BLOCK, BLOCK);
+                    crc.update(buf.slice(base + pos + off + i * BLOCK, BLOCK));
                     crcs[i] = (int) crc.getValue();
                 }
                 ExtentRecord r = new ExtentRecord(start + pos + off, phys + off, n, crcs);

@@ -27,7 +27,7 @@ record Submission(List<Transaction> txns, CompletableFuture<Void> future) {
         for (Transaction t : txns) {
             for (var op : t.ops()) {
                 if (op instanceof io.cairn.objectstore.Op.Write w) {
-                    n += w.data().length;
+                    n += w.lengthBytes();
                 }
             }
         }

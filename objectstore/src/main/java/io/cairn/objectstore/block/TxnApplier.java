@@ -54,7 +54,7 @@ final class TxnApplier {
             case Op.Write w -> {
                 Onode o = onode(txn, w.coll(), w.oid(), true);
                 data.write(txn, fx, name(w.coll(), w.oid()), o.nid(), o.sizeBytes(), w.offset(), w.data());
-                resize(txn, fx, w.coll(), w.oid(), o, Math.max(o.sizeBytes(), w.offset() + w.data().length));
+                resize(txn, fx, w.coll(), w.oid(), o, Math.max(o.sizeBytes(), w.offset() + w.lengthBytes()));
             }
             case Op.Zero z -> {
                 Onode o = onode(txn, z.coll(), z.oid(), true);
@@ -87,7 +87,7 @@ final class TxnApplier {
                 byte[] bytes = data.read(txn, name(c.coll(), c.source()), src.nid(), src.sizeBytes(), c.sourceOffset(),
                         c.length());
                 Onode dst = onode(txn, c.coll(), c.dest(), true);
-                data.write(txn, fx, name(c.coll(), c.dest()), dst.nid(), dst.sizeBytes(), c.destOffset(), bytes);
+                data.write(txn, fx, name(c.coll(), c.dest()), dst.nid(), dst.sizeBytes(), c.destOffset(), ByteBuffer.wrap(bytes));
                 long size = Math.max(dst.sizeBytes(), c.destOffset() + bytes.length);
                 if (bytes.length < c.length()) {
                     data.zero(txn, fx, name(c.coll(), c.dest()), dst.nid(), size, c.destOffset() + bytes.length,

@@ -3,6 +3,7 @@ package io.cairn.objectstore.mem;
 import io.cairn.common.Invariants;
 import io.cairn.objectstore.Utf8Order;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -60,19 +61,19 @@ final class MemObject {
         return out;
     }
 
-    void write(long offset, byte[] data) {
-        if (data.length == 0) {
+    void write(long offset, ByteBuffer data) {
+        if (!data.hasRemaining()) {
             sizeBytes = Math.max(sizeBytes, offset);
             return;
         }
-        long end = offset + data.length;
+        long end = offset + data.remaining();
         for (long c = offset / unitBytes; c * unitBytes < end; c++) {
             long chunkStart = c * unitBytes;
             long from = Math.max(offset, chunkStart);
             long to = Math.min(end, chunkStart + unitBytes);
             byte[] old = chunks.get(c);
             byte[] fresh = old == null ? new byte[unitBytes] : old.clone();
-            System.arraycopy(data, (int) (from - offset), fresh, (int) (from - chunkStart), (int) (to - from));
+            data.get(data.position() + (int) (from - offset), fresh, (int) (from - chunkStart), (int) (to - from));
             chunks.put(c, fresh);
         }
         sizeBytes = Math.max(sizeBytes, end);

@@ -20,6 +20,7 @@ import io.cairn.objectstore.Transaction;
 import io.cairn.objectstore.TransactionChecks;
 import io.cairn.objectstore.Utf8Order;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -139,7 +140,7 @@ public final class MemStore implements ObjectStore {
             case Op.CloneRange c -> {
                 byte[] bytes = object(work, fresh, c.coll(), c.source(), false).read(c.sourceOffset(), c.length());
                 MemObject dst = object(work, fresh, c.coll(), c.dest(), true);
-                dst.write(c.destOffset(), bytes);
+                dst.write(c.destOffset(), ByteBuffer.wrap(bytes));
                 if (bytes.length < c.length()) {
                     dst.zero(c.destOffset() + bytes.length, c.length() - bytes.length);
                 }

@@ -267,34 +267,35 @@ public final class OpRunner {
         switch (op.getOpCase()) {
             case CREATE -> shape.ensure(txn, coll, oid);
             case WRITE -> {
-                byte[] data = op.getWrite().getData().toByteArray();
+                // a payload goes to the store as a view of the request's bytes, never copied
+                ByteString data = op.getWrite().getData();
                 // a write makes the object by itself: no touch first
-                txn.write(coll, oid, op.getWrite().getOffset(), data);
-                shape.size = Math.max(shape.size, op.getWrite().getOffset() + data.length);
+                txn.write(coll, oid, op.getWrite().getOffset(), data.asReadOnlyByteBuffer());
+                shape.size = Math.max(shape.size, op.getWrite().getOffset() + data.size());
                 shape.exists = true;
             }
             case WRITE_FULL -> {
-                byte[] data = op.getWriteFull().getData().toByteArray();
+                ByteString data = op.getWriteFull().getData();
                 if (shape.exists) {
                     txn.truncate(coll, oid, 0);
                 }
                 shape.ensure(txn, coll, oid);
-                if (data.length > 0) {
-                    txn.write(coll, oid, 0, data);
+                if (!data.isEmpty()) {
+                    txn.write(coll, oid, 0, data.asReadOnlyByteBuffer());
                 }
-                shape.size = data.length;
+                shape.size = data.size();
             }
             case APPEND -> {
-                byte[] data = op.getAppend().getData().toByteArray();
-                if (shape.size + data.length > maxObjectBytes) {
+                ByteString data = op.getAppend().getData();
+                if (shape.size + data.size() > maxObjectBytes) {
                     throw new CairnException(ErrorCode.EFBIG, "append would make the object larger than "
                             + maxObjectBytes + " bytes");
                 }
                 shape.ensure(txn, coll, oid);
-                if (data.length > 0) {
-                    txn.write(coll, oid, shape.size, data);
+                if (!data.isEmpty()) {
+                    txn.write(coll, oid, shape.size, data.asReadOnlyByteBuffer());
                 }
-                shape.size += data.length;
+                shape.size += data.size();
             }
             case TRUNCATE -> {
                 shape.ensure(txn, coll, oid);

@@ -339,7 +339,7 @@ public final class PgCopies {
         }
         txn.touch(coll, oid);
         if (!state.getData().isEmpty()) {
-            txn.write(coll, oid, 0, state.getData().toByteArray());
+            txn.write(coll, oid, 0, state.getData().asReadOnlyByteBuffer());
         }
         Map<String, byte[]> attrs = new HashMap<>();
         state.getAttrsMap().forEach((k, v) -> attrs.put(k, v.toByteArray()));

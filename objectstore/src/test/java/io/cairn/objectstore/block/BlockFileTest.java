@@ -1,0 +1,66 @@
+package io.cairn.objectstore.block;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The block file reads back what was written, through the direct path or the page cache. */
+class BlockFileTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void createAllocatesTheWholeSizeAndRefusesAnExistingFile() throws IOException {
+        Path f = dir.resolve("block");
+        BlockFile.create(f, 64L << 20);
+        assertEquals(64L << 20, Files.size(f));
+        assertThrows(IOException.class, () -> BlockFile.create(f, 1 << 20));
+        try (BlockFile b = BlockFile.open(f, 64L << 20)) {
+            byte[] zeros = new byte[8192];
+            Arrays.fill(zeros, (byte) 1);
+            b.read(32L << 20, zeros, 0, zeros.length);
+            assertArrayEquals(new byte[8192], zeros, "fresh space reads as zeros");
+        }
+    }
+
+    @Test
+    void alignedWritesLargerThanTheStagingBufferAndUnalignedOnesReadBack() throws IOException {
+        Path f = dir.resolve("block");
+        BlockFile.create(f, 64L << 20);
+        Random r = new Random(5);
+        byte[] big = new byte[BlockFile.DIRECT_STAGING_BYTES * 2 + 3 * 4096];
+        r.nextBytes(big);
+        byte[] odd = new byte[1000];
+        r.nextBytes(odd);
+        try (BlockFile b = BlockFile.open(f, 64L << 20)) {
+            // a view from inside a larger array, as a protobuf payload's is
+            byte[] framed = new byte[big.length + 17];
+            System.arraycopy(big, 0, framed, 17, big.length);
+            ByteBuffer view = ByteBuffer.wrap(framed, 17, big.length).slice().asReadOnlyBuffer();
+            b.write(4096, view);
+            assertEquals(0, view.remaining(), "the write consumes its buffer");
+            b.write(40L << 20 | 123, ByteBuffer.wrap(odd));
+            b.sync();
+        }
+        try (BlockFile b = BlockFile.open(f, 64L << 20)) {
+            byte[] back = new byte[big.length];
+            b.read(4096, back, 0, back.length);
+            assertArrayEquals(big, back);
+            byte[] oddBack = new byte[odd.length];
+            b.read(40L << 20 | 123, oddBack, 0, oddBack.length);
+            assertArrayEquals(odd, oddBack);
+            byte[] before = new byte[4096];
+            b.read(0, before, 0, before.length);
+            assertArrayEquals(new byte[4096], before, "bytes before the write are untouched");
+        }
+    }
+}
