@@ -255,7 +255,11 @@ public final class LocalCluster {
         String[] typeId = name.split("\\.", 2);
         Files.createDirectories(dir.resolve("log"));
         List<String> cmd = new ArrayList<>(JavaCommand.forThisJar());
-        cmd.add(1, "-Dcairn.log.level=INFO");
+        List<String> jvm = new ArrayList<>(List.of("-Dcairn.log.level=INFO"));
+        jvm.addAll(DaemonJvmOptions.forDaemon(CairnConfig.load(conf(), name, Map.of()),
+                Runtime.getRuntime().availableProcessors()).flags());
+        jvm.addAll(DaemonJvmOptions.splitArgs(System.getenv("CAIRN_DAEMON_JAVA_OPTS")));
+        cmd.addAll(1, jvm);
         cmd.addAll(List.of("-c", conf().toString(), typeId[0], "--id", typeId[1]));
         Path log = dir.resolve("log").resolve(name + ".log");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)

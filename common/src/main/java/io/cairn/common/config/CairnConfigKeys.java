@@ -39,6 +39,14 @@ public final class CairnConfigKeys {
                 .description("A daemon serves Prometheus /metrics on its public port plus this; 0 disables.").build();
         public static final ConfigOption<String> RUN_DIR = ConfigOption.builder("run_dir", ConfigType.STRING, "")
                 .description("Directory of a local cluster: data under it, pid files, log/.").build();
+        public static final ConfigOption<String> DAEMON_JIT = ConfigOption.builder("daemon_jit", ConfigType.STRING, "auto")
+                .check(v -> v.equals("auto") || v.equals("c1") || v.equals("c2"), "auto, c1 or c2")
+                .description("JIT a launched daemon's JVM uses: c1 compiles little and soon, c2 compiles more for a "
+                        + "faster peak; auto picks c1 on hosts of at most 4 cores, where C2's compile work competes "
+                        + "with the daemons for CPU.").build();
+        public static final ConfigOption<String> DAEMON_JVM_ARGS = ConfigOption.builder("daemon_jvm_args", ConfigType.STRING, "")
+                .description("Extra JVM arguments for a launched daemon, after the ones sized from its memory target "
+                        + "(space-separated; the environment's CAIRN_DAEMON_JAVA_OPTS goes after these).").build();
     }
 
     /** Monitor options. */
@@ -47,6 +55,11 @@ public final class CairnConfigKeys {
 
         public static final ConfigOption<String> MON_DATA = ConfigOption.builder("mon_data", ConfigType.STRING, "")
                 .description("The monitor's data directory (Raft log, snapshots); default run_dir/mon.<id>.").build();
+        public static final ConfigOption<Long> MEMORY_TARGET = ConfigOption
+                .builder("mon_memory_target", ConfigType.BYTES, 2L << 30).unit("bytes")
+                .check(v -> v >= 256L << 20, ">= 256 MiB")
+                .description("Memory a monitor aims to stay within; its launcher sizes the JVM's heap and direct "
+                        + "buffers from it (read at start).").build();
         public static final ConfigOption<Integer> MIN_DOWN_REPORTERS = intOpt("mon_osd_min_down_reporters", 2)
                 .check(v -> v >= 1, ">= 1")
                 .description("Reporters from distinct failure domains needed to mark an OSD down.").runtime().build();
@@ -116,6 +129,11 @@ public final class CairnConfigKeys {
         public static final ConfigOption<Duration> MON_REPORT_INTERVAL = seconds("osd_mon_report_interval", 5)
                 .check(v -> v.toMillis() >= 500, ">= 0.5 s")
                 .description("How often an OSD reports its space and PG stats to the monitors.").build();
+        public static final ConfigOption<Long> MEMORY_TARGET = ConfigOption
+                .builder("osd_memory_target", ConfigType.BYTES, 4L << 30).unit("bytes")
+                .check(v -> v >= 256L << 20, ">= 256 MiB")
+                .description("Memory an OSD aims to stay within; its launcher sizes the JVM's heap and direct "
+                        + "buffers from it (read at start).").build();
         public static final ConfigOption<String> DATA = ConfigOption.builder("osd_data", ConfigType.STRING, "")
                 .description("The OSD's data directory (its ObjectStore); default run_dir/osd.<id>.").build();
         public static final ConfigOption<String> PUBLIC_ADDR = ConfigOption
