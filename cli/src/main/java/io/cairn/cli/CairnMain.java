@@ -4,6 +4,7 @@ import io.cairn.cli.admin.MonCommandTree;
 import io.cairn.common.cli.CommandProvider;
 import io.cairn.common.cli.GlobalOptions;
 import io.cairn.common.cli.UserInputException;
+import io.cairn.common.net.Messenger;
 import io.cairn.crush.CrushMapException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
@@ -19,10 +20,16 @@ public final class CairnMain {
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
 
+    private static final long CLIENT_LOOP_STOP_MS = 2_000;
+
     private CairnMain() {}
 
     public static void main(String[] args) {
-        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+        // a one-shot command by default; a daemon's command switches back to gRPC's loops
+        Messenger.useOwnClientLoop();
+        int code = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+        Messenger.useSharedClientLoops(CLIENT_LOOP_STOP_MS);
+        System.exit(code);
     }
 
     /** Runs one command line with the given streams; returns the exit code. */

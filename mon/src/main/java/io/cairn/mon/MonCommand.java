@@ -1,6 +1,7 @@
 package io.cairn.mon;
 
 import io.cairn.common.DaemonRunner;
+import io.cairn.common.net.Messenger;
 import io.cairn.common.cli.GlobalOptions;
 import io.cairn.common.config.CairnConfig;
 import io.cairn.common.config.ConfigOverrides;
@@ -42,6 +43,7 @@ public final class MonCommand implements Runnable {
         }
         MonDaemon daemon;
         try {
+            Messenger.useSharedClientLoops(0);
             daemon = MonDaemon.start(config, Clock.SYSTEM);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("mon." + id + " failed to start: " + e.getMessage(), e);

@@ -1,6 +1,7 @@
 package io.cairn.osd;
 
 import io.cairn.common.DaemonRunner;
+import io.cairn.common.net.Messenger;
 import io.cairn.common.cli.GlobalOptions;
 import io.cairn.common.config.CairnConfig;
 import io.cairn.common.config.ConfigOverrides;
@@ -44,6 +45,7 @@ public final class OsdCommand implements Runnable {
         CairnConfig config = config(spec, id, overrides);
         OsdDaemon daemon;
         try {
+            Messenger.useSharedClientLoops(0);
             daemon = OsdDaemon.start(config, Clock.SYSTEM);
         } catch (IOException e) {
             throw new IllegalStateException("osd." + id + " failed to start: " + e.getMessage(), e);

@@ -3,6 +3,14 @@ package io.cairn.common.net;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.stub.AbstractStub;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -17,6 +25,11 @@ import java.util.concurrent.TimeUnit;
  * go on every stub through {@link #withDeadline}. Thread-safe; {@link #close()} ends every channel.
  */
 public final class Messenger implements AutoCloseable {
+    /**
+     * HTTP/2's initial window per stream: gRPC's 1 MiB default makes a 4 MiB object wait for
+     * window updates three times on its way; two objects' worth lets one go out in one flight.
+     */
+    static final int FLOW_CONTROL_WINDOW_BYTES = 8 << 20;
     private final int messageMaxBytes;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     /** The address each named peer (an OSD id) was last reached at, so a moved peer gets a new channel. */
@@ -49,16 +62,59 @@ public final class Messenger implements AutoCloseable {
         return channel(address);
     }
 
-    /** A channel of its own (not cached), for a caller that manages its life itself. */
+    /**
+     * A channel of its own (not cached), for a caller that manages its life itself. Replies are
+     * parsed with aliasing (an object read's data is not copied after it leaves gRPC's buffers).
+     */
     public static ManagedChannel newChannel(HostPort to, int messageMaxBytes) {
-        return NettyChannelBuilder.forAddress(to.host(), to.port()).usePlaintext()
-                .maxInboundMessageSize(messageMaxBytes).build();
+        NettyChannelBuilder b = NettyChannelBuilder.forAddress(to.host(), to.port()).usePlaintext()
+                .flowControlWindow(FLOW_CONTROL_WINDOW_BYTES).intercept(AliasingMarshaller.CLIENT)
+                .maxInboundMessageSize(messageMaxBytes);
+        EventLoopGroup own = ownClientLoop;
+        if (own != null) {
+            b.eventLoopGroup(own).channelType(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class);
+        }
+        return b.build();
     }
 
-    /** A server bound to exactly {@code bind} (never a wildcard unless the address is one). */
+    /** The event loops of this process's channels when it asked for ones it can stop; else gRPC's shared ones. */
+    private static volatile EventLoopGroup ownClientLoop;
+
+    /**
+     * For a short-lived process (the CLI): channels made from now on run on event loops that
+     * {@link #useSharedClientLoops} ends before the process exits. A JVM exits only after waiting
+     * up to 300 ms for its threads in native code, and gRPC's shared event loops sit in
+     * {@code epoll_wait} for a second after the last channel closes: a one-shot command paid that
+     * on every run. A daemon keeps gRPC's loops (its command switches back before it starts).
+     */
+    public static synchronized void useOwnClientLoop() {
+        if (ownClientLoop == null) {
+            // as many loops as gRPC's own (two per core), each thread started by its first channel
+            ownClientLoop = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("cairn-client-loop", true),
+                    Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        }
+    }
+
+    /**
+     * Channels made from now on use gRPC's shared event loops; the loop {@link #useOwnClientLoop}
+     * made, if any, is ended (its channels fail from then on), waiting at most {@code timeoutMs}.
+     */
+    public static synchronized void useSharedClientLoops(long timeoutMs) {
+        EventLoopGroup g = ownClientLoop;
+        if (g == null) {
+            return;
+        }
+        ownClientLoop = null;
+        g.shutdownGracefully(0, timeoutMs, TimeUnit.MILLISECONDS).awaitUninterruptibly(timeoutMs);
+    }
+
+    /**
+     * A server bound to exactly {@code bind} (never a wildcard unless the address is one). Add
+     * services that carry object data through {@link AliasingMarshaller#service}.
+     */
     public static NettyServerBuilder server(HostPort bind, Executor executor, int messageMaxBytes) {
         return NettyServerBuilder.forAddress(new InetSocketAddress(bind.host(), bind.port())).executor(executor)
-                .maxInboundMessageSize(messageMaxBytes);
+                .flowControlWindow(FLOW_CONTROL_WINDOW_BYTES).maxInboundMessageSize(messageMaxBytes);
     }
 
     /** {@code stub} with a deadline {@code timeoutMs} from now. */
