@@ -5,6 +5,7 @@ import com.google.protobuf.ExtensionRegistryLite;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
+import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -94,8 +95,18 @@ public final class AliasingMarshaller<T extends MessageLite> implements MethodDe
     @Override
     public T parse(InputStream in) {
         try (in) {
-            byte[] buf = in instanceof KnownLength ? readKnown(in, in.available()) : in.readAllBytes();
-            CodedInputStream cis = CodedInputStream.newInstance(buf);
+            return parse(in instanceof KnownLength ? readKnown(in, in.available()) : in.readAllBytes());
+        } catch (IOException e) {
+            throw Status.INTERNAL.withDescription("cannot read message: " + e).withCause(e).asRuntimeException();
+        }
+    }
+
+    /** Parses {@code buf}, which the message then owns: its bytes fields are views of it. */
+    T parse(byte[] buf) {
+        try {
+            // only a coded input over an immutable buffer aliases (CodedInputStream.newInstance(byte[])
+            // copies every bytes field): a wrapped ByteString's is one
+            CodedInputStream cis = UnsafeByteOperations.unsafeWrap(buf).newCodedInput();
             cis.enableAliasing(true);
             // gRPC has already bounded the message by the channel's or server's inbound limit
             cis.setSizeLimit(Integer.MAX_VALUE);
@@ -105,8 +116,6 @@ public final class AliasingMarshaller<T extends MessageLite> implements MethodDe
         } catch (InvalidProtocolBufferException e) {
             throw Status.INTERNAL.withDescription("invalid protobuf message: " + e.getMessage()).withCause(e)
                     .asRuntimeException();
-        } catch (IOException e) {
-            throw Status.INTERNAL.withDescription("cannot read message: " + e).withCause(e).asRuntimeException();
         }
     }
 

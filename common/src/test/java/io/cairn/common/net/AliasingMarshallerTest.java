@@ -77,6 +77,18 @@ class AliasingMarshallerTest {
     }
 
     @Test
+    void bytesFieldsAreViewsOfTheMessagesArrayNotCopies() {
+        @SuppressWarnings("unchecked")
+        AliasingMarshaller<OpWriteFull> m = (AliasingMarshaller<OpWriteFull>) AliasingMarshaller.of(ECHO.getRequestMarshaller());
+        byte[] wire = OpWriteFull.newBuilder().setData(random(1 << 20, 3)).build().toByteArray();
+        OpWriteFull parsed = m.parse(wire);
+        byte first = parsed.getData().byteAt(0);
+        // the payload starts after the tag and the length's varint (3 bytes for 1 MiB)
+        wire[4] = (byte) ~first;
+        assertEquals((byte) ~first, parsed.getData().byteAt(0), "the field reads through to the array");
+    }
+
+    @Test
     void garbageIsAnInternalErrorNotACrash() {
         MethodDescriptor.Marshaller<OpWriteFull> m = AliasingMarshaller.of(ECHO.getRequestMarshaller());
         // field 1, length-delimited, claims 100 bytes but 2 follow

@@ -66,21 +66,33 @@ final class ObjectData {
             long to = Math.min(end, r.logicalEnd());
             int b0 = (int) ((from - r.logicalOffset()) / BLOCK);
             int b1 = (int) ((to - r.logicalOffset() + BLOCK - 1) / BLOCK);
-            byte[] buf = new byte[(b1 - b0) * BLOCK];
-            file.read(r.physicalOffset() + (long) b0 * BLOCK, buf, 0, buf.length);
-            for (int i = 0; i < b1 - b0; i++) {
-                crc.reset();
-                crc.update(buf, i * BLOCK, BLOCK);
-                if ((int) crc.getValue() != r.crcs()[b0 + i]) {
-                    long blockOffset = (long) (b0 + i) * BLOCK;
-                    throw new ObjectStoreException.ChecksumError(objectName, r.logicalOffset() + blockOffset,
-                            r.physicalOffset() + blockOffset);
-                }
-            }
             long skip = from - r.logicalOffset() - (long) b0 * BLOCK;
+            int spanBytes = (b1 - b0) * BLOCK;
+            if (skip == 0 && to - from == spanBytes) {
+                // whole checksum blocks wanted (a whole-object read): straight into the result
+                file.read(r.physicalOffset() + (long) b0 * BLOCK, out, (int) (from - offset), spanBytes);
+                verify(crc, out, (int) (from - offset), b1 - b0, r, b0, objectName);
+                continue;
+            }
+            byte[] buf = new byte[spanBytes];
+            file.read(r.physicalOffset() + (long) b0 * BLOCK, buf, 0, buf.length);
+            verify(crc, buf, 0, b1 - b0, r, b0, objectName);
             System.arraycopy(buf, (int) skip, out, (int) (from - offset), (int) (to - from));
         }
         return out;
+    }
+
+    /** Checks {@code blocks} checksum blocks of {@code buf} from {@code at} against record blocks from {@code b0}. */
+    private static void verify(CRC32C crc, byte[] buf, int at, int blocks, ExtentRecord r, int b0, String objectName) {
+        for (int i = 0; i < blocks; i++) {
+            crc.reset();
+            crc.update(buf, at + i * BLOCK, BLOCK);
+            if ((int) crc.getValue() != r.crcs()[b0 + i]) {
+                long blockOffset = (long) (b0 + i) * BLOCK;
+                throw new ObjectStoreException.ChecksumError(objectName, r.logicalOffset() + blockOffset,
+                        r.physicalOffset() + blockOffset);
+            }
+        }
     }
 
     /** Bytes the object's extents hold (shared units counted in full). */
