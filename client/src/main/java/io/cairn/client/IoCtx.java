@@ -8,6 +8,7 @@ import io.cairn.proto.v1.ListReply;
 import io.cairn.proto.v1.ObjectLocator;
 import io.cairn.proto.v1.OpReply;
 import io.cairn.proto.v1.OpResult;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -88,8 +89,21 @@ public final class IoCtx implements AutoCloseable {
     }
 
     public CompletableFuture<byte[]> readAsync(String oid, long length, long offset) {
+        return readViewAsync(oid, length, offset).thenApply(b -> {
+            byte[] out = new byte[b.remaining()];
+            b.get(out);
+            return out;
+        });
+    }
+
+    /**
+     * As {@link #readAsync}, without the copy into a fresh array: a read-only view of the reply's
+     * bytes, for callers that only look at the data (a 4 MiB copy per read was a fifth of
+     * {@code rados bench}'s CPU).
+     */
+    public CompletableFuture<ByteBuffer> readViewAsync(String oid, long length, long offset) {
         return operateAsync(oid, new ObjectReadOperation().read(offset, length))
-                .thenApply(r -> r.results().get(0).getData().toByteArray());
+                .thenApply(r -> r.results().get(0).getData().asReadOnlyByteBuffer());
     }
 
     /** Removes the object; completes with the version the removal was logged at. */

@@ -121,7 +121,7 @@ public final class RadosBench implements java.util.concurrent.Callable<Integer> 
         // seq reads each object once, in order, and ends there (or at the time limit); rand picks at random
         Result r = run(out, i -> {
             long idx = random ? rnd.split().nextLong(objects) : i;
-            return io.readAsync(prefix + "_object" + idx, 0, 0).thenApply(d -> null);
+            return io.readViewAsync(prefix + "_object" + idx, 0, 0).thenApply(d -> null);
         }, next, random ? Long.MAX_VALUE : objects);
         summary(out, r, "reads", "Read size", false);
     }
