@@ -10,7 +10,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +25,7 @@ final class BlockFile implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BlockFile.class);
     /** Preallocation writes zeros in pieces this big. */
     private static final int ZERO_FILL_BYTES = 1 << 20;
-    private static final long FALLOCATE_TIMEOUT_SECONDS = 120;
+    private static final int ZERO_FILL_DIRECT_BYTES = 4 << 20;
     /** Direct writes are copied into an aligned buffer this big, one device write per fill. */
     static final int DIRECT_STAGING_BYTES = 4 << 20;
 
@@ -46,62 +45,49 @@ final class BlockFile implements AutoCloseable {
     }
 
     /**
-     * Creates the file with all its space allocated, so later writes cannot fail for lack of disk
-     * space: by the file system's fallocate (ext4 and XFS reserve the extents without writing them,
-     * in milliseconds), else by writing every byte (minutes for a big disk, which is why it is the
-     * fallback). A sparse file would promise space the disk may not have.
+     * Creates the file and writes every byte, so later writes cannot fail for lack of disk space
+     * and every later write overwrites blocks the file system has already mapped. A fallocate'd
+     * file promised the space in milliseconds, but its extents stayed "unwritten" and each first
+     * write had to convert them in the file system's journal: 4 MiB store writes ran at 207 MB/s
+     * against 448 MB/s over written blocks, 4 KiB durable writes at 715 against 1117 IOPS. The
+     * zeros go out with direct I/O where the file system allows it (twice the speed of writing
+     * them through the page cache here), else buffered.
      */
     static void create(Path path, long sizeBytes) throws IOException {
-        if (!fallocate(path, sizeBytes)) {
-            Files.deleteIfExists(path);
-            zeroFill(path, sizeBytes);
-        }
-    }
-
-    /**
-     * {@code fallocate(1)} from util-linux (in every Debian install), since the JDK has no call
-     * for it before the foreign-function API. False when it is missing or the file system cannot.
-     */
-    private static boolean fallocate(Path path, long sizeBytes) throws IOException {
-        if (Files.exists(path)) {
-            throw new IOException("block file " + path + " already exists");
-        }
-        Process p;
-        try {
-            p = new ProcessBuilder("fallocate", "-l", Long.toString(sizeBytes), path.toString())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        } catch (IOException notInstalled) {
-            return false;
-        }
-        try {
-            if (!p.waitFor(FALLOCATE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor();
-                return false;
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while allocating " + path, e);
-        }
-        if (p.exitValue() != 0 || Files.size(path) != sizeBytes) {
-            return false;
-        }
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-        return true;
-    }
-
-    private static void zeroFill(Path path, long sizeBytes) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            long pos = zeroFillDirect(path, sizeBytes);
             ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_FILL_BYTES);
-            long pos = 0;
             while (pos < sizeBytes) {
                 zeros.clear().limit((int) Math.min(ZERO_FILL_BYTES, sizeBytes - pos));
                 pos += ch.write(zeros, pos);
             }
             ch.force(true);
         }
+    }
+
+    /** Writes zeros from the start with direct I/O, in whole file-system blocks; returns how far it got. */
+    private static long zeroFillDirect(Path path, long sizeBytes) {
+        int align;
+        try {
+            align = Math.toIntExact(Files.getFileStore(path).getBlockSize());
+        } catch (IOException | UnsupportedOperationException | ArithmeticException e) {
+            return 0;
+        }
+        if (align <= 0 || Integer.bitCount(align) != 1 || align > ZERO_FILL_DIRECT_BYTES) {
+            return 0;
+        }
+        long pos = 0;
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT)) {
+            ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_FILL_DIRECT_BYTES + align).alignedSlice(align);
+            long wholeBlocks = sizeBytes / align * align;
+            while (pos < wholeBlocks) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), wholeBlocks - pos));
+                pos += ch.write(zeros, pos);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.info("block file {}: direct I/O unavailable ({}); zero-filling through the page cache", path, e.toString());
+        }
+        return pos;
     }
 
     static BlockFile open(Path path, long expectedSizeBytes) throws IOException {

@@ -19,11 +19,14 @@ class BlockFileTest {
     Path dir;
 
     @Test
-    void createAllocatesTheWholeSizeAndRefusesAnExistingFile() throws IOException {
+    void createWritesTheWholeSizeAndRefusesAnExistingFile() throws IOException {
         Path f = dir.resolve("block");
         BlockFile.create(f, 64L << 20);
         assertEquals(64L << 20, Files.size(f));
         assertThrows(IOException.class, () -> BlockFile.create(f, 1 << 20));
+        Path odd = dir.resolve("odd");
+        BlockFile.create(odd, (5L << 20) + 512);
+        assertEquals((5L << 20) + 512, Files.size(odd), "a tail short of a file-system block is written too");
         try (BlockFile b = BlockFile.open(f, 64L << 20)) {
             byte[] zeros = new byte[8192];
             Arrays.fill(zeros, (byte) 1);
