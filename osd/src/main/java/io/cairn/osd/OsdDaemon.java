@@ -239,7 +239,8 @@ public final class OsdDaemon implements AutoCloseable {
         HostPort bind = HostPort.parse(config.get(CairnConfigKeys.Osd.PUBLIC_ADDR));
         long maxMsg = config.get(CairnConfigKeys.Osd.Op.MAX_WRITE_SIZE) + REPLY_SLACK_BYTES;
         grpc = Messenger.server(bind, threads.rpc, (int) Math.min(Integer.MAX_VALUE, maxMsg))
-                .addService(AliasingMarshaller.service(service.bindService())).addService(new ConfigAdminService(config)).build().start();
+                .addService(AliasingMarshaller.service(service.bindService()))
+                .addService(new ConfigAdminService(config)).build().start();
         address = bind.host() + ":" + grpc.getPort();
         startMetrics(bind.host());
         maps.addListener(mapHandler::onMap);

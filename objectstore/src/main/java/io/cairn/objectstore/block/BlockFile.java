@@ -110,11 +110,6 @@ final class BlockFile implements AutoCloseable {
         return new BlockFile(ch, direct, direct == null ? 0 : align, expectedSizeBytes);
     }
 
-    /** Whether aligned writes bypass the page cache. */
-    boolean writesDirect() {
-        return direct != null;
-    }
-
     long sizeBytes() {
         return sizeBytes;
     }
