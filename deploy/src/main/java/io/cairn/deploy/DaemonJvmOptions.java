@@ -23,7 +23,7 @@ import java.util.List;
  * Measured on one host with three OSDs under 16 writes of 4 MiB in flight: RSS 1.1 GiB per OSD
  * with a 1 GiB heap, 0.38-0.46 GiB with these sizes, at the same throughput.
  */
-record DaemonJvmOptions(long heapMaxBytes, long directMaxBytes, boolean serialGc, boolean c1Only, List<String> extra) {
+record DaemonJvmOptions(long heapMaxBytes, long directMaxBytes, boolean c1Only, List<String> extra) {
     static final long MIB = 1L << 20;
     static final long HEAP_START_BYTES = 64 * MIB;
     static final long HEAP_MIN_BYTES = 192 * MIB;
@@ -53,11 +53,15 @@ record DaemonJvmOptions(long heapMaxBytes, long directMaxBytes, boolean serialGc
         boolean c1 = jit.equals("c1") || (jit.equals("auto") && cores <= C1_MAX_CORES);
         List<String> extra = splitArgs(config.get(CairnConfigKeys.Global.DAEMON_JVM_ARGS));
         if (target == 0) {
-            return new DaemonJvmOptions(0, 0, false, c1, extra);
+            return new DaemonJvmOptions(0, 0, c1, extra);
         }
-        long heap = Math.max(HEAP_MIN_BYTES, roundMib(target / 16));
-        long direct = Math.max(DIRECT_MIN_BYTES, roundMib(target / 16));
-        return new DaemonJvmOptions(heap, direct, heap <= SERIAL_GC_MAX_HEAP_BYTES, c1, extra);
+        long share = target / 16 / MIB * MIB;
+        return new DaemonJvmOptions(Math.max(HEAP_MIN_BYTES, share), Math.max(DIRECT_MIN_BYTES, share), c1, extra);
+    }
+
+    /** Whether the heap is small enough for the serial collector (no heap flags: the JVM chooses). */
+    boolean serialGc() {
+        return heapMaxBytes > 0 && heapMaxBytes <= SERIAL_GC_MAX_HEAP_BYTES;
     }
 
     List<String> flags() {
@@ -70,7 +74,7 @@ record DaemonJvmOptions(long heapMaxBytes, long directMaxBytes, boolean serialGc
             // a daemon out of heap is restarted whole rather than left half-working
             f.add("-XX:+ExitOnOutOfMemoryError");
         }
-        if (serialGc) {
+        if (serialGc()) {
             f.add("-XX:+UseSerialGC");
             // half the heap young: payloads in flight die young instead of being promoted whole
             f.add("-XX:NewRatio=1");
@@ -84,9 +88,5 @@ record DaemonJvmOptions(long heapMaxBytes, long directMaxBytes, boolean serialGc
 
     static List<String> splitArgs(String s) {
         return s == null || s.isBlank() ? List.of() : List.of(s.strip().split("\\s+"));
-    }
-
-    private static long roundMib(long bytes) {
-        return Math.max(MIB, bytes / MIB * MIB);
     }
 }

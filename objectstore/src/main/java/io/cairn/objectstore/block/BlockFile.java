@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
  */
 final class BlockFile implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BlockFile.class);
-    /** Preallocation writes zeros in pieces this big. */
+    private static final int BLOCK = ExtentRecord.CSUM_BLOCK_BYTES;
+    /** Preallocation through the page cache writes zeros in pieces this big. */
     private static final int ZERO_FILL_BYTES = 1 << 20;
-    private static final int ZERO_FILL_DIRECT_BYTES = 4 << 20;
-    /** Direct writes are copied into an aligned buffer this big, one device write per fill. */
+    /** Direct writes (data, and mkfs's zeros) go out of an aligned buffer this big, one device write per fill. */
     static final int DIRECT_STAGING_BYTES = 4 << 20;
 
     private final FileChannel channel;
@@ -66,28 +66,46 @@ final class BlockFile implements AutoCloseable {
     }
 
     /** Writes zeros from the start with direct I/O, in whole file-system blocks; returns how far it got. */
-    private static long zeroFillDirect(Path path, long sizeBytes) {
-        int align;
-        try {
-            align = Math.toIntExact(Files.getFileStore(path).getBlockSize());
-        } catch (IOException | UnsupportedOperationException | ArithmeticException e) {
-            return 0;
-        }
-        if (align <= 0 || Integer.bitCount(align) != 1 || align > ZERO_FILL_DIRECT_BYTES) {
+    private static long zeroFillDirect(Path path, long sizeBytes) throws IOException {
+        int align = directAlignBytes(path);
+        FileChannel ch = align == 0 ? null : openDirect(path);
+        if (ch == null) {
             return 0;
         }
         long pos = 0;
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT)) {
-            ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_FILL_DIRECT_BYTES + align).alignedSlice(align);
+        try (ch) {
+            ByteBuffer zeros = alignedBuffer(align);
             long wholeBlocks = sizeBytes / align * align;
             while (pos < wholeBlocks) {
                 zeros.clear().limit((int) Math.min(zeros.capacity(), wholeBlocks - pos));
                 pos += ch.write(zeros, pos);
             }
-        } catch (IOException | UnsupportedOperationException e) {
-            LOG.info("block file {}: direct I/O unavailable ({}); zero-filling through the page cache", path, e.toString());
         }
         return pos;
+    }
+
+    /** The file system's block size when direct I/O can use it, else 0. */
+    private static int directAlignBytes(Path path) {
+        try {
+            long align = Files.getFileStore(path).getBlockSize();
+            return align > 0 && align <= DIRECT_STAGING_BYTES && Long.bitCount(align) == 1 ? (int) align : 0;
+        } catch (IOException | UnsupportedOperationException e) {
+            return 0;
+        }
+    }
+
+    /** {@code path} opened for O_DIRECT writes, or null (logged) where the file system refuses it. */
+    private static FileChannel openDirect(Path path) {
+        try {
+            return FileChannel.open(path, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.info("block file {}: direct I/O unavailable ({}); writing through the page cache", path, e.toString());
+            return null;
+        }
+    }
+
+    private static ByteBuffer alignedBuffer(int align) {
+        return ByteBuffer.allocateDirect(DIRECT_STAGING_BYTES + align).alignedSlice(align);
     }
 
     static BlockFile open(Path path, long expectedSizeBytes) throws IOException {
@@ -97,16 +115,8 @@ final class BlockFile implements AutoCloseable {
             ch.close();
             throw new IOException("block file " + path + " is " + size + " bytes, superblock says " + expectedSizeBytes);
         }
-        FileChannel direct = null;
-        int align = 0;
-        try {
-            align = Math.toIntExact(Files.getFileStore(path).getBlockSize());
-            if (align > 0 && align <= DIRECT_STAGING_BYTES && Integer.bitCount(align) == 1) {
-                direct = FileChannel.open(path, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
-            }
-        } catch (IOException | UnsupportedOperationException | ArithmeticException e) {
-            LOG.info("block file {}: direct I/O unavailable ({}); writing through the page cache", path, e.toString());
-        }
+        int align = directAlignBytes(path);
+        FileChannel direct = align == 0 ? null : openDirect(path);
         return new BlockFile(ch, direct, direct == null ? 0 : align, expectedSizeBytes);
     }
 
@@ -114,36 +124,47 @@ final class BlockFile implements AutoCloseable {
         return sizeBytes;
     }
 
-    /** Writes {@code b}'s remaining bytes at {@code offset} (consuming it). */
-    void write(long offset, ByteBuffer b) {
+    /**
+     * Writes {@code b}'s remaining bytes (whole checksum blocks) at {@code offset}, consuming it,
+     * and returns the crc32c of each block as written. Direct writes checksum their aligned copy:
+     * a payload's read-only view has no array for the intrinsic, and checksumming it went through a
+     * scratch copy of every block.
+     */
+    int[] write(long offset, ByteBuffer b) {
         int length = b.remaining();
         Invariants.check(offset >= 0 && offset + length <= sizeBytes, "write past block file end");
+        Invariants.check(length % BLOCK == 0, "block file writes are whole checksum blocks");
+        int[] crcs = new int[length / BLOCK];
         try {
             if (direct != null && offset % directAlignBytes == 0 && length % directAlignBytes == 0) {
-                writeDirect(offset, b);
-                return;
+                writeDirect(offset, b, crcs);
+                return crcs;
             }
+            Checksums.of(b, crcs, 0);
             long pos = offset;
             while (b.hasRemaining()) {
                 pos += channel.write(b, pos);
             }
+            return crcs;
         } catch (IOException e) {
             throw new UncheckedIOException("block file write at " + offset, e);
         }
     }
 
-    private synchronized void writeDirect(long offset, ByteBuffer b) throws IOException {
+    private synchronized void writeDirect(long offset, ByteBuffer b, int[] crcs) throws IOException {
         if (staging == null) {
-            staging = ByteBuffer.allocateDirect(DIRECT_STAGING_BYTES + directAlignBytes).alignedSlice(directAlignBytes);
+            staging = alignedBuffer(directAlignBytes);
         }
         long pos = offset;
+        int block = 0;
         while (b.hasRemaining()) {
-            // both lengths are multiples of the alignment, so every fill is one too
+            // the length is whole checksum blocks, which are whole file-system blocks here
             int n = Math.min(b.remaining(), staging.capacity());
             staging.clear();
             staging.put(staging.position(), b, b.position(), n);
             b.position(b.position() + n);
             staging.limit(n);
+            block += Checksums.of(staging, crcs, block);
             while (staging.hasRemaining()) {
                 pos += direct.write(staging, pos);
             }

@@ -147,19 +147,13 @@ final class ObjectData {
         fx.allocated.addAll(runs);
         int base = buf.position();
         int pos = 0;
-        CRC32C crc = new CRC32C();
         for (AuRun run : runs) {
             int runBytes = Math.toIntExact(run.count() * unitBytes);
             long phys = run.start() * unitBytes;
-            file.write(phys, buf.slice(base + pos, runBytes));
+            int[] runCrcs = file.write(phys, buf.slice(base + pos, runBytes));
             for (int off = 0; off < runBytes; off += RECORD_MAX) {
                 int n = Math.min(RECORD_MAX, runBytes - off);
-                int[] crcs = new int[n / BLOCK];
-                for (int i = 0; i < crcs.length; i++) {
-                    crc.reset();
-                    crc.update(buf.slice(base + pos + off + i * BLOCK, BLOCK));
-                    crcs[i] = (int) crc.getValue();
-                }
+                int[] crcs = Arrays.copyOfRange(runCrcs, off / BLOCK, (off + n) / BLOCK);
                 ExtentRecord r = new ExtentRecord(start + pos + off, phys + off, n, crcs);
                 db.extents.put(txn, Keys.extent(nid, r.logicalOffset()), r.encodeValue());
             }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,23 +36,34 @@ class BlockFileTest {
         }
     }
 
+    private static int[] crcs(byte[] data) {
+        int[] out = new int[data.length / 4096];
+        for (int i = 0; i < out.length; i++) {
+            CRC32C c = new CRC32C();
+            c.update(data, i * 4096, 4096);
+            out[i] = (int) c.getValue();
+        }
+        return out;
+    }
+
     @Test
-    void alignedWritesLargerThanTheStagingBufferAndUnalignedOnesReadBack() throws IOException {
+    void alignedWritesLargerThanTheStagingBufferAndUnalignedOnesReadBackWithTheirChecksums() throws IOException {
         Path f = dir.resolve("block");
         BlockFile.create(f, 64L << 20);
         Random r = new Random(5);
         byte[] big = new byte[BlockFile.DIRECT_STAGING_BYTES * 2 + 3 * 4096];
         r.nextBytes(big);
-        byte[] odd = new byte[1000];
+        byte[] odd = new byte[4096];
         r.nextBytes(odd);
         try (BlockFile b = BlockFile.open(f, 64L << 20)) {
             // a view from inside a larger array, as a protobuf payload's is
             byte[] framed = new byte[big.length + 17];
             System.arraycopy(big, 0, framed, 17, big.length);
             ByteBuffer view = ByteBuffer.wrap(framed, 17, big.length).slice().asReadOnlyBuffer();
-            b.write(4096, view);
+            assertArrayEquals(crcs(big), b.write(4096, view), "the checksums are those of the bytes written");
             assertEquals(0, view.remaining(), "the write consumes its buffer");
-            b.write(40L << 20 | 123, ByteBuffer.wrap(odd));
+            // an offset off the file system's blocks goes through the page cache
+            assertArrayEquals(crcs(odd), b.write(40L << 20 | 123, ByteBuffer.wrap(odd)));
             b.sync();
         }
         try (BlockFile b = BlockFile.open(f, 64L << 20)) {
