@@ -1,6 +1,7 @@
 package io.cairn.client;
 
 import io.cairn.common.CairnException;
+import io.cairn.common.Futures;
 import io.cairn.common.osdmap.OsdMap;
 import io.cairn.common.osdmap.Pool;
 import io.cairn.proto.v1.ListEntry;
@@ -17,7 +18,6 @@ import java.util.NoSuchElementException;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * I/O on one pool (and namespace), as librados's IoCtx. Every operation has a blocking form that
@@ -114,14 +114,7 @@ public final class IoCtx implements AutoCloseable {
     // ---- blocking ----
 
     private static <T> T join(CompletableFuture<T> f) {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw e;
-        }
+        return Futures.join(f);
     }
 
     public long operate(String oid, ObjectWriteOperation op) {

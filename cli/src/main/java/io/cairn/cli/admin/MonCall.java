@@ -2,14 +2,13 @@ package io.cairn.cli.admin;
 
 import io.cairn.common.mon.MonClient;
 import io.cairn.common.ErrorCode;
+import io.cairn.common.cli.CliConfig;
 import io.cairn.common.cli.GlobalOptions;
 import io.cairn.common.cli.Json;
 import io.cairn.common.cli.OutputFormat;
 import io.cairn.common.config.CairnConfig;
 import io.cairn.proto.v1.CommandReply;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -22,23 +21,9 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class MonCall {
     private MonCall() {}
 
-    /** The config a CLI run uses: -c FILE, else $CAIRN_CONF, else ./run/cairn.conf, else /etc/cairn/cairn.conf. */
+    /** The config a CLI run uses: see {@link CliConfig#load}. */
     public static CairnConfig config(CommandSpec spec) {
-        GlobalOptions g = (GlobalOptions) spec.root().userObject();
-        Path conf = g.conf();
-        if (conf == null) {
-            String env = System.getenv("CAIRN_CONF");
-            for (String candidate : new String[] {env, "run/cairn.conf", "/etc/cairn/cairn.conf"}) {
-                if (candidate != null && Files.isRegularFile(Path.of(candidate))) {
-                    conf = Path.of(candidate);
-                    break;
-                }
-            }
-        }
-        if (conf == null) {
-            throw new IllegalArgumentException("no cluster configuration: pass -c cairn.conf (cairn cluster up writes run/cairn.conf)");
-        }
-        return CairnConfig.load(conf, "client.admin", Map.of());
+        return CliConfig.load((GlobalOptions) spec.root().userObject());
     }
 
     /** A connected Rados handle from the same config (its client options included), for commands that go to OSDs. */

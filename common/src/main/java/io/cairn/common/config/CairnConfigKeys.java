@@ -283,6 +283,33 @@ public final class CairnConfigKeys {
                 .description("How long a client op may take, resends included, before it fails with a timeout.").build();
     }
 
+    /** Journal options (journaler/), read by whatever writes or replays a journal: the MDS, the journal tool. */
+    public static final class Journaler {
+        private Journaler() {}
+
+        public static final ConfigOption<Duration> WRITE_HEAD_INTERVAL = seconds("journaler_write_head_interval", 15)
+                .check(v -> v.toMillis() >= 10, ">= 0.01 s")
+                .description("How often a journal writer records its flushed position in the journal's header.").build();
+        public static final ConfigOption<Duration> BATCH_INTERVAL = ConfigOption
+                .<Duration>builder("journaler_batch_interval", ConfigType.SECONDS, Duration.ofMillis(1)).unit("seconds")
+                .check(v -> !v.isNegative() && v.toSeconds() <= 10, "0..10 s")
+                .description("How long appended bytes may wait for more before they are written without a flush.")
+                .build();
+        public static final ConfigOption<Long> BATCH_MAX = ConfigOption
+                .builder("journaler_batch_max", ConfigType.BYTES, 1L << 20).unit("bytes")
+                .check(v -> v >= 4096 && v <= 64L << 20, "4 KiB..64 MiB")
+                .description("Appended bytes that are written at once, flush or not; also the largest single write.")
+                .build();
+        public static final ConfigOption<Long> BUFFER_MAX = ConfigOption
+                .builder("journaler_buffer_max", ConfigType.BYTES, 64L << 20).unit("bytes")
+                .check(v -> v >= 64L << 10, ">= 64 KiB")
+                .description("Appended bytes not yet durable that a writer holds; append waits beyond it.").build();
+        public static final ConfigOption<Long> MAX_ENTRY = ConfigOption
+                .builder("journaler_max_entry_bytes", ConfigType.BYTES, 256L << 20).unit("bytes")
+                .check(v -> v >= 1024 && v <= 1L << 30, "1 KiB..1 GiB")
+                .description("Largest journal entry a writer accepts and a reader believes a length field of.").build();
+    }
+
     /** Every option declared above. */
     public static List<ConfigOption<?>> all() {
         List<ConfigOption<?>> all = new ArrayList<>();
