@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 /** {@code cairn cluster up|down|stop|start}: a local cluster of separate daemon processes. */
 @Command(name = "cluster", mixinStandardHelpOptions = true, description = "Run a cluster on this machine.",
         subcommands = {ClusterCommand.Up.class, ClusterCommand.Down.class, ClusterCommand.Stop.class,
-            ClusterCommand.Start.class})
+            ClusterCommand.Start.class, ClusterCommand.JvmArgs.class})
 public final class ClusterCommand {
     static final String DIR_DEFAULT = "run";
 
@@ -149,6 +149,33 @@ public final class ClusterCommand {
             for (String n : names) {
                 spec.commandLine().getOut().println("started " + n + " (pid " + c.start(n) + ")");
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "jvm-args", mixinStandardHelpOptions = true,
+            description = "Print, one per line, the JVM flags daemon NAME (osd.0, mon.a) runs with under -c CONF: "
+                    + "sized from its memory target, then daemon_jvm_args. bin/cairn-daemon starts daemons with them.")
+    public static final class JvmArgs implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            if (!name.matches("(mon|osd|mds)\\.[A-Za-z0-9_-]+")) {
+                throw new IllegalArgumentException("daemon name is TYPE.ID with TYPE mon, osd or mds, not '" + name + "'");
+            }
+            io.cairn.common.cli.GlobalOptions g = (io.cairn.common.cli.GlobalOptions) spec.root().userObject();
+            if (g.conf() == null) {
+                throw new IllegalArgumentException("jvm-args needs -c CONF");
+            }
+            io.cairn.common.config.CairnConfig config = io.cairn.common.config.CairnConfig.load(g.conf(), name,
+                    java.util.Map.of());
+            DaemonJvmOptions.forDaemon(config, Runtime.getRuntime().availableProcessors()).flags()
+                    .forEach(spec.commandLine().getOut()::println);
             return 0;
         }
     }
