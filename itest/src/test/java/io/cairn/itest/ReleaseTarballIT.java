@@ -1,14 +1,12 @@
 package io.cairn.itest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +26,6 @@ import org.junit.jupiter.api.Test;
  * writes an object and reads it back.
  */
 class ReleaseTarballIT {
-    private static final Pattern PG_STAT = Pattern.compile("(\\d+) pgs: (\\d+) active\\+clean;");
     private final List<Process> daemons = new ArrayList<>();
     private Path dir;
 
@@ -85,10 +80,10 @@ class ReleaseTarballIT {
                 + "[osd.0]\npublic_addr = 127.0.0.1:" + (port + 10) + "\ncrush_location = host=node0\n");
         run(cli(home, "-c", conf.toString(), "osd", "mkfs", "--id", "0", "--size", Long.toString(512L << 20)), 120);
         daemons.add(daemon(home, conf, "mon", "a"));
-        await(() -> run(cli(home, "-c", conf.toString(), "mon", "stat"), 30).contains("quorum"), 90, "monitor quorum");
+        Processes.await(() -> run(cli(home, "-c", conf.toString(), "mon", "stat"), 30).contains("quorum"), 90, "monitor quorum");
         daemons.add(daemon(home, conf, "osd", "0"));
         run(cli(home, "-c", conf.toString(), "osd", "pool", "create", "data", "8"), 60);
-        await(() -> allActiveClean(run(cli(home, "-c", conf.toString(), "pg", "stat"), 30)), 120, "PGs active+clean");
+        Processes.await(() -> Processes.allActiveClean(run(cli(home, "-c", conf.toString(), "pg", "stat"), 30)), 120, "PGs active+clean");
 
         byte[] data = new byte[300_000];
         new SplittableRandom(3).nextBytes(data);
@@ -101,10 +96,6 @@ class ReleaseTarballIT {
         assertTrue(run(cli(home, "-c", conf.toString(), "status"), 60).contains("1 osds: 1 up"));
     }
 
-    private static boolean allActiveClean(String pgStat) {
-        Matcher m = PG_STAT.matcher(pgStat);
-        return m.find() && m.group(1).equals(m.group(2));
-    }
 
     private static List<String> cli(Path home, String... args) {
         List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/cairn").toString()));
@@ -130,35 +121,11 @@ class ReleaseTarballIT {
     }
 
     private String run(List<String> cmd, int timeoutSec) {
-        try {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            cleanEnv(pb);
-            Process p = pb.start();
-            byte[] out = p.getInputStream().readAllBytes();
-            assertTrue(p.waitFor(timeoutSec, TimeUnit.SECONDS), String.join(" ", cmd) + " finished");
-            String text = new String(out, StandardCharsets.UTF_8);
-            assertEquals(0, p.exitValue(), String.join(" ", cmd) + ": " + text);
-            return text;
-        } catch (IOException | InterruptedException e) {
-            throw new AssertionError(String.join(" ", cmd), e);
-        }
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        cleanEnv(pb);
+        return Processes.run(pb, timeoutSec);
     }
 
-    private static void await(java.util.function.BooleanSupplier done, int seconds, String what) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        AssertionError last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                if (done.getAsBoolean()) {
-                    return;
-                }
-            } catch (AssertionError notYet) {
-                last = notYet;
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("timed out waiting for " + what, last);
-    }
 
     private static int freeBasePort() throws IOException {
         SplittableRandom r = new SplittableRandom();

@@ -286,6 +286,17 @@ public final class MonDaemon implements AutoCloseable {
         }
     }
 
+    /** This monitor's name (a, b, ...). */
+    String name() {
+        return me.name();
+    }
+
+    /** Whether this monitor is in touch with a leader (or is one): false while it is a candidate, cut off or electing. */
+    boolean hasLeader() {
+        DivisionInfo info = divisionInfo();
+        return info != null && !info.isCandidate() && info.getLeaderId() != null;
+    }
+
     boolean isLeader() {
         DivisionInfo info = divisionInfo();
         return info != null && info.isLeader();

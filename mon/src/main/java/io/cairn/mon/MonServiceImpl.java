@@ -47,6 +47,13 @@ final class MonServiceImpl extends MonServiceGrpc.MonServiceImplBase {
     public void command(CommandRequest req, StreamObserver<CommandReply> out) {
         long start = System.nanoTime();
         String prefix = req.getPrefix();
+        if (!daemon.hasLeader()) {
+            // cut off from the quorum (or still electing): refuse now rather than queue a proposal
+            // that could commit long after the client gave up; UNAVAILABLE sends it to another monitor
+            out.onError(Status.UNAVAILABLE.withDescription("monitor " + daemon.name() + " has no quorum (electing)")
+                    .asRuntimeException());
+            return;
+        }
         CompletableFuture<CommandReply> f;
         Timer timer;
         if (ReadCommands.isRead(prefix) || ConfigViews.READS.contains(prefix)) {

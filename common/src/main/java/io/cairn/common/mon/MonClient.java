@@ -156,7 +156,8 @@ public final class MonClient implements AutoCloseable {
             }
         }
         throw new CairnException(ErrorCode.ETIMEDOUT, "no monitor answered within " + opTimeout.toSeconds() + "s (tried "
-                + String.join(", ", addresses) + ")" + (last == null ? "" : ": " + last.getStatus().getCode()));
+                + String.join(", ", addresses) + ")" + (last == null ? "" : ": " + last.getStatus().getCode()
+                + (last.getStatus().getDescription() == null ? "" : " " + last.getStatus().getDescription())));
     }
 
 
