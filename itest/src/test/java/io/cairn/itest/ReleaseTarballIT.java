@@ -22,12 +22,38 @@ import org.junit.jupiter.api.Test;
 /**
  * The release tarball, unpacked into an empty directory and driven only through its own
  * {@code bin/}: with nothing but a JDK (JAVA_HOME) in the environment, {@code bin/cairn-daemon}
- * runs a monitor and an OSD from a config of the operator's, and {@code bin/cairn} makes a pool,
- * writes an object and reads it back.
+ * runs a monitor from a config of the operator's, {@code cairn osd prepare} makes an OSD on a raw
+ * loop block device (in a directory where none can be made), {@code bin/cairn-daemon} runs it,
+ * and {@code bin/cairn} makes a pool, writes an object and reads it back.
  */
 class ReleaseTarballIT {
     private final List<Process> daemons = new ArrayList<>();
     private Path dir;
+    private Path loop;
+
+    /** A loop device over a 512 MiB file of zeros in the test's directory; null without root or losetup. */
+    private Path loopDevice() throws IOException {
+        if (!"root".equals(System.getProperty("user.name")) || !Files.exists(Path.of("/dev/loop-control"))) {
+            return null;
+        }
+        Path img = dir.resolve("disk.img");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(img.toFile(), "rw")) {
+            f.setLength(512L << 20);
+        }
+        Process p = new ProcessBuilder("losetup", "--find", "--show", img.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        try {
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                System.out.println("ReleaseTarballIT: no loop device (" + out + "); the OSD goes in a directory");
+                return null;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        loop = Path.of(out);
+        return loop;
+    }
 
     @AfterEach
     void stop() throws Exception {
@@ -37,6 +63,9 @@ class ReleaseTarballIT {
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
+        }
+        if (loop != null) {
+            Processes.run(new ProcessBuilder("losetup", "-d", loop.toString()), 30);
         }
         if (dir != null) {
             try (Stream<Path> files = Files.walk(dir)) {
@@ -78,9 +107,15 @@ class ReleaseTarballIT {
                 + "run_dir = " + dir.resolve("data") + "\nosd_pool_default_size = 1\nosd_pool_default_min_size = 1\n"
                 + "mon_memory_target = 268435456\n[osd]\nosd_memory_target = 1073741824\n"
                 + "[osd.0]\npublic_addr = 127.0.0.1:" + (port + 10) + "\ncrush_location = host=node0\n");
-        run(cli(home, "-c", conf.toString(), "osd", "mkfs", "--id", "0", "--size", Long.toString(512L << 20)), 120);
         daemons.add(daemon(home, conf, "mon", "a"));
         Processes.await(() -> run(cli(home, "-c", conf.toString(), "mon", "stat"), 30).contains("quorum"), 90, "monitor quorum");
+        // the OSD's object data on a raw block device where a loop device can be made, else in its directory
+        Path device = loopDevice();
+        String prepared = run(cli(home, "-c", conf.toString(), "osd", "prepare", "--data",
+                device != null ? device.toString() : dir.resolve("data").resolve("osd.0").toString(),
+                "--size", Long.toString(512L << 20)), 120);
+        assertTrue(prepared.contains("created osd.0") && (device == null || prepared.contains("object data on " + device)),
+                prepared);
         daemons.add(daemon(home, conf, "osd", "0"));
         run(cli(home, "-c", conf.toString(), "osd", "pool", "create", "data", "8"), 60);
         Processes.await(() -> Processes.allActiveClean(run(cli(home, "-c", conf.toString(), "pg", "stat"), 30)), 120, "PGs active+clean");

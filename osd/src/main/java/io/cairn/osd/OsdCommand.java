@@ -25,7 +25,7 @@ import picocli.CommandLine.Unmatched;
  */
 @Command(name = "osd", mixinStandardHelpOptions = true,
         description = "Run an OSD daemon (--id N), prepare one (mkfs), or manage OSDs and pools.",
-        subcommands = OsdCommand.Mkfs.class)
+        subcommands = {OsdCommand.Mkfs.class, OsdCommand.Prepare.class})
 public final class OsdCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -79,14 +79,95 @@ public final class OsdCommand implements Runnable {
         @Option(names = "--uuid", paramLabel = "UUID", description = "OSD uuid (default: a new random one).")
         String uuid;
 
+        @Option(names = "--block-device", paramLabel = "DEV",
+                description = "Write object data straight to this raw block device (e.g. /dev/sdb); the data "
+                        + "directory keeps the metadata. --size is then the device's.")
+        Path blockDevice;
+
+        @Option(names = "--force", description = "Use a block device even if its start is not blank.")
+        boolean force;
+
         @Override
         public void run() {
             Path dir = path != null ? path : OsdDaemon.dataDir(config(spec, id, List.of()));
+            String who = uuid != null ? uuid : UUID.randomUUID().toString();
+            spec.commandLine().getOut().println(make(dir, id, who, blockDevice, sizeBytes, force));
+        }
+    }
+
+    /** Makes the OSD's data directory and store; returns the line that says so. */
+    static String make(Path dir, int id, String uuid, Path blockDevice, long sizeBytes, boolean force) {
+        try {
+            OsdIdentity who = blockDevice != null ? OsdDaemon.mkfsOnDevice(dir, id, uuid, blockDevice, force)
+                    : OsdDaemon.mkfs(dir, id, uuid, sizeBytes);
+            return "created osd." + who.id() + " (" + who.uuid() + ") at " + dir
+                    + (blockDevice != null ? ", object data on " + blockDevice : "");
+        } catch (IOException e) {
+            throw new IllegalStateException("mkfs failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Command(name = "prepare", mixinStandardHelpOptions = true,
+            description = "Make a new OSD: an id from the monitors, then its store on a raw block device or in a "
+                    + "directory; start it with cairn osd --id N (or its cairn-osd@N unit).")
+    public static final class Prepare implements Runnable {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--data", required = true, paramLabel = "PATH",
+                description = "A block device (object data written to it directly, metadata in the OSD's data "
+                        + "directory: osd_data or run_dir/osd.N) or a directory (the OSD's data directory).")
+        Path data;
+
+        @Option(names = "--size", defaultValue = "1073741824", paramLabel = "BYTES",
+                description = "Store size in a directory (default 1 GiB); a device's store is the device.")
+        long sizeBytes;
+
+        @Option(names = "--force", description = "Use a block device even if its start is not blank.")
+        boolean force;
+
+        /** The data directory the config gives osd.{@code id}, or null when it sets neither osd_data nor run_dir. */
+        private Path configuredDataDir(int id) {
             try {
-                OsdIdentity who = OsdDaemon.mkfs(dir, id, uuid != null ? uuid : UUID.randomUUID().toString(), sizeBytes);
-                spec.commandLine().getOut().println("created osd." + who.id() + " (" + who.uuid() + ") at " + dir);
+                return OsdDaemon.dataDir(config(spec, id, List.of()));
+            } catch (IllegalArgumentException unset) {
+                return null;
+            }
+        }
+
+        @Override
+        public void run() {
+            boolean device;
+            try {
+                device = io.cairn.objectstore.block.BlockDevices.isBlockDevice(data);
             } catch (IOException e) {
-                throw new IllegalStateException("mkfs failed: " + e.getMessage(), e);
+                throw new IllegalArgumentException("cannot look at " + data + ": " + e.getMessage());
+            }
+            if (!device && java.nio.file.Files.exists(data) && !java.nio.file.Files.isDirectory(data)) {
+                throw new IllegalArgumentException(data + " is neither a block device nor a directory");
+            }
+            String uuid = UUID.randomUUID().toString();
+            int newId;
+            GlobalOptions global = (GlobalOptions) spec.root().userObject();
+            CairnConfig client = CairnConfig.load(global.conf(), "client.admin", java.util.Map.of());
+            try (io.cairn.common.mon.MonClient mon = io.cairn.common.mon.MonClient.fromConfig(client)) {
+                io.cairn.proto.v1.CommandReply r = mon.command("osd create", java.util.Map.of("uuid", uuid));
+                if (r.getCode() != 0) {
+                    throw new IllegalStateException("osd create: " + r.getMessage());
+                }
+                newId = Integer.parseInt(r.getOutputPlain().strip());
+            }
+            Path configured = configuredDataDir(newId);
+            if (device && configured == null) {
+                throw new IllegalArgumentException("set osd_data or run_dir: the metadata of osd." + newId
+                        + " needs a directory beside the device");
+            }
+            Path dir = device ? configured : data;
+            spec.commandLine().getOut().println(make(dir, newId, uuid, device ? data : null, sizeBytes, force));
+            if (!device && (configured == null
+                    || !configured.toAbsolutePath().normalize().equals(dir.toAbsolutePath().normalize()))) {
+                spec.commandLine().getOut().println("set osd_data = " + dir.toAbsolutePath() + " under [osd." + newId
+                        + "] so the OSD finds it");
             }
         }
     }

@@ -222,6 +222,22 @@ public final class OsdDaemon implements AutoCloseable {
         return who;
     }
 
+    /**
+     * As {@link #mkfs}, with the store's data written straight to the block device {@code device}
+     * and its metadata in the data directory (see {@link BlockStore#mkfsOnDevice}).
+     */
+    public static OsdIdentity mkfsOnDevice(Path dataDir, int id, String uuid, Path device, boolean force)
+            throws IOException {
+        if (Files.exists(dataDir.resolve("whoami"))) {
+            throw new CairnException(ErrorCode.EEXIST, dataDir + " already holds an OSD");
+        }
+        OsdIdentity who = new OsdIdentity(id, uuid);
+        Files.createDirectories(dataDir);
+        BlockStore.mkfsOnDevice(dataDir.resolve(OsdIdentity.STORE_DIR), device, BlockStore.UNIT_BYTES_DEFAULT, force);
+        who.write(dataDir);
+        return who;
+    }
+
     public static OsdDaemon start(CairnConfig config, Clock clock) throws IOException {
         OsdDaemon d = new OsdDaemon(config, clock, dataDir(config));
         try {

@@ -83,35 +83,85 @@ public final class BlockStore implements ObjectStore {
 
     /** Creates an empty store: a block file of {@code sizeBytes} (rounded down to whole units). */
     public static void mkfs(Path dir, long sizeBytes, int unitBytes) {
-        if (unitBytes < ExtentRecord.CSUM_BLOCK_BYTES || unitBytes > ExtentRecord.RECORD_BYTES_MAX
-                || Integer.bitCount(unitBytes) != 1) {
-            throw new ObjectStoreException.InvalidArgument("allocation unit " + unitBytes
-                    + " must be a power of two from 4096 to 1048576");
-        }
+        checkUnit(unitBytes);
         long units = sizeBytes / unitBytes;
-        if (units < 16 || units > Integer.MAX_VALUE - Allocator.BITMAP_CHUNK_BITS) {
-            throw new ObjectStoreException.InvalidArgument("store size " + sizeBytes + " gives " + units
-                    + " allocation units; need 16.." + (Integer.MAX_VALUE - Allocator.BITMAP_CHUNK_BITS));
-        }
+        checkUnits(units, sizeBytes);
         try {
             Files.createDirectories(dir);
             if (Files.exists(dir.resolve(BLOCK_FILE)) || Files.exists(dir.resolve(META_DIR))) {
                 throw new ObjectStoreException.InvalidArgument("a store already exists at " + dir);
             }
             BlockFile.create(dir.resolve(BLOCK_FILE), units * unitBytes);
-            Files.createDirectory(dir.resolve(META_DIR));
-            Superblock sb = new Superblock(Superblock.VERSION, unitBytes, units * unitBytes, UUID.randomUUID());
-            try (MetaDb db = MetaDb.open(dir.resolve(META_DIR), 64L << 20); Txn<byte[]> txn = db.env.txnWrite()) {
-                db.meta.put(txn, MetaDb.name(MetaDb.SUPERBLOCK), sb.encode());
-                db.meta.put(txn, MetaDb.name(MetaDb.NEXT_NID), Keys.longKey(1));
-                db.meta.put(txn, MetaDb.name(MetaDb.STORED_BYTES), Keys.longKey(0));
-                txn.commit();
-            }
-            syncDir(dir);
-            log.info("mkfs {}: {} bytes in {} units of {}", dir, units * unitBytes, units, unitBytes);
+            writeMetadata(dir, unitBytes, units);
         } catch (IOException e) {
             throw new UncheckedIOException("mkfs " + dir, e);
         }
+    }
+
+    /**
+     * Creates an empty store whose data goes straight to the block device {@code device} (no file
+     * system), its metadata in {@code dir}, as BlueStore keeps its DB beside a raw device:
+     * {@code dir/block} is a link to the device, and the store is as large as the device. A
+     * device whose first {@link BlockDevices#PROBE_BYTES} bytes are not all zero (a partition
+     * table, a file system, an old store's data) is refused unless {@code force}: wipe it first.
+     * Nothing is zero-filled: a device has its space already, and only written extents are read.
+     */
+    public static void mkfsOnDevice(Path dir, Path device, int unitBytes, boolean force) {
+        checkUnit(unitBytes);
+        try {
+            if (!BlockDevices.isBlockDevice(device)) {
+                throw new ObjectStoreException.InvalidArgument(device + " is not a block device");
+            }
+            String mountedAt = BlockDevices.mountPoint(device);
+            if (mountedAt != null) {
+                throw new ObjectStoreException.InvalidArgument(device + " is mounted at " + mountedAt);
+            }
+            if (!force && !BlockDevices.startsBlank(device)) {
+                throw new ObjectStoreException.InvalidArgument(device + " is not blank (its first "
+                        + BlockDevices.PROBE_BYTES / 1024 + " KiB hold data: a partition table, a file system or an "
+                        + "old store); wipe it, or force");
+            }
+            long units = BlockDevices.sizeBytes(device) / unitBytes;
+            checkUnits(units, units * unitBytes);
+            Files.createDirectories(dir);
+            if (Files.exists(dir.resolve(BLOCK_FILE), java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    || Files.exists(dir.resolve(META_DIR))) {
+                throw new ObjectStoreException.InvalidArgument("a store already exists at " + dir);
+            }
+            Files.createSymbolicLink(dir.resolve(BLOCK_FILE), device.toAbsolutePath());
+            writeMetadata(dir, unitBytes, units);
+        } catch (IOException e) {
+            throw new UncheckedIOException("mkfs " + dir + " on " + device, e);
+        }
+    }
+
+    private static void checkUnit(int unitBytes) {
+        if (unitBytes < ExtentRecord.CSUM_BLOCK_BYTES || unitBytes > ExtentRecord.RECORD_BYTES_MAX
+                || Integer.bitCount(unitBytes) != 1) {
+            throw new ObjectStoreException.InvalidArgument("allocation unit " + unitBytes
+                    + " must be a power of two from 4096 to 1048576");
+        }
+    }
+
+    private static void checkUnits(long units, long sizeBytes) {
+        if (units < 16 || units > Integer.MAX_VALUE - Allocator.BITMAP_CHUNK_BITS) {
+            throw new ObjectStoreException.InvalidArgument("store size " + sizeBytes + " gives " + units
+                    + " allocation units; need 16.." + (Integer.MAX_VALUE - Allocator.BITMAP_CHUNK_BITS));
+        }
+    }
+
+    /** The metadata of an empty store of {@code units} units: superblock, first node id, no stored bytes. */
+    private static void writeMetadata(Path dir, int unitBytes, long units) throws IOException {
+        Files.createDirectory(dir.resolve(META_DIR));
+        Superblock sb = new Superblock(Superblock.VERSION, unitBytes, units * unitBytes, UUID.randomUUID());
+        try (MetaDb db = MetaDb.open(dir.resolve(META_DIR), 64L << 20); Txn<byte[]> txn = db.env.txnWrite()) {
+            db.meta.put(txn, MetaDb.name(MetaDb.SUPERBLOCK), sb.encode());
+            db.meta.put(txn, MetaDb.name(MetaDb.NEXT_NID), Keys.longKey(1));
+            db.meta.put(txn, MetaDb.name(MetaDb.STORED_BYTES), Keys.longKey(0));
+            txn.commit();
+        }
+        syncDir(dir);
+        log.info("mkfs {}: {} bytes in {} units of {}", dir, units * unitBytes, units, unitBytes);
     }
 
     private static void syncDir(Path dir) throws IOException {
