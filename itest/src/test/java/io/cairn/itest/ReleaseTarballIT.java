@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -95,6 +97,7 @@ class ReleaseTarballIT {
             home = top.filter(Files::isDirectory).findFirst().orElseThrow();
         }
         for (String f : List.of("bin/cairn", "bin/cairn-daemon", "lib/cairn.jar", "conf/cairn.conf.example",
+            "grafana/cairn-cluster.json", "grafana/prometheus.yml",
             "systemd/cairn-mon@.service", "systemd/cairn-osd@.service", "systemd/cairn-mds@.service",
             "systemd/cairn.target")) {
             assertTrue(Files.exists(home.resolve(f)), f + " in the release");
@@ -129,6 +132,35 @@ class ReleaseTarballIT {
         run(cli(home, "-c", conf.toString(), "rados", "-p", "data", "get", "obj", out.toString()), 60);
         assertArrayEquals(data, Files.readAllBytes(out));
         assertTrue(run(cli(home, "-c", conf.toString(), "status"), 60).contains("1 osds: 1 up"));
+
+        // every metric the release's dashboard draws is served by the daemons, the cluster's by the leader
+        String dashboard = Files.readString(home.resolve("grafana/cairn-cluster.json"));
+        java.util.Set<String> drawn = new java.util.TreeSet<>();
+        Matcher m = Pattern.compile("cairn_[a-z_]+").matcher(dashboard);
+        while (m.find()) {
+            drawn.add(m.group().replaceAll("_(bucket|sum|count)$", ""));
+        }
+        assertTrue(drawn.size() > 10, "the dashboard draws metrics: " + drawn);
+        Processes.await(() -> scrape(port + 2000).matches("(?s).*\\ncairn_cluster_osds_up(\\{[^}]*\\})? 1\\.0\\n.*"), 60, "the leader's cluster gauges");
+        String served = scrape(port + 2000) + scrape(port + 10 + 2000);
+        for (String metric : drawn) {
+            assertTrue(Pattern.compile("(?m)^" + metric + "(_bucket|_sum|_count)?[{ ]").matcher(served).find(),
+                    metric + " is served");
+        }
+    }
+
+    private static String scrape(int port) {
+        try {
+            java.net.HttpURLConnection c = (java.net.HttpURLConnection) java.net.URI.create(
+                    "http://127.0.0.1:" + port + "/metrics").toURL().openConnection();
+            c.setConnectTimeout(2000);
+            c.setReadTimeout(5000);
+            try (java.io.InputStream in = c.getInputStream()) {
+                return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new AssertionError("scrape :" + port, e);
+        }
     }
 
 

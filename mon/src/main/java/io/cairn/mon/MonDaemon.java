@@ -86,6 +86,7 @@ public final class MonDaemon implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private final java.util.concurrent.ThreadPoolExecutor proposer;
     private final PrometheusMeterRegistry registry;
+    private final ClusterMetrics clusterMetrics;
     private final MetricsServer metrics;
     private final Object leaderLock = new Object();
     private final PgStatsTable pgStats;
@@ -145,6 +146,7 @@ public final class MonDaemon implements AutoCloseable {
                         TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)))
                 .build();
         registry = MetricsServer.newRegistry(config.entity());
+        clusterMetrics = new ClusterMetrics(registry);
         grpcExecutor = Executors.newFixedThreadPool(GRPC_THREADS, named("mon-grpc"));
         grpcServer = Messenger.server(new HostPort(me.host(), me.port()),
                         grpcExecutor, GRPC_MESSAGE_MAX_BYTES)
@@ -439,6 +441,9 @@ public final class MonDaemon implements AutoCloseable {
             boolean leading = info != null && info.isLeader();
             PgStatsTable.Summary stats = leading && map != null ? pgStats.summarize(map) : null;
             List<FailureDetector.Action> actions;
+            if (!leading) {
+                clusterMetrics.clear();
+            }
             synchronized (leaderLock) {
                 if (!leading) {
                     if (leaderTerm != -1) {
@@ -476,6 +481,10 @@ public final class MonDaemon implements AutoCloseable {
      */
     private void followHealth(OsdMap map, PgStatsTable.Summary stats) {
         List<HealthChecks.Check> checks = HealthChecks.compute(map, new Leader().quorum(), stats);
+        if (stats != null) {
+            clusterMetrics.update(map, stats,
+                    HealthChecks.overall(new HealthChecks.Health(checks, sm.mutes(clock.wallMs()))));
+        }
         // one after another, so the log keeps their order
         CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
         for (String[] line : healthLog.update(checks)) {

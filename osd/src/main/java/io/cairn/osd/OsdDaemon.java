@@ -293,6 +293,10 @@ public final class OsdDaemon implements AutoCloseable {
                 .register(metricsRegistry);
         Gauge.builder("cairn.osd.recovery.ops.active", recovery, PgRecovery::runningCopies)
                 .description("Background recovery and backfill copies running now").register(metricsRegistry);
+        Gauge.builder("cairn.osd.store.total.bytes", store, s -> s.statfs().totalBytes()).baseUnit("bytes")
+                .description("Size of this OSD's store").register(metricsRegistry);
+        Gauge.builder("cairn.osd.store.used.bytes", store, s -> s.statfs().allocatedBytes()).baseUnit("bytes")
+                .description("Space allocated in this OSD's store").register(metricsRegistry);
         int metricsOffset = config.get(CairnConfigKeys.Global.METRICS_PORT_OFFSET);
         if (metricsOffset > 0 && grpc.getPort() + metricsOffset < 65536) {
             try {
