@@ -30,7 +30,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * writing and reading throughout and nothing lost: host 3 is cut off (osd.3 down by its peers'
  * reports, out, PGs active+clean on the other three; up again after the heal), and host 2 with
  * monitor c (the majority keeps committing; c alone refuses writes and serves no map; after the
- * heal it has caught up). Skips where namespaces cannot be made.
+ * heal it has caught up); the client's route to one OSD is cut (its ops wait or time out, never
+ * return wrong data); host 3 flaps for a minute (no PG is left stuck). Skips where namespaces
+ * cannot be made.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -38,6 +40,9 @@ class HostPartitionIT {
     private static final int HOSTS = 5;
     private static final int CLIENT = 4;
     private static final int CUT = 3;
+    private static final long SEED = Long.getLong("cairn.test.seed", 23L);
+    /** How long host 3 flaps: a minute, as a short version of a long soak. */
+    private static final int FLAP_SECONDS = Integer.getInteger("cairn.flap.seconds", 60);
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private final List<Process> daemons = new ArrayList<>();
     private TestHosts hosts;
@@ -156,6 +161,47 @@ class HostPartitionIT {
         Processes.await(() -> cli("osd", "stat").startsWith("4 osds: 4 up, 4 in"), 120, "osd.2 up and in again");
         Processes.await(() -> Processes.allActiveClean(cli("pg", "stat")), 180, "PGs active+clean after the heal");
         assertTrue(!cli("osd", "pool", "ls").contains("minority"), "the refused write never happened");
+    }
+
+    @Test
+    @Order(4)
+    void clientCutOffFromOneOsdWaitsAndCompletesAfterTheHeal() throws Exception {
+        // the client's route to host 1 only: the OSDs still see each other, so nothing is marked down
+        Process load = workloadProcess(30, 0);
+        Thread.sleep(3000);
+        hosts.cutBetween(CLIENT, 1);
+        Thread.sleep(15_000);
+        assertTrue(cli("osd", "stat").startsWith("4 osds: 4 up, 4 in"), "no OSD marked down for a client's cut");
+        hosts.healBetween(CLIENT, 1);
+        String result = finish(load, 240);
+        // ops to osd.1's PGs waited (within rados_osd_op_timeout) or timed out: never wrong data
+        assertTrue(result.contains("mismatches 0 missing 0"), result);
+        System.out.println("HostPartitionIT: client cut from osd.1 for 15 s: " + result.strip());
+    }
+
+    @Test
+    @Order(5)
+    void flappingHostLeavesNoPgStuck() throws Exception {
+        // host 3 cut and healed every few seconds for a minute, with the client working
+        Process load = workloadProcess(70, 0);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(SEED);
+        long stopAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(FLAP_SECONDS);
+        int flaps = 0;
+        while (System.nanoTime() < stopAt) {
+            hosts.cut(CUT);
+            Thread.sleep(1000 + r.nextInt(4000));
+            hosts.heal(CUT);
+            Thread.sleep(1000 + r.nextInt(4000));
+            flaps++;
+        }
+        long healedNs = System.nanoTime();
+        Processes.await(() -> cli("osd", "stat").startsWith("4 osds: 4 up, 4 in"), 180, "osd.3 up and in after flapping");
+        Processes.await(() -> Processes.allActiveClean(cli("pg", "stat")), 240, "PGs active+clean after flapping");
+        double settleSec = (System.nanoTime() - healedNs) / 1e9;
+        String result = finish(load, 240);
+        assertTrue(result.contains("mismatches 0 missing 0"), result);
+        System.out.printf("HostPartitionIT: %d flaps in %d s, active+clean %.1f s after the last heal; %s%n", flaps,
+                FLAP_SECONDS, settleSec, result.strip());
     }
 
     /** A cairn command on {@code host} with config {@code conf}. */
