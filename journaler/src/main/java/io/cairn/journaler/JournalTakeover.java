@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * <li>bump the writer epoch in the header, guarded on the epoch it read, so of two writers
  *     starting at once one wins;</li>
  * <li>stamp the new epoch on every data object from the one holding {@code write_pos} on, and
- *     create the first missing one, so that every write of an older writer (each guarded on its
- *     own epoch, and each new object created exclusively) is refused from now on;</li>
+ *     create the missing ones of those object sets and of the first empty set, so that every
+ *     write of an older writer (each guarded on its own epoch, and each new object created
+ *     exclusively) is refused from now on;</li>
  * <li>only then find the end: the last whole, valid entry ({@link JournalScan});</li>
  * <li>cut each object's bytes after that end, so a later reader cannot mistake an old tail
  *     for new entries, and record the end as {@code write_pos}.</li>
@@ -106,8 +107,8 @@ final class JournalTakeover {
 
     /**
      * Step 2: stamps {@code epoch} on every data object of the object sets from {@code firstSet}
-     * until {@code untilSet} (exclusive) or the first wholly missing set, which it creates; returns
-     * the objects stamped and created.
+     * until {@code untilSet} (exclusive; open-ended: up to the first wholly missing set), creating
+     * every object missing in them; returns the objects stamped and created.
      */
     private static List<Long> stamp(IoCtx io, JournalObjects objects, JournalLayout layout, long firstSet,
             long untilSet, long epoch) {
@@ -122,12 +123,13 @@ final class JournalTakeover {
                 long no = layout.firstObjectOf(set) + i;
                 (RadosStream.join(ops.get(i)) ? stamped : missing).add(no);
             }
-            if (missing.size() == layout.stripeCount()) {
-                // the first set with nothing in it: create it as ours, so an old writer cannot start it
-                for (long no : missing) {
-                    createStamped(io, objects.data(no), epoch);
-                    stamped.add(no);
-                }
+            // what is missing is created as ours, so an old writer cannot start it: the rest of a
+            // set partly written (striping), or the whole of the first set with nothing in it
+            for (long no : missing) {
+                createStamped(io, objects.data(no), epoch);
+                stamped.add(no);
+            }
+            if (missing.size() == layout.stripeCount() && untilSet == Long.MAX_VALUE) {
                 return stamped;
             }
         }
