@@ -51,12 +51,7 @@ class HostPartitionIT {
 
     @AfterAll
     void down() throws Exception {
-        for (Process p : daemons.reversed()) {
-            p.destroy();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        }
+        Processes.stopAll(daemons);
         if (hosts != null) {
             hosts.close();
         }

@@ -31,6 +31,16 @@ final class Processes {
         }
     }
 
+    /** Stops daemons newest first (OSDs before the monitors they tell): SIGTERM, SIGKILL after 30 s. */
+    static void stopAll(java.util.List<Process> daemons) throws InterruptedException {
+        for (Process p : daemons.reversed()) {
+            p.destroy();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     /** True when the command exits non-zero (within a minute). */
     static boolean fails(ProcessBuilder pb) throws IOException, InterruptedException {
         Process p = pb.redirectErrorStream(true).start();

@@ -59,13 +59,7 @@ class ReleaseTarballIT {
 
     @AfterEach
     void stop() throws Exception {
-        // the OSD first: a stopping OSD tells the monitor it is going down
-        for (Process p : daemons.reversed()) {
-            p.destroy();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        }
+        Processes.stopAll(daemons);
         if (loop != null) {
             Processes.run(new ProcessBuilder("losetup", "-d", loop.toString()), 30);
         }

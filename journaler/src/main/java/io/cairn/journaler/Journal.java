@@ -1,5 +1,6 @@
 package io.cairn.journaler;
 
+import io.cairn.common.Futures;
 import io.cairn.client.IoCtx;
 import io.cairn.client.ObjectWriteOperation;
 import io.cairn.client.RadosException;
@@ -49,7 +50,7 @@ public final class Journal {
                         .thenApply(r -> true).exceptionally(t -> notFound(t) ? false : rethrow(t)));
             }
             for (int i = 0; i < probes.size(); i++) {
-                if (RadosStream.join(probes.get(i))) {
+                if (Futures.join(probes.get(i))) {
                     out.add(layout.firstObjectOf(set) + i);
                     any = true;
                 }
@@ -72,7 +73,7 @@ public final class Journal {
         for (long no : existingDataObjects(io, objects, h.layout(), h.trimmedPos())) {
             removes.add(io.removeAsync(objects.data(no)).exceptionally(t -> notFound(t) ? 0L : rethrow(t)));
         }
-        removes.forEach(RadosStream::join);
+        removes.forEach(Futures::join);
         try {
             io.remove(objects.header());
         } catch (RadosException.NotFound gone) {

@@ -1,5 +1,6 @@
 package io.cairn.journaler;
 
+import io.cairn.common.Futures;
 import io.cairn.client.IoCtx;
 import io.cairn.client.ObjectReadOperation;
 import io.cairn.client.ObjectWriteOperation;
@@ -67,7 +68,7 @@ final class JournalTakeover {
         if (end < h.writePos()) {
             LOG.warn("journal {}: write_pos moved back from {} to {}", objects.name(), h.writePos(), end);
         }
-        RadosStream.join(Journal.writeHeaderAsync(io, objects, now));
+        Futures.join(Journal.writeHeaderAsync(io, objects, now));
         LOG.info("journal {}: taken at epoch {}, write_pos {} ({} entries after the old write_pos)", objects.name(),
                 epoch, end, found.entries());
         return new Taken(now, stamped, found);
@@ -121,7 +122,7 @@ final class JournalTakeover {
             }
             for (int i = 0; i < ops.size(); i++) {
                 long no = layout.firstObjectOf(set) + i;
-                (RadosStream.join(ops.get(i)) ? stamped : missing).add(no);
+                (Futures.join(ops.get(i)) ? stamped : missing).add(no);
             }
             // what is missing is created as ours, so an old writer cannot start it: the rest of a
             // set partly written (striping), or the whole of the first set with nothing in it
@@ -161,7 +162,7 @@ final class JournalTakeover {
                     .setXattr(JournalHeader.EPOCH_XATTR, JournalHeader.epochBytes(epoch)));
         } catch (RadosException.Exists lateOldWriter) {
             // an older writer created it between our probe and now: it must be stamped like the rest
-            if (!RadosStream.join(stampOne(io, oid, epoch))) {
+            if (!Futures.join(stampOne(io, oid, epoch))) {
                 throw new IllegalStateException("journal object " + oid + " exists and does not exist");
             }
         }
@@ -177,7 +178,7 @@ final class JournalTakeover {
             }
             long keep = layout.objectOffsetAtOrAfter(no, end);
             String oid = objects.data(no);
-            long size = RadosStream.join(io.operateAsync(oid, new ObjectReadOperation().stat()))
+            long size = Futures.join(io.operateAsync(oid, new ObjectReadOperation().stat()))
                     .results().get(0).getSize();
             if (size > keep) {
                 LOG.info("journal {}: cutting {} from {} to {} bytes", objects.name(), oid, size, keep);
@@ -186,7 +187,7 @@ final class JournalTakeover {
         }
         cuts.forEach(f -> {
             try {
-                RadosStream.join(f);
+                Futures.join(f);
             } catch (RadosException.GuardFailed newer) {
                 throw new JournalException.Fenced("journal " + objects.name() + ": a newer writer took it during "
                         + "recovery");

@@ -1,5 +1,6 @@
 package io.cairn.journaler;
 
+import io.cairn.common.Futures;
 import io.cairn.client.IoCtx;
 import io.cairn.client.ObjectWriteOperation;
 import io.cairn.client.RadosException;
@@ -287,8 +288,8 @@ public final class JournalWriter implements AutoCloseable {
                     return;
                 }
             }
-            RadosStream.join(flush());
-            RadosStream.join(writeHeader());
+            Futures.join(flush());
+            Futures.join(writeHeader());
         } finally {
             synchronized (this) {
                 closed = true;

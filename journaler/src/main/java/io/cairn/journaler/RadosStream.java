@@ -31,7 +31,7 @@ final class RadosStream implements StreamSource {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(length);
         for (int i = 0; i < extents.size(); i++) {
-            byte[] got = join(reads.get(i));
+            byte[] got = Futures.join(reads.get(i));
             out.write(got, 0, got.length);
             if (got.length < extents.get(i).lengthBytes()) {
                 break;
@@ -48,7 +48,4 @@ final class RadosStream implements StreamSource {
         throw t instanceof CompletionException ce ? ce : new CompletionException(cause);
     }
 
-    static <T> T join(CompletableFuture<T> f) {
-        return Futures.join(f);
-    }
 }
