@@ -17,6 +17,7 @@ import io.cairn.common.osdmap.PgId;
 import io.cairn.common.time.Clock;
 import io.cairn.objectstore.ObjectStore;
 import io.cairn.objectstore.block.BlockStore;
+import io.cairn.objectstore.block.BlockStoreOptions;
 import io.cairn.osd.heartbeat.Heartbeater;
 import io.cairn.osd.mon.Booter;
 import io.cairn.osd.mon.MonLink;
@@ -111,7 +112,8 @@ public final class OsdDaemon implements AutoCloseable {
         monClient = MonClient.fromConfig(config);
         // the central config database first, so that even options read only at start take its values
         configFollower = ConfigFollower.overMonitors(config, monClient).start(CONFIG_WAIT);
-        store = new BlockStore(dataDir.resolve(OsdIdentity.STORE_DIR));
+        store = new BlockStore(dataDir.resolve(OsdIdentity.STORE_DIR), BlockStoreOptions.DEFAULT
+                .withPreferDeferredBytes(Math.toIntExact(config.get(CairnConfigKeys.Osd.PREFER_DEFERRED_SIZE))));
         threads = new OsdThreads(config);
         maps = new MapFollower(monClient);
         configFollower.follow(maps);
@@ -255,6 +257,7 @@ public final class OsdDaemon implements AutoCloseable {
         HostPort bind = HostPort.parse(config.get(CairnConfigKeys.Osd.PUBLIC_ADDR));
         long maxMsg = config.get(CairnConfigKeys.Osd.Op.MAX_WRITE_SIZE) + REPLY_SLACK_BYTES;
         grpc = Messenger.server(bind, threads.rpc, (int) Math.min(Integer.MAX_VALUE, maxMsg))
+                .callExecutor(Messenger.inline(OsdService.INLINE_METHODS))
                 .addService(AliasingMarshaller.service(service.bindService()))
                 .addService(new ConfigAdminService(config)).build().start();
         address = bind.host() + ":" + grpc.getPort();

@@ -134,6 +134,12 @@ public final class CairnConfigKeys {
                 .check(v -> v >= 256L << 20, ">= 256 MiB")
                 .description("Memory an OSD aims to stay within; its launcher sizes the JVM's heap and direct "
                         + "buffers from it (read at start).").build();
+        public static final ConfigOption<Long> PREFER_DEFERRED_SIZE = ConfigOption
+                .builder("blockstore_prefer_deferred_size", ConfigType.BYTES, 64L << 10).unit("bytes")
+                .check(v -> v >= 0 && v <= 1L << 20, "0..1 MiB")
+                .description("Writes of at most this size are made durable in the store's metadata commit and reach "
+                        + "the block file later, many per sync (BlueStore's bluestore_prefer_deferred_size); 0 writes "
+                        + "all data to the device directly (read at start).").build();
         public static final ConfigOption<String> DATA = ConfigOption.builder("osd_data", ConfigType.STRING, "")
                 .description("The OSD's data directory (its ObjectStore); default run_dir/osd.<id>.").build();
         public static final ConfigOption<String> PUBLIC_ADDR = ConfigOption

@@ -1,6 +1,9 @@
 package io.cairn.common.net;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
@@ -14,6 +17,7 @@ import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.stub.AbstractStub;
 import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -31,20 +35,31 @@ public final class Messenger implements AutoCloseable {
      */
     static final int FLOW_CONTROL_WINDOW_BYTES = 8 << 20;
     private final int messageMaxBytes;
+    private final boolean inlineCallbacks;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     /** The address each named peer (an OSD id) was last reached at, so a moved peer gets a new channel. */
     private final Map<Integer, String> peerAddresses = new ConcurrentHashMap<>();
 
     public Messenger(int messageMaxBytes) {
+        this(messageMaxBytes, false);
+    }
+
+    /**
+     * With {@code inlineCallbacks}, the channels run call callbacks on their network threads instead
+     * of handing each to an executor thread: a hand-off costs a wake-up and a context switch, a
+     * large share of a small op's CPU. Every callback given to such a channel must return at once.
+     */
+    public Messenger(int messageMaxBytes, boolean inlineCallbacks) {
         if (messageMaxBytes < 1 << 20) {
             throw new IllegalArgumentException("messageMaxBytes " + messageMaxBytes + " is below 1 MiB");
         }
         this.messageMaxBytes = messageMaxBytes;
+        this.inlineCallbacks = inlineCallbacks;
     }
 
     /** The shared channel to {@code address} (host:port). */
     public ManagedChannel channel(String address) {
-        return channels.computeIfAbsent(address, a -> newChannel(HostPort.parse(a), messageMaxBytes));
+        return channels.computeIfAbsent(address, a -> newChannel(HostPort.parse(a), messageMaxBytes, inlineCallbacks));
     }
 
     /**
@@ -67,9 +82,16 @@ public final class Messenger implements AutoCloseable {
      * parsed with aliasing (an object read's data is not copied after it leaves gRPC's buffers).
      */
     public static ManagedChannel newChannel(HostPort to, int messageMaxBytes) {
+        return newChannel(to, messageMaxBytes, false);
+    }
+
+    private static ManagedChannel newChannel(HostPort to, int messageMaxBytes, boolean inlineCallbacks) {
         NettyChannelBuilder b = NettyChannelBuilder.forAddress(to.host(), to.port()).usePlaintext()
                 .flowControlWindow(FLOW_CONTROL_WINDOW_BYTES).intercept(AliasingMarshaller.CLIENT)
                 .maxInboundMessageSize(messageMaxBytes);
+        if (inlineCallbacks) {
+            b.directExecutor();
+        }
         EventLoopGroup own = ownClientLoop;
         if (own != null) {
             b.eventLoopGroup(own).channelType(Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class);
@@ -115,6 +137,21 @@ public final class Messenger implements AutoCloseable {
     public static NettyServerBuilder server(HostPort bind, Executor executor, int messageMaxBytes) {
         return NettyServerBuilder.forAddress(new InetSocketAddress(bind.host(), bind.port())).executor(executor)
                 .flowControlWindow(FLOW_CONTROL_WINDOW_BYTES).maxInboundMessageSize(messageMaxBytes);
+    }
+
+    /**
+     * Runs the calls of the named methods (full names, {@code service/method}) on the network
+     * thread that read them, the rest on the server's executor: for handlers that only hand their
+     * request on without blocking, where the executor's hop would cost more than the handler.
+     */
+    public static ServerCallExecutorSupplier inline(Set<String> fullMethodNames) {
+        Set<String> names = Set.copyOf(fullMethodNames);
+        return new ServerCallExecutorSupplier() {
+            @Override
+            public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call, Metadata metadata) {
+                return names.contains(call.getMethodDescriptor().getFullMethodName()) ? Runnable::run : null;
+            }
+        };
     }
 
     /** {@code stub} with a deadline {@code timeoutMs} from now. */

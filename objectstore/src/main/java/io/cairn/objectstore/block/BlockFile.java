@@ -10,6 +10,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,8 +20,10 @@ import org.slf4j.LoggerFactory;
  * device directly ({@code O_DIRECT}), as BlueStore's do: through the page cache every byte was
  * copied into a fresh cache page, dirtied, accounted and written back by kernel threads, which cost
  * an OSD a fifth of its CPU on 4 MiB writes, and the cached copy was never read (a read of a
- * fresh object is a remote client's, long after). Reads and unaligned writes use the page cache.
- * Linux keeps the two coherent: a direct write drops cached pages of its range.
+ * fresh object is a remote client's, long after). Large reads bypass the cache too; small reads,
+ * deferred writes and unaligned writes use it.
+ * Linux keeps the two coherent: a direct write drops cached pages of its range, and a direct read
+ * first writes back dirty ones.
  */
 final class BlockFile implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BlockFile.class);
@@ -28,6 +32,11 @@ final class BlockFile implements AutoCloseable {
     private static final int ZERO_FILL_BYTES = 1 << 20;
     /** Direct writes (data, and mkfs's zeros) go out of an aligned buffer this big, one device write per fill. */
     static final int DIRECT_STAGING_BYTES = 4 << 20;
+    /** Reads this large or larger go to the device directly (see {@link #read}). */
+    static final int DIRECT_READ_MIN_BYTES = 128 << 10;
+    private static final int READ_STAGING_BYTES = 1 << 20;
+    /** Direct reads in flight at once; more wait for none, they read through the page cache. */
+    private static final int READ_STAGINGS_MAX = 16;
 
     private final FileChannel channel;
     /** The same file opened O_DIRECT, or null where the file system refuses it (tmpfs). */
@@ -36,6 +45,8 @@ final class BlockFile implements AutoCloseable {
     /** guarded by this; made on the first direct write */
     private ByteBuffer staging;
     private final long sizeBytes;
+    private final ArrayBlockingQueue<ByteBuffer> readStagings = new ArrayBlockingQueue<>(READ_STAGINGS_MAX);
+    private final AtomicInteger readStagingsMade = new AtomicInteger();
 
     private BlockFile(FileChannel channel, FileChannel direct, int directAlignBytes, long sizeBytes) {
         this.channel = channel;
@@ -97,7 +108,7 @@ final class BlockFile implements AutoCloseable {
     /** {@code path} opened for O_DIRECT writes, or null (logged) where the file system refuses it. */
     private static FileChannel openDirect(Path path) {
         try {
-            return FileChannel.open(path, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+            return FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
         } catch (IOException | UnsupportedOperationException e) {
             LOG.info("block file {}: direct I/O unavailable ({}); writing through the page cache", path, e.toString());
             return null;
@@ -151,6 +162,23 @@ final class BlockFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes {@code b} at {@code offset} through the page cache: a deferred write, whose durable
+     * copy is its metadata record until the next sync of this file.
+     */
+    void writeCached(long offset, byte[] b) {
+        Invariants.check(offset >= 0 && offset + b.length <= sizeBytes, "write past block file end");
+        ByteBuffer buf = ByteBuffer.wrap(b);
+        try {
+            long pos = offset;
+            while (buf.hasRemaining()) {
+                pos += channel.write(buf, pos);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("block file write at " + offset, e);
+        }
+    }
+
     private synchronized void writeDirect(long offset, ByteBuffer b, int[] crcs) throws IOException {
         if (staging == null) {
             staging = alignedBuffer(directAlignBytes);
@@ -171,21 +199,68 @@ final class BlockFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads {@code length} bytes at {@code offset} into {@code into}. A large aligned read goes to
+     * the device directly, in 1 MiB requests through a staging buffer, as BlueStore reads: through
+     * the page cache a cold object came in readahead-sized pieces, one copy into fresh cache pages
+     * and one out, and it then sat in the cache (crowding out what the host needs) although a
+     * client rarely reads the same object twice soon. Small reads, which may meet a deferred write
+     * not yet written back, use the page cache.
+     */
     void read(long offset, byte[] into, int from, int length) {
         Invariants.check(offset >= 0 && offset + length <= sizeBytes, "read past block file end");
+        if (direct != null && length >= DIRECT_READ_MIN_BYTES && offset % directAlignBytes == 0
+                && length % directAlignBytes == 0) {
+            ByteBuffer staging = takeReadStaging();
+            if (staging != null) {
+                try {
+                    readDirect(offset, into, from, length, staging);
+                    return;
+                } finally {
+                    readStagings.offer(staging);
+                }
+            }
+        }
         ByteBuffer b = ByteBuffer.wrap(into, from, length);
         try {
-            long pos = offset;
-            while (b.hasRemaining()) {
-                int n = channel.read(b, pos);
-                if (n < 0) {
-                    throw new IOException("unexpected end of block file at " + pos);
-                }
-                pos += n;
+            readFully(channel, b, offset);
+        } catch (IOException e) {
+            throw new UncheckedIOException("block file read at " + offset, e);
+        }
+    }
+
+    private void readDirect(long offset, byte[] into, int from, int length, ByteBuffer staging) {
+        try {
+            for (int done = 0; done < length; ) {
+                int n = Math.min(staging.capacity(), length - done);
+                staging.clear().limit(n);
+                readFully(direct, staging, offset + done);
+                staging.get(0, into, from + done, n);
+                done += n;
             }
         } catch (IOException e) {
             throw new UncheckedIOException("block file read at " + offset, e);
         }
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer b, long offset) throws IOException {
+        long pos = offset;
+        while (b.hasRemaining()) {
+            int n = ch.read(b, pos);
+            if (n < 0) {
+                throw new IOException("unexpected end of block file at " + pos);
+            }
+            pos += n;
+        }
+    }
+
+    /** A free staging buffer for a direct read, or null when all are taken (the read then goes through the cache). */
+    private ByteBuffer takeReadStaging() {
+        ByteBuffer b = readStagings.poll();
+        if (b == null && readStagingsMade.getAndIncrement() < READ_STAGINGS_MAX) {
+            b = ByteBuffer.allocateDirect(READ_STAGING_BYTES + directAlignBytes).alignedSlice(directAlignBytes);
+        }
+        return b;
     }
 
     /** Makes written data durable (fdatasync: direct writes too need it, for the device's cache and the extents). */

@@ -158,7 +158,7 @@ public final class BlockStore implements ObjectStore {
             db.meta.put(txn, MetaDb.name(MetaDb.SUPERBLOCK), sb.encode());
             db.meta.put(txn, MetaDb.name(MetaDb.NEXT_NID), Keys.longKey(1));
             db.meta.put(txn, MetaDb.name(MetaDb.STORED_BYTES), Keys.longKey(0));
-            txn.commit();
+            db.commitDurably(txn);
         }
         syncDir(dir);
         log.info("mkfs {}: {} bytes in {} units of {}", dir, units * unitBytes, units, unitBytes);
@@ -201,14 +201,20 @@ public final class BlockStore implements ObjectStore {
             int unit = superblock.unitBytes();
             space = new SpaceAccount(superblock.blockFileBytes(), allocator.allocatedUnits() * unit,
                     options.limits().failsafeFullRatio());
-            data = new ObjectData(db, file, allocator, unit);
+            long replayed = DeferredWrites.replay(db, file);
+            if (replayed > 0) {
+                log.info("mount {}: replayed {} bytes of deferred writes into the block file", dir, replayed);
+            }
+            DeferredWrites deferred = new DeferredWrites(db, file, options.preferDeferredBytes());
+            data = new ObjectData(db, file, allocator, deferred, unit);
             reader = new TxnApplier(db, data, () -> {
                 throw new IllegalStateException("invariant violated: readers allocate no nids");
             });
             finisher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
                     new ArrayBlockingQueue<>(FINISHER_QUEUE_MAX), r -> daemon(r, "objectstore-finisher"),
                     new ThreadPoolExecutor.CallerRunsPolicy());
-            committer = new GroupCommitter(db, file, allocator, space, unit, readerLock, finisher, storedBytes, nextNid);
+            committer = new GroupCommitter(db, file, allocator, data, deferred, options, space, readerLock, finisher,
+                    storedBytes, nextNid);
             committerThread = daemon(committer, "objectstore-commit");
             committerThread.start();
             mounted = true;

@@ -17,6 +17,8 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.zip.CRC32C;
 
@@ -35,6 +37,8 @@ public final class Fsck {
     private final BlockFile file;
     private final Superblock sb;
     private final List<String> errors = new ArrayList<>();
+    /** Deferred writes a mount would replay: deep checks see the data as the mounted store will. */
+    private NavigableMap<Long, byte[]> deferred = new TreeMap<>();
     private final Set<String> damaged = new LinkedHashSet<>();
 
     private Fsck(MetaDb db, BlockFile file, Superblock sb) {
@@ -62,6 +66,19 @@ public final class Fsck {
         }
     }
 
+    /**
+     * The block-file ranges ({offset, length}) of an unmounted store that hold deferred writes not
+     * yet known durable there: what its next mount replays from the metadata.
+     */
+    public static List<long[]> pendingDeferredWrites(Path dir) {
+        try (MetaDb db = MetaDb.open(dir.resolve(BlockStore.META_DIR), BlockStoreOptions.METADATA_MAP_BYTES_DEFAULT);
+             Txn<byte[]> txn = db.env.txnRead()) {
+            List<long[]> out = new ArrayList<>();
+            DeferredWrites.all(db, txn).forEach((offset, bytes) -> out.add(new long[] {offset, bytes.length}));
+            return out;
+        }
+    }
+
     private void error(String message) {
         if (errors.size() < FsckReport.ERRORS_MAX) {
             errors.add(message);
@@ -81,6 +98,7 @@ public final class Fsck {
         Map<Long, Integer> refs = new HashMap<>();
         long maxNid;
         try (Txn<byte[]> txn = db.env.txnRead()) {
+            deferred = DeferredWrites.all(db, txn);
             long storedCounter = Keys.longOf(db.meta.get(txn, MetaDb.name(MetaDb.STORED_BYTES)));
             long nextNid = Keys.longOf(db.meta.get(txn, MetaDb.name(MetaDb.NEXT_NID)));
             Set<CollectionId> colls = new HashSet<>();
@@ -176,6 +194,19 @@ public final class Fsck {
                 wrongRefs.put((long) u, expected);
             }
         }
+        List<Long> orphanDeferred = new ArrayList<>();
+        for (Map.Entry<Long, byte[]> e : deferred.entrySet()) {
+            long first = e.getKey() / unit;
+            long end = (e.getKey() + e.getValue().length + unit - 1) / unit;
+            boolean used = e.getKey() % unit == 0 && end <= units;
+            for (long u = first; used && u < end; u++) {
+                used = useCount[(int) u] > 0;
+            }
+            if (!used) {
+                error("deferred write at block-file offset " + e.getKey() + " covers units no extent uses");
+                orphanDeferred.add(e.getKey());
+            }
+        }
         if (bitmap.length() > units) {
             error("allocation bitmap marks units past the end of the block file");
         }
@@ -184,7 +215,7 @@ public final class Fsck {
         }
         boolean repaired = false;
         if (repair && !errors.isEmpty()) {
-            repaired = repair(orphanExtents, orphanOmap, leaked, unmarked, wrongRefs, bitmap, sizes, maxNid);
+            repaired = repair(orphanExtents, orphanOmap, orphanDeferred, leaked, unmarked, wrongRefs, bitmap, sizes, maxNid);
         }
         log.info("fsck{}: {} objects, {} extents, {} errors", deep ? " --deep" : "", counters[0], counters[1],
                 errors.size());
@@ -195,6 +226,7 @@ public final class Fsck {
     private long verify(CRC32C crc, String name, ExtentRecord r) {
         byte[] buf = new byte[r.lengthBytes()];
         file.read(r.physicalOffset(), buf, 0, buf.length);
+        overlayDeferred(r.physicalOffset(), buf);
         for (int i = 0; i < r.crcs().length; i++) {
             crc.reset();
             crc.update(buf, i * BLOCK, BLOCK);
@@ -206,12 +238,29 @@ public final class Fsck {
         return buf.length;
     }
 
-    private boolean repair(List<byte[]> orphanExtents, List<byte[]> orphanOmap, List<Long> leaked, List<Long> unmarked,
+    /** Copies into {@code buf} (block-file bytes from {@code offset}) what deferred records hold for that range. */
+    private void overlayDeferred(long offset, byte[] buf) {
+        long end = offset + buf.length;
+        Map.Entry<Long, byte[]> before = deferred.lowerEntry(offset);
+        NavigableMap<Long, byte[]> candidates = before == null ? deferred.subMap(offset, true, end, false)
+                : deferred.subMap(before.getKey(), true, end, false);
+        for (Map.Entry<Long, byte[]> e : candidates.entrySet()) {
+            long from = Math.max(offset, e.getKey());
+            long to = Math.min(end, e.getKey() + e.getValue().length);
+            if (from < to) {
+                System.arraycopy(e.getValue(), (int) (from - e.getKey()), buf, (int) (from - offset), (int) (to - from));
+            }
+        }
+    }
+
+    private boolean repair(List<byte[]> orphanExtents, List<byte[]> orphanOmap, List<Long> orphanDeferred,
+                           List<Long> leaked, List<Long> unmarked,
                            Map<Long, Integer> wrongRefs, BitSet bitmap, Map<Long, Long> sizes, long maxNid) {
         Set<Long> dirtyChunks = new HashSet<>();
         try (Txn<byte[]> txn = db.env.txnWrite()) {
             orphanExtents.forEach(k -> db.extents.delete(txn, k));
             orphanOmap.forEach(k -> db.omap.delete(txn, k));
+            orphanDeferred.forEach(k -> db.deferred.delete(txn, Keys.longKey(k)));
             for (long u : leaked) {
                 bitmap.clear((int) u);
                 dirtyChunks.add(u / Allocator.BITMAP_CHUNK_BITS);
@@ -236,7 +285,7 @@ public final class Fsck {
             if (nextNid <= maxNid) {
                 db.meta.put(txn, MetaDb.name(MetaDb.NEXT_NID), Keys.longKey(maxNid + 1));
             }
-            txn.commit();
+            db.commitDurably(txn);
         }
         log.info("fsck repair: dropped {} orphan extents and {} orphan omap records, freed {} leaked units",
                 orphanExtents.size(), orphanOmap.size(), leaked.size());

@@ -21,10 +21,14 @@ import java.util.concurrent.locks.ReadWriteLock;
 
 /**
  * The one writer. It takes every queued submission at hand (up to a bound), applies each in its
- * own LMDB child transaction (a failing one is aborted alone), writes new data to free units,
- * syncs the block file, then commits the batch's metadata in one LMDB commit (one fsync for
- * all). Only then are futures completed, and units the batch freed handed back to the
- * allocator once no reader can still be looking at them.
+ * own LMDB child transaction (a failing one is aborted alone), writes new data to free units
+ * (small writes as deferred records, {@link DeferredWrites}), syncs the block file if it wrote to
+ * it directly, then commits the batch's metadata in one LMDB commit. That commit syncs its data
+ * pages but not the meta page that makes them current (see {@link MetaDb#commitDurably}); the
+ * next batch's commit carries it to the disk with its own data pages, so under load each batch
+ * costs one metadata sync, not two. A batch is acknowledged (futures completed, freed units
+ * handed back to the allocator once no reader can still be looking at them) only once its commit
+ * is durable: after the next commit, or after a sync of its own when nothing else is queued.
  */
 final class GroupCommitter implements Runnable {
     static final int QUEUE_MAX = 1024;
@@ -38,6 +42,17 @@ final class GroupCommitter implements Runnable {
     private final Allocator allocator;
     private final SpaceAccount space;
     private final TxnApplier applier;
+    private final DeferredWrites deferred;
+    /** Deferred bytes committed since the block file was last synced (committer thread only). */
+    private long deferredBacklog;
+    private final long deferredRetireBytes;
+    private final long deferredRetireIdleNs;
+    private long lastCommitNs;
+    /** The last commit, applied and visible but not yet known durable (committer thread only). */
+    private Committed notDurable;
+
+    /** A committed batch and what to do once it is durable. */
+    private record Committed(List<Submission> submissions, ObjectStoreException[] results, List<AuRun> freed) { }
     private final int unitBytes;
     private final ReadWriteLock readerLock;
     private final Executor finisher;
@@ -49,18 +64,22 @@ final class GroupCommitter implements Runnable {
     private volatile long commits;
     private volatile long submissionsCommitted;
 
-    GroupCommitter(MetaDb db, BlockFile file, Allocator allocator, SpaceAccount space, int unitBytes,
-                   ReadWriteLock readerLock, Executor finisher, long storedBytes, long nextNid) {
+    GroupCommitter(MetaDb db, BlockFile file, Allocator allocator, ObjectData data, DeferredWrites deferred,
+                   BlockStoreOptions options, SpaceAccount space, ReadWriteLock readerLock, Executor finisher,
+                   long storedBytes, long nextNid) {
         this.db = db;
         this.file = file;
         this.allocator = allocator;
         this.space = space;
-        this.unitBytes = unitBytes;
+        this.unitBytes = data.unitBytes();
+        this.deferred = deferred;
+        this.deferredRetireBytes = options.deferredRetireBytes();
+        this.deferredRetireIdleNs = TimeUnit.MILLISECONDS.toNanos(options.deferredRetireIdleMs());
         this.readerLock = readerLock;
         this.finisher = finisher;
         this.storedBytes = storedBytes;
         this.nextNid = nextNid;
-        this.applier = new TxnApplier(db, new ObjectData(db, file, allocator, unitBytes), () -> this.nextNid++);
+        this.applier = new TxnApplier(db, data, () -> this.nextNid++);
     }
 
     long storedBytes() {
@@ -109,6 +128,13 @@ final class GroupCommitter implements Runnable {
                 first = queue.poll();
             }
             if (first == null) {
+                if (notDurable != null) {
+                    syncAndAcknowledge();
+                }
+                boolean idle = System.nanoTime() - lastCommitNs >= deferredRetireIdleNs;
+                if (failure == null && deferredBacklog > 0 && (idle || stopping)) {
+                    retireDeferred();
+                }
                 if (stopping && queue.isEmpty()) {
                     break;
                 }
@@ -138,7 +164,8 @@ final class GroupCommitter implements Runnable {
         ObjectStoreException[] results = new ObjectStoreException[batch.size()];
         List<AuRun> freedByBatch = new ArrayList<>();
         long storedAfter = storedBytes;
-        boolean wroteData = false;
+        long directBytes = 0;
+        long deferredBytes = 0;
         try (Txn<byte[]> parent = db.env.txnWrite()) {
             for (int i = 0; i < batch.size(); i++) {
                 TxnEffects fx = new TxnEffects();
@@ -146,7 +173,8 @@ final class GroupCommitter implements Runnable {
                 if (results[i] == null) {
                     storedAfter += fx.storedDelta;
                     freedByBatch.addAll(fx.freed);
-                    wroteData |= !fx.allocated.isEmpty();
+                    directBytes += fx.directBytes;
+                    deferredBytes += fx.deferredBytes;
                 }
             }
             for (Map.Entry<Long, byte[]> e : allocator.takeDirtyChunks().entrySet()) {
@@ -155,38 +183,96 @@ final class GroupCommitter implements Runnable {
             Invariants.check(storedAfter >= 0, "stored bytes went negative: %d", storedAfter);
             db.meta.put(parent, MetaDb.name(MetaDb.STORED_BYTES), Keys.longKey(storedAfter));
             db.meta.put(parent, MetaDb.name(MetaDb.NEXT_NID), Keys.longKey(nextNid));
-            if (wroteData) {
+            // Direct writes are durable only once the block file is synced; deferred ones are by
+            // this commit, and the sync that direct writes need anyway retires them too.
+            boolean retire = directBytes > 0 || deferredBacklog + deferredBytes >= deferredRetireBytes;
+            if (retire) {
                 file.sync();
+                deferred.retireAll(parent);
             }
             parent.commit();
+            deferredBacklog = retire ? 0 : deferredBacklog + deferredBytes;
+            lastCommitNs = System.nanoTime();
         } catch (RuntimeException e) {
             // The in-memory allocator and space ledger may now disagree with the B+tree: stop
             // taking work; a remount rebuilds them from the last durable commit.
-            failure = new ObjectStoreException.Unavailable("commit failed, store stopped: " + e, e);
-            log.error("objectstore commit failed; refusing further transactions until remount", e);
-            fail(batch, failure);
+            stopOn("commit failed", e, batch);
             return;
         }
         storedBytes = storedAfter;
         commits++;
         submissionsCommitted += batch.size();
-        for (int i = 0; i < batch.size(); i++) {
-            Submission s = batch.get(i);
+        for (Submission s : batch) {
             s.releaseReservations();
-            ObjectStoreException err = results[i];
-            finisher.execute(() -> {
-                if (err == null) {
-                    s.future().complete(null);
-                } else {
-                    s.future().completeExceptionally(err);
-                }
-            });
         }
+        Committed mine = new Committed(List.copyOf(batch), results, freedByBatch);
+        // this commit's data sync also carried the previous commit's meta page to the disk
+        Committed previous = notDurable;
+        notDurable = mine;
+        if (previous != null) {
+            acknowledge(previous);
+        }
+        if (queue.isEmpty()) {
+            syncAndAcknowledge();
+        }
+    }
+
+    /** Makes the last commit durable with a sync of its own and acknowledges it. */
+    private void syncAndAcknowledge() {
+        try {
+            db.env.sync(true);
+        } catch (RuntimeException e) {
+            stopOn("metadata sync failed", e, List.of());
+            return;
+        }
+        Committed c = notDurable;
+        notDurable = null;
+        acknowledge(c);
+    }
+
+    /** Completes a durable batch's futures and lets the units it freed be allocated again. */
+    private void acknowledge(Committed c) {
+        // one hand-off for the whole batch: completions run callers' continuations, never on this thread
+        finisher.execute(() -> {
+            for (int i = 0; i < c.submissions().size(); i++) {
+                if (c.results()[i] == null) {
+                    c.submissions().get(i).future().complete(null);
+                } else {
+                    c.submissions().get(i).future().completeExceptionally(c.results()[i]);
+                }
+            }
+        });
         readerLock.writeLock().lock();
         try {
-            allocator.makeReusable(freedByBatch);
+            allocator.makeReusable(c.freed());
         } finally {
             readerLock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Stops taking work after a failed write to the disk: {@code batch} and the commit not yet
+     * known durable fail, and so does everything after them.
+     */
+    private void stopOn(String what, RuntimeException e, List<Submission> batch) {
+        failure = new ObjectStoreException.Unavailable(what + ", store stopped: " + e, e);
+        log.error("objectstore {}; refusing further transactions until remount", what, e);
+        if (notDurable != null) {
+            fail(notDurable.submissions(), failure);
+            notDurable = null;
+        }
+        fail(batch, failure);
+    }
+
+    /** Syncs the block file and drops the deferred records it now holds, in a commit of its own. */
+    private void retireDeferred() {
+        try (Txn<byte[]> txn = db.env.txnWrite()) {
+            file.sync();
+            deferred.retireAll(txn);
+            db.commitDurably(txn);
+            deferredBacklog = 0;
+        } catch (RuntimeException e) {
+            stopOn("deferred-write retirement failed", e, List.of());
         }
     }
 

@@ -38,6 +38,8 @@ final class MetaDb implements AutoCloseable {
     final Dbi<byte[]> refs;
     /** bitmap chunk index → 512 bytes of allocation bits. */
     final Dbi<byte[]> bitmap;
+    /** block-file offset → bytes written there not yet known durable in the block file ({@link DeferredWrites}). */
+    final Dbi<byte[]> deferred;
 
     private MetaDb(Env<byte[]> env) {
         this.env = env;
@@ -48,6 +50,7 @@ final class MetaDb implements AutoCloseable {
         this.omap = table(env, "omap");
         this.refs = table(env, "refs");
         this.bitmap = table(env, "bitmap");
+        this.deferred = table(env, "deferred");
     }
 
     /**
@@ -65,10 +68,22 @@ final class MetaDb implements AutoCloseable {
     static MetaDb open(Path dir, long mapSizeBytes) {
         Env<byte[]> env = Env.create(ByteArrayProxy.PROXY_BA)
                 .setMapSize(mapSizeBytes)
-                .setMaxDbs(8)
+                .setMaxDbs(16)
                 .setMaxReaders(READERS_MAX)
-                .open(dir.toFile(), EnvFlags.MDB_NOTLS);
+                .open(dir.toFile(), EnvFlags.MDB_NOTLS, EnvFlags.MDB_NOMETASYNC);
         return new MetaDb(env);
+    }
+
+    /**
+     * Commits {@code txn} and waits until it is on disk. The environment writes each commit's meta
+     * page without a sync of its own ({@code MDB_NOMETASYNC}: a commit syncs its data pages, then
+     * writes the meta page that makes them current), so a commit is durable once the file is
+     * synced again: by the next commit's data sync, or by the sync here. A crash before that
+     * leaves the previous commit current, never a torn one.
+     */
+    void commitDurably(Txn<byte[]> txn) {
+        txn.commit();
+        env.sync(true);
     }
 
     static byte[] name(String key) {

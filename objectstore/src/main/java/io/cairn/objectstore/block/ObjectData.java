@@ -24,14 +24,16 @@ final class ObjectData {
     private final MetaDb db;
     private final BlockFile file;
     private final Allocator allocator;
+    private final DeferredWrites deferred;
     private final int unitBytes;
 
-    ObjectData(MetaDb db, BlockFile file, Allocator allocator, int unitBytes) {
+    ObjectData(MetaDb db, BlockFile file, Allocator allocator, DeferredWrites deferred, int unitBytes) {
         Invariants.check(unitBytes >= BLOCK && unitBytes <= RECORD_MAX && Integer.bitCount(unitBytes) == 1,
                 "allocation unit %d must be a power of two in 4 KiB..1 MiB", unitBytes);
         this.db = db;
         this.file = file;
         this.allocator = allocator;
+        this.deferred = deferred;
         this.unitBytes = unitBytes;
     }
 
@@ -138,19 +140,27 @@ final class ObjectData {
         writeUnits(txn, fx, nid, start, ByteBuffer.wrap(buf));
     }
 
-    /** Replaces whole units {@code [start, start + remaining)} with {@code buf}'s bytes in fresh space. */
+    /**
+     * Replaces whole units {@code [start, start + remaining)} with {@code buf}'s bytes in fresh
+     * space: a small write as a deferred record, a larger one straight to the device.
+     */
     private void writeUnits(Txn<byte[]> txn, TxnEffects fx, long nid, long start, ByteBuffer buf) {
         int length = buf.remaining();
         Invariants.check(start % unitBytes == 0 && length % unitBytes == 0 && length > 0, "unaligned unit write");
         release(txn, fx, nid, start, start + length);
         List<AuRun> runs = allocator.allocate(length / unitBytes);
         fx.allocated.addAll(runs);
+        boolean defer = deferred.wants(length);
+        if (!defer) {
+            fx.directBytes += length;
+        }
         int base = buf.position();
         int pos = 0;
         for (AuRun run : runs) {
             int runBytes = Math.toIntExact(run.count() * unitBytes);
             long phys = run.start() * unitBytes;
-            int[] runCrcs = file.write(phys, buf.slice(base + pos, runBytes));
+            ByteBuffer runData = buf.slice(base + pos, runBytes);
+            int[] runCrcs = defer ? deferred.write(txn, fx, phys, runData) : file.write(phys, runData);
             for (int off = 0; off < runBytes; off += RECORD_MAX) {
                 int n = Math.min(RECORD_MAX, runBytes - off);
                 int[] crcs = Arrays.copyOfRange(runCrcs, off / BLOCK, (off + n) / BLOCK);
@@ -270,6 +280,7 @@ final class ObjectData {
                     AuRun run = new AuRun(runStart, u - runStart);
                     allocator.free(run);
                     fx.freed.add(run);
+                    deferred.forget(txn, runStart * unitBytes, u * unitBytes);
                 }
                 runStart = u + 1;
             }

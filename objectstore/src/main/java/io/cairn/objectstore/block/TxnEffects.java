@@ -12,6 +12,10 @@ final class TxnEffects {
     final List<AuRun> allocated = new ArrayList<>();
     final List<AuRun> freed = new ArrayList<>();
     long storedDelta;
+    /** Bytes written to the block file directly, which the batch must sync before it commits. */
+    long directBytes;
+    /** Bytes written as deferred records ({@link DeferredWrites}). */
+    long deferredBytes;
 
     long allocatedUnits() {
         return allocated.stream().mapToLong(AuRun::count).sum();
@@ -32,5 +36,7 @@ final class TxnEffects {
         allocated.clear();
         freed.clear();
         storedDelta = 0;
+        directBytes = 0;
+        deferredBytes = 0;
     }
 }

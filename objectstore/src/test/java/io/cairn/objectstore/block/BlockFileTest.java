@@ -78,4 +78,25 @@ class BlockFileTest {
             assertArrayEquals(new byte[4096], before, "bytes before the write are untouched");
         }
     }
+
+    @Test
+    void largeReadsOfCachedWritesNotYetWrittenBackSeeTheNewBytes() throws IOException {
+        Path f = dir.resolve("block");
+        BlockFile.create(f, 16L << 20);
+        Random r = new Random(8);
+        byte[] large = new byte[3 * (1 << 20) + 8192];
+        r.nextBytes(large);
+        try (BlockFile b = BlockFile.open(f, 16L << 20)) {
+            // deferred writes go through the page cache; a direct read of their range must see them
+            for (int at = 0; at < large.length; at += 65536) {
+                b.writeCached(8192 + at, Arrays.copyOfRange(large, at, Math.min(large.length, at + 65536)));
+            }
+            byte[] back = new byte[large.length];
+            b.read(8192, back, 0, back.length);
+            assertArrayEquals(large, back);
+            byte[] middle = new byte[BlockFile.DIRECT_READ_MIN_BYTES];
+            b.read(8192 + 4096, middle, 0, middle.length);
+            assertArrayEquals(Arrays.copyOfRange(large, 4096, 4096 + middle.length), middle);
+        }
+    }
 }

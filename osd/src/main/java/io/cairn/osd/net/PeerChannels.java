@@ -10,7 +10,8 @@ import io.cairn.proto.v1.OsdServiceGrpc;
 /**
  * Stubs to the other OSDs at the addresses the newest map gives them, over the shared
  * {@link Messenger}: blocking ones for the peering, recovery and scrub threads, async ones for
- * replica writes and pings. Every stub carries a deadline, so a frozen peer costs a caller at most
+ * replica writes, peering queries and pings, whose callbacks run on the network thread and must
+ * never block. Every stub carries a deadline, so a frozen peer costs a caller at most
  * {@code peerOpTimeoutMs}, never a hang.
  */
 public final class PeerChannels implements AutoCloseable {
@@ -18,7 +19,8 @@ public final class PeerChannels implements AutoCloseable {
     private final long peerOpTimeoutMs;
 
     public PeerChannels(int messageMaxBytes, long peerOpTimeoutMs) {
-        this.messenger = new Messenger(messageMaxBytes);
+        // every async callback here only completes a future or posts to a queue
+        this.messenger = new Messenger(messageMaxBytes, true);
         this.peerOpTimeoutMs = peerOpTimeoutMs;
     }
 

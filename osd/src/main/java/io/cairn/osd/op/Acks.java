@@ -8,10 +8,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Gathers the acks of one write (the local commit and each replica's). A delivering thread — gRPC
- * or the store's commit thread — only counts down; the last one posts the outcome to the PG's own
- * queue, so what follows the last ack (the reply, a re-peering after a failure) runs there, never
- * on the thread that delivered it, and costs one hand-off per write rather than one per ack.
+ * Gathers the acks of one write (the local commit and each replica's). A delivering thread — the
+ * network's or the store's finisher — only counts down. When all succeeded the last one completes
+ * the write on the spot: what follows is the reply, which only hands its bytes to the network, and
+ * a hand-off to another thread cost more than that. A failure goes to the PG's own queue, since
+ * what follows it (marking the PG for re-peering) takes the PG's lock, which a network thread
+ * must never wait for.
  */
 final class Acks {
     private Acks() {}
@@ -33,15 +35,13 @@ final class Acks {
                 if (waiting.decrementAndGet() != 0) {
                     return;
                 }
+                Throwable failed = first.get();
+                if (failed == null) {
+                    all.complete(null);
+                    return;
+                }
                 try {
-                    queue.post(() -> {
-                        Throwable failed = first.get();
-                        if (failed == null) {
-                            all.complete(null);
-                        } else {
-                            all.completeExceptionally(failed);
-                        }
-                    });
+                    queue.post(() -> all.completeExceptionally(failed));
                 } catch (RejectedExecutionException rejected) {
                     // the OSD is stopping (or the queue overflowed): the write has not been acked everywhere
                     all.completeExceptionally(rejected);
