@@ -256,8 +256,8 @@ public final class OsdDaemon implements AutoCloseable {
         booter.register();
         HostPort bind = HostPort.parse(config.get(CairnConfigKeys.Osd.PUBLIC_ADDR));
         long maxMsg = config.get(CairnConfigKeys.Osd.Op.MAX_WRITE_SIZE) + REPLY_SLACK_BYTES;
-        grpc = Messenger.server(bind, threads.rpc, (int) Math.min(Integer.MAX_VALUE, maxMsg))
-                .callExecutor(Messenger.inline(OsdService.INLINE_METHODS))
+        // every handler hands its work to the op pool or answers at once (OsdService, ConfigAdminService)
+        grpc = Messenger.serverOnNetworkThreads(bind, (int) Math.min(Integer.MAX_VALUE, maxMsg))
                 .addService(AliasingMarshaller.service(service.bindService()))
                 .addService(new ConfigAdminService(config)).build().start();
         address = bind.host() + ":" + grpc.getPort();

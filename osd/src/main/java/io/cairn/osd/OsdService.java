@@ -34,7 +34,6 @@ import io.cairn.proto.v1.RepOpRequest;
 import io.cairn.proto.v1.ScrubMapReply;
 import io.cairn.proto.v1.ScrubMapRequest;
 import io.grpc.stub.StreamObserver;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -42,20 +41,12 @@ import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
- * The OSD's gRPC surface. A gRPC thread only hands the call over — to the client-op path, the
- * replica path, or the op pool for everything that reads the store — and the reply is sent from
- * whichever thread completes it. A failure becomes the reply's code and message; no call can
+ * The OSD's gRPC surface. Handlers run on the network thread that read the call and only hand it
+ * over — to the client-op path, the replica path, or the op pool for everything that reads the
+ * store — so they never block it; the reply is sent from whichever thread completes it. A failure becomes the reply's code and message; no call can
  * take the daemon down or go unanswered.
  */
 final class OsdService extends OsdServiceGrpc.OsdServiceImplBase {
-    /**
-     * Calls handled on the network thread that read them: each only admits the request and hands it
-     * to the op pool (or answers at once), and these carry nearly all of an OSD's traffic, where a
-     * second hand-off through the rpc pool cost a wake-up and a context switch per op.
-     */
-    static final Set<String> INLINE_METHODS = Set.of(OsdServiceGrpc.getOpMethod().getFullMethodName(),
-            OsdServiceGrpc.getRepOpMethod().getFullMethodName(), OsdServiceGrpc.getPingMethod().getFullMethodName());
-
     private final ClientOps clientOps;
     private final ReplicaOps replicaOps;
     private final ObjectLister lister;

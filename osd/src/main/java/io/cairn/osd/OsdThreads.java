@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Every thread of an OSD, by job, each pool with a bounded queue of a named size: a slow part (a
  * monitor that does not answer, a PG removal of 100,000 objects, a frozen peer) holds up only its
- * own threads. gRPC threads only hand calls over to these.
+ * own threads. gRPC's network threads only hand calls over to these.
  */
 final class OsdThreads implements AutoCloseable {
     /** PG queues' tasks (acks, peering steps) are short: a few threads carry all PGs. */
@@ -27,7 +27,6 @@ final class OsdThreads implements AutoCloseable {
     private static final int REMOVALS_QUEUED_MAX = 65_536;
 
     final ThreadPoolExecutor ops;
-    final ThreadPoolExecutor rpc;
     final ThreadPoolExecutor pgQueues;
     final ThreadPoolExecutor peering;
     final ThreadPoolExecutor mon;
@@ -41,8 +40,6 @@ final class OsdThreads implements AutoCloseable {
     OsdThreads(CairnConfig config) {
         int opThreads = config.get(CairnConfigKeys.Osd.Op.OP_THREADS);
         ops = pool("osd-op", opThreads, config.get(CairnConfigKeys.Osd.Op.OP_QUEUE_MAX));
-        int rpcThreads = config.get(CairnConfigKeys.Osd.Op.RPC_THREADS);
-        rpc = pool("osd-grpc", rpcThreads, config.get(CairnConfigKeys.Osd.Op.OP_QUEUE_MAX));
         pgQueues = pool("osd-pg", PG_QUEUE_THREADS, PG_QUEUE_TASKS_MAX);
         peering = pool("osd-peering", config.get(CairnConfigKeys.Osd.Recovery.PEERING_THREADS), PEERING_TASKS_MAX);
         mon = pool("osd-mon", MON_THREADS, MON_CALLS_MAX);
@@ -68,7 +65,7 @@ final class OsdThreads implements AutoCloseable {
 
     @Override
     public void close() {
-        for (ExecutorService e : List.of(timers, stats, heartbeat, maps, removal, ops, rpc, pgQueues, peering, mon)) {
+        for (ExecutorService e : List.of(timers, stats, heartbeat, maps, removal, ops, pgQueues, peering, mon)) {
             e.shutdownNow();
         }
     }

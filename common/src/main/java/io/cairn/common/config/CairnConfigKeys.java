@@ -180,9 +180,6 @@ public final class CairnConfigKeys {
             public static final ConfigOption<Integer> OP_QUEUE_MAX = intOpt("osd_op_queue_max", 2048)
                     .check(v -> v >= 16 && v <= 1_000_000, "16..1000000").unit("ops")
                     .description("Operations queued for the op threads; past it new ones are answered EAGAIN.").build();
-            public static final ConfigOption<Integer> RPC_THREADS = intOpt("osd_rpc_num_threads", 8)
-                    .check(v -> v >= 1 && v <= 256, "1..256").unit("threads")
-                    .description("Threads that take gRPC calls off the network (they only hand work on).").build();
             public static final ConfigOption<Duration> PEER_OP_TIMEOUT = seconds("osd_peer_op_timeout", 30)
                     .check(v -> v.toMillis() >= 100 && v.toSeconds() <= 3600, "0.1..3600 s")
                     .description("How long an OSD waits for another OSD to answer a replica write, a peering "

@@ -1,9 +1,6 @@
 package io.cairn.common.net;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
@@ -17,7 +14,6 @@ import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.stub.AbstractStub;
 import java.net.InetSocketAddress;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -140,18 +136,13 @@ public final class Messenger implements AutoCloseable {
     }
 
     /**
-     * Runs the calls of the named methods (full names, {@code service/method}) on the network
-     * thread that read them, the rest on the server's executor: for handlers that only hand their
-     * request on without blocking, where the executor's hop would cost more than the handler.
+     * A server bound to exactly {@code bind} whose handlers run on the network thread that read
+     * the call: for services whose every handler hands its work on without blocking, where a hop
+     * through an executor would cost a wake-up and a context switch per call.
      */
-    public static ServerCallExecutorSupplier inline(Set<String> fullMethodNames) {
-        Set<String> names = Set.copyOf(fullMethodNames);
-        return new ServerCallExecutorSupplier() {
-            @Override
-            public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call, Metadata metadata) {
-                return names.contains(call.getMethodDescriptor().getFullMethodName()) ? Runnable::run : null;
-            }
-        };
+    public static NettyServerBuilder serverOnNetworkThreads(HostPort bind, int messageMaxBytes) {
+        return NettyServerBuilder.forAddress(new InetSocketAddress(bind.host(), bind.port())).directExecutor()
+                .flowControlWindow(FLOW_CONTROL_WINDOW_BYTES).maxInboundMessageSize(messageMaxBytes);
     }
 
     /** {@code stub} with a deadline {@code timeoutMs} from now. */

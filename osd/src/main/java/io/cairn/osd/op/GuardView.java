@@ -19,7 +19,8 @@ final class GuardView {
     private final ObjectStore store;
     private final CollectionId coll;
     private final ObjectId oid;
-    private boolean exists;
+    /** Whether the object exists as the ops so far leave it; null until first asked (a store read). */
+    private Boolean exists;
     /** True once the operation removed the object: nothing stored below the overlay counts any more. */
     private boolean wiped;
     private boolean omapCleared;
@@ -31,16 +32,19 @@ final class GuardView {
         this.store = store;
         this.coll = coll;
         this.oid = oid;
-        this.exists = store.exists(coll, oid);
     }
 
     boolean exists() {
+        if (exists == null) {
+            // most writes carry no guard: they never pay for this read
+            exists = store.exists(coll, oid);
+        }
         return exists;
     }
 
     /** True while the object is still the stored one (not removed and made again by this operation). */
     boolean isStored() {
-        return exists && !wiped;
+        return exists() && !wiped;
     }
 
     void created() {
@@ -61,7 +65,7 @@ final class GuardView {
     }
 
     void rmXattr(String storeName) {
-        if (exists) {
+        if (exists()) {
             xattrs.put(storeName, Optional.empty());
         }
     }
@@ -72,7 +76,7 @@ final class GuardView {
         if (mine != null) {
             return mine;
         }
-        return exists && !wiped ? store.getAttr(coll, oid, storeName) : Optional.empty();
+        return exists() && !wiped ? store.getAttr(coll, oid, storeName) : Optional.empty();
     }
 
     void omapSet(Map<String, byte[]> entries) {
@@ -81,13 +85,13 @@ final class GuardView {
     }
 
     void omapRm(Iterable<String> keys) {
-        if (exists) {
+        if (exists()) {
             keys.forEach(k -> omap.put(k, Optional.empty()));
         }
     }
 
     void omapClear() {
-        if (exists) {
+        if (exists()) {
             omapCleared = true;
             omap.clear();
         }
@@ -99,7 +103,7 @@ final class GuardView {
         if (mine != null) {
             return mine;
         }
-        if (!exists || wiped || omapCleared) {
+        if (!exists() || wiped || omapCleared) {
             return Optional.empty();
         }
         return Optional.ofNullable(store.omapGetValuesByKeys(coll, oid, Set.of(key)).get(key));

@@ -82,7 +82,8 @@ public final class ReplicaOps {
             // checked under the lock against the newest map: a newer interval's peering that
             // read this member's info (under the same lock) must not miss a write applied after
             IntervalCheck.requireCurrent(history, pgid, req.getEpoch(), maps.current());
-            if (copies.holds(pg.coll(), version)) {
+            // an entry past the copy's last_update cannot be held yet: only an older one needs the store's look
+            if (version.version() <= pg.lastVersion() && copies.holds(pg.coll(), version)) {
                 // a re-peering of this interval recovered the write while its replica op was queued
                 return CompletableFuture.completedFuture(null);
             }

@@ -87,6 +87,10 @@ public final class PgRegistry {
 
     /** Makes sure the store has the PG's collection and meta object, and records that this OSD holds it. */
     public void ensureCollection(PgId id, OsdMap map) {
+        if (held.contains(id)) {
+            // made (or found) since this OSD started, and not being removed: a removal releases it first
+            return;
+        }
         CollectionId coll = CollectionId.of(id.toString());
         if (!store.collectionExists(coll) || !store.exists(coll, PgCopies.PGMETA)) {
             try {
