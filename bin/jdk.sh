@@ -52,6 +52,8 @@ cairn_jvm_flags() {
 cairn_cli_flags() {
   local jar=$1 archive mem_kib
   CAIRN_CLI_FLAGS=(-XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:+UseSerialGC -Xlog:disable -Xlog:all=warning:stderr)
+  # Netty's leak detector records a stack trace for one buffer in 128 (as daemons, off)
+  CAIRN_CLI_FLAGS+=(-Dio.grpc.netty.shaded.io.netty.leakDetection.level=disabled)
   # a young generation that holds 16 object reads or writes of 4 MiB in flight, so `rados bench`
   # does not copy them into the old generation and collect it whole (it doubled read throughput);
   # reserved, not touched, by a command that allocates little

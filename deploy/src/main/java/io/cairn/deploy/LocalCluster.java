@@ -262,7 +262,9 @@ public final class LocalCluster {
         cmd.addAll(1, jvm);
         cmd.addAll(List.of("-c", conf().toString(), typeId[0], "--id", typeId[1]));
         Path log = dir.resolve("log").resolve(name + ".log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        DaemonJvmOptions.environment().forEach(pb.environment()::putIfAbsent);
+        Process p = pb.redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         Files.writeString(pidFile(name), Long.toString(p.pid()) + "\n");

@@ -20,7 +20,8 @@ class DaemonJvmOptionsTest {
     @Test
     void defaultOsdTargetGivesASmallHeapOnTheSerialCollector() {
         DaemonJvmOptions o = of("", "osd.0", 2);
-        assertEquals(List.of("-Xms64m", "-Xmx256m", "-XX:MaxDirectMemorySize=256m",
+        assertEquals(List.of(DaemonJvmOptions.NETTY_LEAK_DETECTION_OFF, "-Xms64m", "-Xmx192m",
+                "-XX:MaxDirectMemorySize=256m",
                 "-D" + DaemonJvmOptions.NETTY_ARENAS_PROPERTY + "=1", "-XX:+ExitOnOutOfMemoryError",
                 "-XX:+UseSerialGC", "-XX:NewRatio=1", "-XX:TieredStopAtLevel=1"), o.flags());
     }
@@ -28,7 +29,8 @@ class DaemonJvmOptionsTest {
     @Test
     void targetsComeFromTheDaemonsOwnSectionFirst() {
         String conf = "[osd]\nosd_memory_target = 8G\n[osd.1]\nosd_memory_target = 1G\n[mon]\nmon_memory_target = 512M\n";
-        assertEquals(512L << 20, of(conf, "osd.0", 2).heapMaxBytes());
+        assertEquals(341L << 20, of(conf, "osd.0", 2).heapMaxBytes(), "a twenty-fourth of 8 GiB");
+        assertEquals(512L << 20, of(conf, "osd.0", 2).directMaxBytes(), "a sixteenth of 8 GiB");
         assertEquals(192L << 20, of(conf, "osd.1", 2).heapMaxBytes(), "the heap never below 192 MiB");
         assertEquals(256L << 20, of(conf, "osd.1", 2).directMaxBytes(), "direct buffers never below 256 MiB");
         assertEquals(192L << 20, of(conf, "mon.a", 2).heapMaxBytes());
@@ -37,7 +39,7 @@ class DaemonJvmOptionsTest {
     @Test
     void bigHeapsAndManyCoresKeepTheJvmsDefaults() {
         DaemonJvmOptions o = of("[osd]\nosd_memory_target = 64G\n", "osd.0", 32);
-        assertEquals(4L << 30, o.heapMaxBytes());
+        assertEquals(2730L << 20, o.heapMaxBytes());
         assertTrue(o.flags().contains("-D" + DaemonJvmOptions.NETTY_ARENAS_PROPERTY + "=16"));
         assertFalse(o.serialGc());
         assertFalse(o.c1Only());
@@ -55,7 +57,7 @@ class DaemonJvmOptionsTest {
     @Test
     void daemonsWithoutATargetGetNoHeapFlags() {
         DaemonJvmOptions o = of("", "mds.a", 2);
-        assertEquals(List.of("-XX:TieredStopAtLevel=1"), o.flags());
+        assertEquals(List.of(DaemonJvmOptions.NETTY_LEAK_DETECTION_OFF, "-XX:TieredStopAtLevel=1"), o.flags());
     }
 
     @Test
