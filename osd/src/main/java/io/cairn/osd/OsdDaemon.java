@@ -53,6 +53,7 @@ import io.cairn.osd.stats.PgCommands;
 import io.cairn.osd.stats.PgStates;
 import io.cairn.osd.stats.StatsReporter;
 import io.grpc.Server;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -60,6 +61,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +74,8 @@ public final class OsdDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OsdDaemon.class);
     private static final long SCRUB_TICK_MS = 1000;
     private static final long PEERING_TICK_MS = 500;
+    /** How often replica writes past osd_peer_op_timeout are failed. */
+    private static final long REPLICA_EXPIRY_MS = 1000;
     private static final Duration CONFIG_WAIT = Duration.ofSeconds(10);
     private static final Duration FIRST_MAP_WAIT = Duration.ofSeconds(60);
     private static final int REPLY_SLACK_BYTES = 4 << 20;
@@ -79,7 +83,7 @@ public final class OsdDaemon implements AutoCloseable {
     private final CairnConfig config;
     private final Clock clock;
     private final OsdIdentity who;
-    private final ObjectStore store;
+    private final BlockStore store;
     private final MonClient monClient;
     private final ConfigFollower configFollower;
     private final MapFollower maps;
@@ -94,6 +98,7 @@ public final class OsdDaemon implements AutoCloseable {
     private final PgMapHandler mapHandler;
     private final Heartbeater heartbeater;
     private final StatsReporter stats;
+    private final Replicator replicator;
     private final OsdService service;
     private final BackfillReserver<PgId> remoteBackfills;
     private final PrometheusMeterRegistry metricsRegistry;
@@ -141,9 +146,10 @@ public final class OsdDaemon implements AutoCloseable {
                 shardsRepaired.saved(), OsdThreads.named("osd-scrub"));
         states[0] = new PgStates(registry, recovery, scrubber, copies, me);
         OpRunner runner = new OpRunner(store, config.get(CairnConfigKeys.Osd.Op.MAX_OBJECT_SIZE), maxWrite);
+        replicator = new Replicator(peers, clock, () -> config.get(CairnConfigKeys.Osd.Op.PEER_OP_TIMEOUT).toMillis());
         OpTracker tracker = new OpTracker(config.get(CairnConfigKeys.Osd.Op.CLIENT_MESSAGE_CAP), clock, metricsRegistry);
         ClientOps clientOps = new ClientOps(new ClientOps.Deps(gate, registry, driver, recovery, runner, writeGate,
-                copies, store, new Replicator(peers), new RepairOnRead(peers, copies, store, scrubber, mon, me), tracker,
+                copies, store, replicator, new RepairOnRead(peers, copies, store, scrubber, mon, me), tracker,
                 mon::lastContactMs, () -> config.get(CairnConfigKeys.Osd.MON_CONTACT_GRACE).toMillis(), clock,
                 threads.ops), me);
         remoteBackfills = new BackfillReserver<>(() -> config.get(CairnConfigKeys.Osd.Recovery.MAX_BACKFILLS));
@@ -277,6 +283,8 @@ public final class OsdDaemon implements AutoCloseable {
         threads.heartbeat.scheduleWithFixedDelay(heartbeater::round, heartbeatMs, heartbeatMs, TimeUnit.MILLISECONDS);
         threads.timers.scheduleWithFixedDelay(scrubber::tick, SCRUB_TICK_MS, SCRUB_TICK_MS, TimeUnit.MILLISECONDS);
         threads.timers.scheduleWithFixedDelay(driver::tick, PEERING_TICK_MS, PEERING_TICK_MS, TimeUnit.MILLISECONDS);
+        threads.timers.scheduleWithFixedDelay(replicator::expire, REPLICA_EXPIRY_MS, REPLICA_EXPIRY_MS,
+                TimeUnit.MILLISECONDS);
         LOG.info("osd.{} serving on {} (host {})", who.id(), address, host);
     }
 
@@ -300,6 +308,13 @@ public final class OsdDaemon implements AutoCloseable {
                 .description("Size of this OSD's store").register(metricsRegistry);
         Gauge.builder("cairn.osd.store.used.bytes", store, s -> s.statfs().allocatedBytes()).baseUnit("bytes")
                 .description("Space allocated in this OSD's store").register(metricsRegistry);
+        storeCounter("commits", BlockStore::commitCount, "Metadata commits of this OSD's store (each carries a batch)");
+        storeCounter("transactions", BlockStore::submissionCount, "Transactions those commits carried");
+        storeCounter("lone.syncs", BlockStore::loneSyncCount,
+                "Extra metadata syncs for a commit that nothing queued after it could carry");
+        storeCounter("deferred.write.bytes", BlockStore::deferredBytesCommitted,
+                "Bytes written as deferred writes (in the metadata commit, the block file later)");
+        storeCounter("direct.write.bytes", BlockStore::directBytesCommitted, "Bytes written to the block file directly");
         int metricsOffset = config.get(CairnConfigKeys.Global.METRICS_PORT_OFFSET);
         if (metricsOffset > 0 && grpc.getPort() + metricsOffset < 65536) {
             try {
@@ -308,6 +323,11 @@ public final class OsdDaemon implements AutoCloseable {
                 LOG.warn("no metrics endpoint: {}", e.toString());
             }
         }
+    }
+
+    private void storeCounter(String name, ToLongFunction<BlockStore> value, String description) {
+        FunctionCounter.builder("cairn.osd.store." + name, store, s -> s.isMounted() ? value.applyAsLong(s) : 0)
+                .description(description).register(metricsRegistry);
     }
 
     private String crushHost() {
@@ -342,6 +362,7 @@ public final class OsdDaemon implements AutoCloseable {
         threads.close();
         recovery.close();
         scrubber.close();
+        replicator.close();
         peers.close();
         monClient.close();
         try {

@@ -33,6 +33,7 @@ import io.cairn.proto.v1.RepOpReply;
 import io.cairn.proto.v1.RepOpRequest;
 import io.cairn.proto.v1.ScrubMapReply;
 import io.cairn.proto.v1.ScrubMapRequest;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -79,9 +80,44 @@ final class OsdService extends OsdServiceGrpc.OsdServiceImplBase {
         reply(clientOps.handle(req), out);
     }
 
+    /**
+     * Replica writes from one primary: each is applied as it comes, and its reply, naming its tid,
+     * goes back as soon as it is durable here, whatever the order. The stream ends when the
+     * primary ends it; replies to writes still under way then go nowhere (the primary has failed
+     * them already).
+     */
     @Override
-    public void repOp(RepOpRequest req, StreamObserver<RepOpReply> out) {
-        reply(replicaOps.handle(req), out);
+    public StreamObserver<RepOpRequest> repOpStream(StreamObserver<RepOpReply> out) {
+        ServerCallStreamObserver<RepOpReply> replies = (ServerCallStreamObserver<RepOpReply>) out;
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(RepOpRequest req) {
+                replicaOps.handle(req).whenComplete((r, e) -> {
+                    RepOpReply reply = e == null ? r.toBuilder().setTid(req.getTid()).build()
+                            : RepOpReply.newBuilder().setTid(req.getTid()).setCode(OsdErrors.codeOf(e).code())
+                            .setMessage(OsdErrors.messageOf(e)).build();
+                    synchronized (replies) {
+                        if (!replies.isCancelled()) {
+                            replies.onNext(reply);
+                        }
+                    }
+                });
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                // the primary went away: what it waits for, it has failed on its side
+            }
+
+            @Override
+            public void onCompleted() {
+                synchronized (replies) {
+                    if (!replies.isCancelled()) {
+                        replies.onCompleted();
+                    }
+                }
+            }
+        };
     }
 
     @Override

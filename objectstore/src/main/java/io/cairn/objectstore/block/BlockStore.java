@@ -267,6 +267,10 @@ public final class BlockStore implements ObjectStore {
         log.info("unmounted {}", dir);
     }
 
+    public boolean isMounted() {
+        return mounted;
+    }
+
     /** LMDB commits since mount; fewer than submissions when group commit shares them. */
     public long commitCount() {
         requireMounted();
@@ -276,6 +280,24 @@ public final class BlockStore implements ObjectStore {
     public long submissionCount() {
         requireMounted();
         return committer.submissionsCommitted();
+    }
+
+    /** Bytes written as deferred writes since mount (they reach the block file later). */
+    public long deferredBytesCommitted() {
+        requireMounted();
+        return committer.deferredBytesCommitted();
+    }
+
+    /** Bytes written straight to the block file since mount. */
+    public long directBytesCommitted() {
+        requireMounted();
+        return committer.directBytesCommitted();
+    }
+
+    /** Metadata syncs a commit needed on its own since mount, with nothing queued after it to carry it. */
+    public long loneSyncCount() {
+        requireMounted();
+        return committer.loneSyncs();
     }
 
     public Path dir() {

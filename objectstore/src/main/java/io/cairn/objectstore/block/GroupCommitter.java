@@ -63,6 +63,10 @@ final class GroupCommitter implements Runnable {
     private long nextNid;
     private volatile long commits;
     private volatile long submissionsCommitted;
+    private volatile long deferredBytesCommitted;
+    private volatile long directBytesCommitted;
+    /** Syncs of the metadata a commit needed beyond its own (nothing else was queued to carry it). */
+    private volatile long loneSyncs;
 
     GroupCommitter(MetaDb db, BlockFile file, Allocator allocator, ObjectData data, DeferredWrites deferred,
                    BlockStoreOptions options, SpaceAccount space, ReadWriteLock readerLock, Executor finisher,
@@ -94,6 +98,18 @@ final class GroupCommitter implements Runnable {
     /** Submissions (successful or not) those commits carried. */
     long submissionsCommitted() {
         return submissionsCommitted;
+    }
+
+    long deferredBytesCommitted() {
+        return deferredBytesCommitted;
+    }
+
+    long directBytesCommitted() {
+        return directBytesCommitted;
+    }
+
+    long loneSyncs() {
+        return loneSyncs;
     }
 
     /** Queues without blocking; a full queue or a stopped store fails the future at once. */
@@ -202,6 +218,8 @@ final class GroupCommitter implements Runnable {
         storedBytes = storedAfter;
         commits++;
         submissionsCommitted += batch.size();
+        deferredBytesCommitted += deferredBytes;
+        directBytesCommitted += directBytes;
         for (Submission s : batch) {
             s.releaseReservations();
         }
@@ -221,6 +239,7 @@ final class GroupCommitter implements Runnable {
     private void syncAndAcknowledge() {
         try {
             db.env.sync(true);
+            loneSyncs++;
         } catch (RuntimeException e) {
             stopOn("metadata sync failed", e, List.of());
             return;

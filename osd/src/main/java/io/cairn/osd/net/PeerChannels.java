@@ -39,12 +39,22 @@ public final class PeerChannels implements AutoCloseable {
         return Messenger.withDeadline(OsdServiceGrpc.newStub(channel(map, osd)), timeoutMs);
     }
 
-    private io.grpc.ManagedChannel channel(OsdMap map, int osd) {
+    /** An async stub without a deadline, for a long-lived stream whose calls time out one by one. */
+    public OsdServiceGrpc.OsdServiceStub streaming(OsdMap map, int osd) {
+        return OsdServiceGrpc.newStub(channel(map, osd));
+    }
+
+    /** Where {@code map} says {@code osd} listens (host:port); EAGAIN when it has no address there. */
+    public String address(OsdMap map, int osd) {
         OsdInfo info = map.osd(osd);
         if (info == null || info.address().isEmpty()) {
             throw new CairnException(ErrorCode.EAGAIN, "osd." + osd + " has no address in epoch " + map.epoch());
         }
-        return messenger.peer(osd, info.address());
+        return info.address();
+    }
+
+    private io.grpc.ManagedChannel channel(OsdMap map, int osd) {
+        return messenger.peer(osd, address(map, osd));
     }
 
     @Override

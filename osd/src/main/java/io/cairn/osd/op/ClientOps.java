@@ -219,7 +219,7 @@ public final class ClientOps {
                 .setSeed(pg.id().seed()).setOloc(req.getOloc()).addAllOps(req.getOpsList())
                 .setVersion(io.cairn.proto.v1.Eversion.newBuilder().setEpoch(version.epoch())
                         .setVersion(version.version()))
-                .setMtimeMs(mtime).setReqid(reqid).build();
+                .setMtimeMs(mtime).setReqid(reqid).setTid(d.replicator().nextTid()).build();
         return new Applied(version, rep, replicas, local);
     }
 }
