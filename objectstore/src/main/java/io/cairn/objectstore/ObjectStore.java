@@ -70,6 +70,15 @@ public interface ObjectStore extends AutoCloseable {
      */
     byte[] read(CollectionId coll, ObjectId oid, long offset, long length);
 
+    /**
+     * The same bytes as {@link #read}, possibly in memory the store lends out instead of a fresh
+     * array: for a read whose bytes only pass through (to the network), which saves a copy and the
+     * array's zeroing. The caller closes it once, after its last use of the bytes.
+     */
+    default ReadBuffer readBuffer(CollectionId coll, ObjectId oid, long offset, long length) {
+        return ReadBuffer.of(read(coll, oid, offset, length));
+    }
+
     Optional<byte[]> getAttr(CollectionId coll, ObjectId oid, String name);
 
     SortedMap<String, byte[]> getAttrs(CollectionId coll, ObjectId oid);

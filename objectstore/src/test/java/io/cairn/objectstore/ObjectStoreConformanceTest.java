@@ -75,6 +75,58 @@ public abstract class ObjectStoreConformanceTest {
         assertEquals(15_000, store.stat(C, oid("a")).sizeBytes());
     }
 
+    private static byte[] bytesOf(ReadBuffer b) {
+        ByteBuffer v = b.bytes();
+        byte[] out = new byte[v.remaining()];
+        v.get(out);
+        return out;
+    }
+
+    @Test
+    void bufferReadsReturnWhatArrayReadsDoForEverySizeOffsetAndHole() {
+        Random r = new Random(21);
+        byte[] big = bytes(r, 5 << 20);
+        Transaction t = new Transaction().write(C, oid("big"), 0, big)
+                .write(C, oid("holey"), 300_000, bytes(r, 200_000))
+                .write(C, oid("holey"), 1 << 20, bytes(r, 70_000))
+                .write(C, oid("small"), 100, bytes(r, 9000));
+        store.apply(t);
+        // a piece of a whole object, from several extents that lie side by side on the disk
+        store.apply(new Transaction().write(C, oid("rewritten"), 0, Arrays.copyOf(big, 4 << 20))
+                .write(C, oid("rewritten"), 1 << 20, bytes(r, 5000)));
+        long[][] cases = {{0, 0}, {0, 4 << 20}, {4096, 4 << 20}, {123, 1_000_000}, {0, 130_000}, {(4 << 20) - 7, 0},
+                {300_000, 0}, {299_999, 250_000}, {0, 1}, {5 << 20, 10}};
+        for (String name : List.of("big", "holey", "small", "rewritten")) {
+            for (long[] c : cases) {
+                byte[] want = store.read(C, oid(name), c[0], c[1]);
+                try (ReadBuffer got = store.readBuffer(C, oid(name), c[0], c[1])) {
+                    assertEquals(want.length, got.length(), name + " at " + c[0] + " for " + c[1]);
+                    assertArrayEquals(want, bytesOf(got), name + " at " + c[0] + " for " + c[1]);
+                }
+            }
+        }
+        assertThrows(ObjectStoreException.NoSuchObject.class, () -> store.readBuffer(C, oid("none"), 0, 0));
+    }
+
+    @Test
+    void readBuffersAreClosedExactlyOnceAndManyOpenAtOnceAllReadRight() {
+        Random r = new Random(22);
+        byte[] data = bytes(r, 1 << 20);
+        store.apply(new Transaction().write(C, oid("a"), 0, data));
+        List<ReadBuffer> open = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            open.add(store.readBuffer(C, oid("a"), 0, 0));
+        }
+        for (ReadBuffer b : open) {
+            assertArrayEquals(data, bytesOf(b), "every buffer held at once has its own bytes");
+            b.close();
+        }
+        ReadBuffer once = store.readBuffer(C, oid("a"), 0, 0);
+        once.close();
+        assertThrows(IllegalStateException.class, once::close);
+        assertThrows(IllegalStateException.class, once::bytes);
+    }
+
     @Test
     void bufferWritesStoreTheViewsBytesAlignedOrNotAndLeaveTheBufferAlone() {
         Random r = new Random(7);

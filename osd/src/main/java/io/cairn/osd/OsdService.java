@@ -4,6 +4,7 @@ import io.cairn.common.CairnException;
 import io.cairn.common.ErrorCode;
 import io.cairn.osd.net.OsdErrors;
 import io.cairn.osd.op.ClientOps;
+import io.cairn.osd.op.LentBuffers;
 import io.cairn.osd.op.ObjectLister;
 import io.cairn.osd.op.ReplicaOps;
 import io.cairn.osd.peering.driver.PeeringMember;
@@ -77,7 +78,15 @@ final class OsdService extends OsdServiceGrpc.OsdServiceImplBase {
 
     @Override
     public void op(OpRequest req, StreamObserver<OpReply> out) {
-        reply(clientOps.handle(req), out);
+        LentBuffers lent = new LentBuffers();
+        clientOps.handle(req, lent).whenComplete((r, e) -> {
+            try {
+                send(r, e, out);
+            } finally {
+                // sending copied the reply out: the store's buffers its data viewed can go back
+                lent.closeAll();
+            }
+        });
     }
 
     /**
@@ -168,16 +177,14 @@ final class OsdService extends OsdServiceGrpc.OsdServiceImplBase {
                 (c, m) -> PgCommandReply.newBuilder().setCode(c).setMessage(m).build(), out);
     }
 
-    private static <T> void reply(CompletableFuture<T> f, StreamObserver<T> out) {
-        f.whenComplete((r, e) -> {
-            if (e != null) {
-                // the paths above turn every failure into a reply; this is a bug, but must not hang the caller
-                out.onError(io.grpc.Status.INTERNAL.withDescription(OsdErrors.messageOf(e)).asRuntimeException());
-                return;
-            }
-            out.onNext(r);
-            out.onCompleted();
-        });
+    private static <T> void send(T reply, Throwable e, StreamObserver<T> out) {
+        if (e != null) {
+            // the paths above turn every failure into a reply; this is a bug, but must not hang the caller
+            out.onError(io.grpc.Status.INTERNAL.withDescription(OsdErrors.messageOf(e)).asRuntimeException());
+            return;
+        }
+        out.onNext(reply);
+        out.onCompleted();
     }
 
     /** Runs store work on the op pool, never on a gRPC thread. */

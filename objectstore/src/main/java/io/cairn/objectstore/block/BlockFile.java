@@ -34,9 +34,10 @@ final class BlockFile implements AutoCloseable {
     static final int DIRECT_STAGING_BYTES = 4 << 20;
     /** Reads this large or larger go to the device directly (see {@link #read}). */
     static final int DIRECT_READ_MIN_BYTES = 128 << 10;
-    private static final int READ_STAGING_BYTES = 1 << 20;
+    /** A whole default-sized object in one device request. */
+    static final int READ_BUFFER_BYTES = 4 << 20;
     /** Direct reads in flight at once; more wait for none, they read through the page cache. */
-    private static final int READ_STAGINGS_MAX = 16;
+    static final int READ_BUFFERS_MAX = 12;
 
     private final FileChannel channel;
     /** The same file opened O_DIRECT, or null where the file system refuses it (tmpfs). */
@@ -45,8 +46,8 @@ final class BlockFile implements AutoCloseable {
     /** guarded by this; made on the first direct write */
     private ByteBuffer staging;
     private final long sizeBytes;
-    private final ArrayBlockingQueue<ByteBuffer> readStagings = new ArrayBlockingQueue<>(READ_STAGINGS_MAX);
-    private final AtomicInteger readStagingsMade = new AtomicInteger();
+    private final ArrayBlockingQueue<ByteBuffer> readBuffers = new ArrayBlockingQueue<>(READ_BUFFERS_MAX);
+    private final AtomicInteger readBuffersMade = new AtomicInteger();
 
     private BlockFile(FileChannel channel, FileChannel direct, int directAlignBytes, long sizeBytes) {
         this.channel = channel;
@@ -201,43 +202,50 @@ final class BlockFile implements AutoCloseable {
 
     /**
      * Reads {@code length} bytes at {@code offset} into {@code into}. A large aligned read goes to
-     * the device directly, in 1 MiB requests through a staging buffer, as BlueStore reads: through
-     * the page cache a cold object came in readahead-sized pieces, one copy into fresh cache pages
-     * and one out, and it then sat in the cache (crowding out what the host needs) although a
-     * client rarely reads the same object twice soon. Small reads, which may meet a deferred write
-     * not yet written back, use the page cache.
+     * the device directly, through a lent buffer ({@link #lendReadBuffer}); small reads, which may
+     * meet a deferred write not yet written back, use the page cache.
      */
     void read(long offset, byte[] into, int from, int length) {
         Invariants.check(offset >= 0 && offset + length <= sizeBytes, "read past block file end");
-        if (direct != null && length >= DIRECT_READ_MIN_BYTES && offset % directAlignBytes == 0
-                && length % directAlignBytes == 0) {
-            ByteBuffer staging = takeReadStaging();
+        if (length >= DIRECT_READ_MIN_BYTES && aligned(offset, length)) {
+            ByteBuffer staging = lendReadBuffer();
             if (staging != null) {
                 try {
-                    readDirect(offset, into, from, length, staging);
+                    for (int done = 0; done < length; ) {
+                        int n = Math.min(staging.capacity(), length - done);
+                        readDirect(offset + done, staging.clear().limit(n));
+                        staging.get(0, into, from + done, n);
+                        done += n;
+                    }
                     return;
                 } finally {
-                    readStagings.offer(staging);
+                    giveBack(staging);
                 }
             }
         }
-        ByteBuffer b = ByteBuffer.wrap(into, from, length);
         try {
-            readFully(channel, b, offset);
+            readFully(channel, ByteBuffer.wrap(into, from, length), offset);
         } catch (IOException e) {
             throw new UncheckedIOException("block file read at " + offset, e);
         }
     }
 
-    private void readDirect(long offset, byte[] into, int from, int length, ByteBuffer staging) {
+    /** Whether a read of {@code length} at {@code offset} can go to the device directly. */
+    boolean aligned(long offset, long length) {
+        return direct != null && offset % directAlignBytes == 0 && length % directAlignBytes == 0;
+    }
+
+    /**
+     * Reads {@code dest}'s remaining bytes at {@code offset} from the device directly, as BlueStore
+     * reads: through the page cache a cold object came in readahead-sized pieces, copied into fresh
+     * cache pages and out again, and then sat in the cache crowding out what the host needs,
+     * though a client rarely reads the same object twice soon. {@code dest} is a lent buffer.
+     */
+    void readDirect(long offset, ByteBuffer dest) {
+        Invariants.check(offset >= 0 && offset + dest.remaining() <= sizeBytes, "read past block file end");
+        Invariants.check(aligned(offset, dest.remaining()) && dest.isDirect(), "unaligned direct read");
         try {
-            for (int done = 0; done < length; ) {
-                int n = Math.min(staging.capacity(), length - done);
-                staging.clear().limit(n);
-                readFully(direct, staging, offset + done);
-                staging.get(0, into, from + done, n);
-                done += n;
-            }
+            readFully(direct, dest, offset);
         } catch (IOException e) {
             throw new UncheckedIOException("block file read at " + offset, e);
         }
@@ -254,13 +262,30 @@ final class BlockFile implements AutoCloseable {
         }
     }
 
-    /** A free staging buffer for a direct read, or null when all are taken (the read then goes through the cache). */
-    private ByteBuffer takeReadStaging() {
-        ByteBuffer b = readStagings.poll();
-        if (b == null && readStagingsMade.getAndIncrement() < READ_STAGINGS_MAX) {
-            b = ByteBuffer.allocateDirect(READ_STAGING_BYTES + directAlignBytes).alignedSlice(directAlignBytes);
+    /**
+     * An aligned direct buffer of {@link #READ_BUFFER_BYTES} for reads to go into from the device,
+     * or null when there is no direct I/O here or all {@link #READ_BUFFERS_MAX} are lent out (the
+     * caller then reads through the page cache). Give it back once its bytes are used.
+     */
+    ByteBuffer lendReadBuffer() {
+        if (direct == null) {
+            return null;
         }
-        return b;
+        ByteBuffer b = readBuffers.poll();
+        if (b != null) {
+            return b;
+        }
+        for (int made = readBuffersMade.get(); made < READ_BUFFERS_MAX; made = readBuffersMade.get()) {
+            if (readBuffersMade.compareAndSet(made, made + 1)) {
+                return ByteBuffer.allocateDirect(READ_BUFFER_BYTES + directAlignBytes).alignedSlice(directAlignBytes);
+            }
+        }
+        return null;
+    }
+
+    void giveBack(ByteBuffer b) {
+        Invariants.check(b.capacity() == READ_BUFFER_BYTES, "not a lent read buffer");
+        readBuffers.offer(b.clear());
     }
 
     /** Makes written data durable (fdatasync: direct writes too need it, for the device's cache and the extents). */

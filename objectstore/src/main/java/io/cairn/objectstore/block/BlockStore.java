@@ -11,6 +11,7 @@ import io.cairn.objectstore.ObjectStoreException;
 import io.cairn.objectstore.OmapKeys;
 import io.cairn.objectstore.OmapPage;
 import io.cairn.objectstore.OmapQuery;
+import io.cairn.objectstore.ReadBuffer;
 import io.cairn.objectstore.Reservation;
 import io.cairn.objectstore.SpaceAccount;
 import io.cairn.objectstore.StatFs;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -447,6 +449,41 @@ public final class BlockStore implements ObjectStore {
             Onode o = onode(txn, coll, oid);
             long len = length == 0 ? Math.max(0, o.sizeBytes() - offset) : length;
             return data.read(txn, TxnApplier.name(coll, oid), o.nid(), o.sizeBytes(), offset, len);
+        });
+    }
+
+    /**
+     * A large read goes from the device straight into a lent direct buffer (one request per run of
+     * extents contiguous on the disk), which the caller gives back by closing: no heap array to
+     * zero and copy into. Small reads, reads past the buffer's size, and reads while every buffer
+     * is lent return an array as {@link #read} does.
+     */
+    @Override
+    public ReadBuffer readBuffer(CollectionId coll, ObjectId oid, long offset, long length) {
+        checks.checkRead(offset, length);
+        return withRead(txn -> {
+            Onode o = onode(txn, coll, oid);
+            String name = TxnApplier.name(coll, oid);
+            long end = Math.min(o.sizeBytes(), length == 0 ? Long.MAX_VALUE : offset + length);
+            if (end <= offset) {
+                return ReadBuffer.of(new byte[0]);
+            }
+            int block = ExtentRecord.CSUM_BLOCK_BYTES;
+            long from = offset / block * block;
+            long to = (end + block - 1) / block * block;
+            ByteBuffer lent = to - from >= BlockFile.DIRECT_READ_MIN_BYTES && to - from <= BlockFile.READ_BUFFER_BYTES
+                    && file.aligned(from, to - from) ? file.lendReadBuffer() : null;
+            if (lent == null) {
+                return ReadBuffer.of(data.read(txn, name, o.nid(), o.sizeBytes(), offset, end - offset));
+            }
+            try {
+                data.readInto(txn, name, o.nid(), from, lent.clear().limit((int) (to - from)));
+                ByteBuffer view = lent.duplicate().limit((int) (end - from)).position((int) (offset - from)).slice();
+                return ReadBuffer.lent(view, () -> file.giveBack(lent));
+            } catch (RuntimeException e) {
+                file.giveBack(lent);
+                throw e;
+            }
         });
     }
 

@@ -20,6 +20,7 @@ import java.util.zip.CRC32C;
 final class ObjectData {
     private static final int BLOCK = ExtentRecord.CSUM_BLOCK_BYTES;
     private static final int RECORD_MAX = ExtentRecord.RECORD_BYTES_MAX;
+    private static final byte[] ZEROS = new byte[64 << 10];
 
     private final MetaDb db;
     private final BlockFile file;
@@ -82,6 +83,59 @@ final class ObjectData {
             System.arraycopy(buf, (int) skip, out, (int) (from - offset), (int) (to - from));
         }
         return out;
+    }
+
+    /**
+     * Reads logical {@code [from, from + dest.remaining())} (whole checksum blocks) into
+     * {@code dest}, a lent direct buffer, straight from the device: runs of extents that are
+     * contiguous on the disk too (a whole object written at once) in one request each, holes as
+     * zeros; then verifies every block.
+     */
+    void readInto(Txn<byte[]> txn, String objectName, long nid, long from, ByteBuffer dest) {
+        int length = dest.remaining();
+        Invariants.check(dest.position() == 0 && from % BLOCK == 0 && length % BLOCK == 0,
+                "direct reads are whole blocks into a buffer's start");
+        long to = from + length;
+        List<ExtentRecord> recs = records(txn, nid, from, to);
+        long cursor = from;
+        for (int i = 0; i < recs.size(); ) {
+            ExtentRecord r = recs.get(i);
+            long start = Math.max(from, r.logicalOffset());
+            zeroFill(dest, (int) (cursor - from), (int) (start - from));
+            long physical = r.physicalOffset() + (start - r.logicalOffset());
+            long end = Math.min(to, r.logicalEnd());
+            int j = i + 1;
+            for (; j < recs.size() && end < to; j++) {
+                ExtentRecord next = recs.get(j);
+                if (next.logicalOffset() != end || next.physicalOffset() != physical + (end - start)) {
+                    break;
+                }
+                end = Math.min(to, next.logicalEnd());
+            }
+            file.readDirect(physical, dest.slice((int) (start - from), (int) (end - start)));
+            cursor = end;
+            i = j;
+        }
+        zeroFill(dest, (int) (cursor - from), length);
+        CRC32C crc = new CRC32C();
+        for (ExtentRecord r : recs) {
+            long start = Math.max(from, r.logicalOffset());
+            long end = Math.min(to, r.logicalEnd());
+            for (long at = start; at < end; at += BLOCK) {
+                crc.reset();
+                crc.update(dest.slice((int) (at - from), BLOCK));
+                int b = (int) ((at - r.logicalOffset()) / BLOCK);
+                if ((int) crc.getValue() != r.crcs()[b]) {
+                    throw new ObjectStoreException.ChecksumError(objectName, at, r.physicalOffset() + (long) b * BLOCK);
+                }
+            }
+        }
+    }
+
+    private static void zeroFill(ByteBuffer dest, int from, int to) {
+        for (int i = from; i < to; i += ZEROS.length) {
+            dest.put(i, ZEROS, 0, Math.min(ZEROS.length, to - i));
+        }
     }
 
     /** Checks {@code blocks} checksum blocks of {@code buf} from {@code at} against record blocks from {@code b0}. */

@@ -115,6 +115,35 @@ class BlockStoreTest {
     }
 
     @Test
+    void aFlippedByteInALargeObjectIsAChecksumErrorOnTheDirectPathAndItsBufferGoesBack() throws Exception {
+        byte[] data = new byte[2 << 20];
+        new Random(12).nextBytes(data);
+        long physical;
+        try (BlockStore s = mkfsAndMount(32 << 20)) {
+            s.apply(new Transaction().write(C, oid("big"), 0, data).write(C, oid("other"), 0, data));
+            physical = s.extentsOf(C, oid("big")).get(1)[1] + 777;
+        }
+        try (RandomAccessFile f = new RandomAccessFile(dir.resolve(BlockStore.BLOCK_FILE).toFile(), "rw")) {
+            f.seek(physical);
+            int v = f.read();
+            f.seek(physical);
+            f.write(v ^ 0x01);
+        }
+        try (BlockStore s = new BlockStore(dir)) {
+            s.mount();
+            for (int i = 0; i < 2 * BlockFile.READ_BUFFERS_MAX; i++) {
+                assertThrows(ObjectStoreException.ChecksumError.class, () -> s.readBuffer(C, oid("big"), 0, 0));
+            }
+            try (io.cairn.objectstore.ReadBuffer b = s.readBuffer(C, oid("other"), 0, 0)) {
+                assertTrue(b.bytes().isDirect(), "the failed reads gave their buffers back");
+                byte[] got = new byte[b.length()];
+                b.bytes().get(got);
+                assertArrayEquals(data, got);
+            }
+        }
+    }
+
+    @Test
     void fsckFindsAndRepairsLeakedSpace() {
         try (BlockStore s = mkfsAndMount(32 << 20)) {
             s.apply(new Transaction().write(C, oid("a"), 0, new byte[8192]));

@@ -62,8 +62,11 @@ public final class ClientOps {
         this.me = me;
     }
 
-    /** One client op: answered from the op pool, never on the calling (gRPC) thread. */
-    public CompletableFuture<OpReply> handle(OpRequest req) {
+    /**
+     * One client op: answered from the op pool, never on the calling (gRPC) thread. A read's reply
+     * carries store buffers added to {@code lent}: the caller gives them back once it has sent it.
+     */
+    public CompletableFuture<OpReply> handle(OpRequest req, LentBuffers lent) {
         long id = d.tracker().admit();
         if (id < 0) {
             return CompletableFuture.completedFuture(OsdErrors.opError(ErrorCode.EAGAIN, "osd." + me + " is busy", 0));
@@ -71,7 +74,7 @@ public final class ClientOps {
         long start = System.nanoTime();
         CompletableFuture<OpReply> f;
         try {
-            f = CompletableFuture.supplyAsync(() -> route(req), d.opExecutor()).thenCompose(x -> x);
+            f = CompletableFuture.supplyAsync(() -> route(req, lent), d.opExecutor()).thenCompose(x -> x);
         } catch (RejectedExecutionException e) {
             f = CompletableFuture.completedFuture(OsdErrors.opError(ErrorCode.EAGAIN, "osd." + me + " is busy", 0));
         }
@@ -90,7 +93,7 @@ public final class ClientOps {
         return OsdErrors.opError(code, OsdErrors.messageOf(t), d.maps().epoch());
     }
 
-    private CompletableFuture<OpReply> route(OpRequest req) {
+    private CompletableFuture<OpReply> route(OpRequest req, LentBuffers lent) {
         OsdMap map = d.maps().atLeast(req.getEpoch());
         ObjectLocator oloc = req.getOloc();
         Pool pool = map.pool(oloc.getPool());
@@ -125,10 +128,10 @@ public final class ClientOps {
         ObjectId oid = ObjectIds.objectId(oloc);
         boolean write = req.getOpsList().stream().anyMatch(OpRunner::isMutation);
         return d.missing().submit(pgid, ObjectIds.nameOf(oloc),
-                () -> write ? write(map, pg, pm, oid, req) : read(map, pg, oid, req), d.opExecutor());
+                () -> write ? write(map, pg, pm, oid, req) : read(map, pg, oid, req, lent), d.opExecutor());
     }
 
-    private CompletableFuture<OpReply> read(OsdMap map, Pg pg, ObjectId oid, OpRequest req) {
+    private CompletableFuture<OpReply> read(OsdMap map, Pg pg, ObjectId oid, OpRequest req, LentBuffers lent) {
         if (d.missing().lacks(pg.id(), ObjectIds.nameOf(req.getOloc()))) {
             // a new activation since the op was queued: its slot copies the object first next time
             throw new CairnException(ErrorCode.EAGAIN, "pg " + pg.id() + " is recovering " + req.getOloc().getName());
@@ -137,10 +140,10 @@ public final class ClientOps {
         d.runner().checkGuards(coll, oid, req.getOpsList());
         List<OpResult> results;
         try {
-            results = d.runner().read(coll, oid, req.getOpsList());
+            results = d.runner().read(coll, oid, req.getOpsList(), lent);
         } catch (ObjectStoreException.ChecksumError e) {
             d.readRepair().repair(map, pg.id(), coll, oid, req.getOloc(), e);
-            results = d.runner().read(coll, oid, req.getOpsList());
+            results = d.runner().read(coll, oid, req.getOpsList(), lent);
         }
         return CompletableFuture.completedFuture(OpReply.newBuilder().setEpoch(map.epoch())
                 .setVersion(d.runner().version(coll, oid)).addAllResults(results).build());

@@ -7,6 +7,7 @@ import io.cairn.common.ErrorCode;
 import io.cairn.objectstore.CollectionId;
 import io.cairn.objectstore.ObjectId;
 import io.cairn.objectstore.ObjectStore;
+import io.cairn.objectstore.ReadBuffer;
 import io.cairn.objectstore.OmapKeys;
 import io.cairn.objectstore.OmapPage;
 import io.cairn.objectstore.OmapQuery;
@@ -361,8 +362,12 @@ public final class OpRunner {
         }
     }
 
-    /** Runs the reads of a read operation (guards checked first by the caller). */
-    public List<OpResult> read(CollectionId coll, ObjectId oid, List<OsdOp> ops) {
+    /**
+     * Runs the reads of a read operation (guards checked first by the caller). Object data comes
+     * back as views of store buffers added to {@code lent}, which the caller gives back once the
+     * results are no longer used.
+     */
+    public List<OpResult> read(CollectionId coll, ObjectId oid, List<OsdOp> ops, LentBuffers lent) {
         boolean exists = store.exists(coll, oid);
         java.util.ArrayList<OpResult> results = new java.util.ArrayList<>();
         for (OsdOp op : ops) {
@@ -379,8 +384,13 @@ public final class OpRunner {
                     long off = op.getRead().getOffset();
                     long len = op.getRead().getLength() == 0 ? Math.max(0, size - off) : op.getRead().getLength();
                     len = Math.max(0, Math.min(len, size - off));
-                    byte[] data = len == 0 ? new byte[0] : store.read(coll, oid, off, len);
-                    yield OpResult.newBuilder().setData(UnsafeByteOperations.unsafeWrap(data)).setSize(data.length).build();
+                    if (len == 0) {
+                        yield OpResult.newBuilder().setSize(0).build();
+                    }
+                    ReadBuffer data = store.readBuffer(coll, oid, off, len);
+                    lent.add(data);
+                    yield OpResult.newBuilder().setData(UnsafeByteOperations.unsafeWrap(data.bytes()))
+                            .setSize(data.length()).build();
                 }
                 case STAT -> OpResult.newBuilder().setSize(store.stat(coll, oid).sizeBytes())
                         .setMtimeMs(store.getAttr(coll, oid, MTIME_ATTR).map(OpRunner::decodeLong).orElse(0L)).build();

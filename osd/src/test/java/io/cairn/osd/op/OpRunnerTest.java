@@ -64,7 +64,7 @@ class OpRunnerTest {
     private List<OpResult> read(OsdOp... ops) {
         runner.validate(List.of(ops));
         runner.checkGuards(COLL, OID, List.of(ops));
-        return runner.read(COLL, OID, List.of(ops));
+        return runner.read(COLL, OID, List.of(ops), new LentBuffers());
     }
 
     private static OsdOp write(long off, String s) {
