@@ -64,6 +64,37 @@ class CairnMainTest {
     }
 
     @Test
+    void manyInputsMapInRangesSideBySideYetPrintInOrderWithExactTotals() throws IOException {
+        String file = map("big-10r10h12o");
+        int inputs = 100_000;
+        Result r = run("crush", "test", "--map", file, "--rule", "0", "--num-rep", "3", "--max-x",
+                Integer.toString(inputs - 1), "--show-mappings", "--show-statistics", "--show-utilization");
+        assertEquals(0, r.code(), r.err());
+        io.cairn.crush.CrushMap m = io.cairn.crush.CrushTextParser.parse(Files.readString(Path.of(file)));
+        int[] weights = m.defaultWeights();
+        int[] out = new int[3];
+        long[] perDevice = new long[weights.length];
+        List<String> lines = r.out().lines().filter(l -> l.startsWith("CRUSH rule")).toList();
+        assertEquals(inputs, lines.size());
+        for (int x = 0; x < inputs; x++) {
+            int n = m.map(0, x, 3, weights, out);
+            StringBuilder want = new StringBuilder("CRUSH rule 0 x ").append(x).append(" [");
+            for (int i = 0; i < n; i++) {
+                want.append(i == 0 ? "" : ",").append(out[i]);
+                perDevice[out[i]]++;
+            }
+            assertEquals(want.append(']').toString(), lines.get(x));
+        }
+        assertTrue(r.out().contains("result size == 3:\t" + inputs + "/" + inputs), r.out().lines().skip(inputs).toList()
+                .toString());
+        for (int d = 0; d < perDevice.length; d++) {
+            if (perDevice[d] > 0) {
+                assertTrue(r.out().contains("  device " + d + ":\t\t stored : " + perDevice[d] + "\t"), "device " + d);
+            }
+        }
+    }
+
+    @Test
     void poolIdAndStatistics() throws IOException {
         Result r = run("crush", "test", "--map", map("flat-3h4o"), "--rule", "0", "--num-rep", "3",
                 "--max-x", "99", "--pool-id", "7", "--show-mappings", "--show-statistics");

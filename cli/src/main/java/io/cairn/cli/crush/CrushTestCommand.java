@@ -6,7 +6,16 @@ import io.cairn.common.cli.OutputFormat;
 import io.cairn.common.cli.UserInputException;
 import io.cairn.crush.CrushMap;
 import io.cairn.crush.Rule;
+import java.io.BufferedWriter;
 import java.io.PrintWriter;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +33,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "test", mixinStandardHelpOptions = true, description = "Map inputs through a rule, as crushtool --test.")
 public final class CrushTestCommand implements Runnable {
+    private static final int OUT_BUFFER_CHARS = 1 << 16;
+    /** Inputs one worker maps at a time. */
+    private static final int RANGE_INPUTS = 1 << 15;
+
     @Spec
     CommandSpec spec;
 
@@ -80,7 +93,16 @@ public final class CrushTestCommand implements Runnable {
             rules.addAll(map.rules());
         }
         OutputFormat format = CairnCommand.of(spec).format();
-        PrintWriter out = CairnCommand.out(spec);
+        // a million lines: the command's writer flushes at every line, one write(2) each
+        PrintWriter out = new PrintWriter(new BufferedWriter(CairnCommand.out(spec), OUT_BUFFER_CHARS), false);
+        try {
+            runRules(map, weights, rules, format, out);
+        } finally {
+            out.flush();
+        }
+    }
+
+    private void runRules(CrushMap map, int[] weights, List<Rule> rules, OutputFormat format, PrintWriter out) {
         List<Object> json = new ArrayList<>();
         for (Rule r : rules) {
             int from = numRep != null ? numRep : Math.max(1, r.minSize());
@@ -126,14 +148,17 @@ public final class CrushTestCommand implements Runnable {
         return w;
     }
 
-    private Map<String, Object> runOne(CrushMap map, Rule r, int n, int[] weights, OutputFormat format,
-                                       PrintWriter out) {
+    /** What one stretch of inputs mapped to: its text lines, result sizes, counts per device, JSON rows. */
+    private record MappedRange(String lines, Map<Integer, Integer> sizes, long[] perDevice, List<Object> mappings) { }
+
+    /** Maps inputs {@code [fromX, toX]} through the rule; pure, so ranges can run side by side. */
+    private MappedRange mapRange(CrushMap map, Rule r, int n, int[] weights, boolean json, long fromX, long toX) {
         int[] result = new int[n];
         Map<Integer, Integer> sizes = new TreeMap<>();
         long[] perDevice = new long[weights.length];
         List<Object> mappings = new ArrayList<>();
-        StringBuilder line = new StringBuilder();
-        for (long xl = minX; xl <= maxX; xl++) {
+        StringBuilder lines = new StringBuilder();
+        for (long xl = fromX; xl <= toX; xl++) {
             int x = (int) xl;
             int input = poolId == null ? x : CrushMap.poolInput(x, poolId);
             int len = map.map(r.id(), input, n, weights, result);
@@ -144,16 +169,65 @@ public final class CrushTestCommand implements Runnable {
                 }
             }
             if (showMappings) {
-                if (format.isJson()) {
+                if (json) {
                     mappings.add(Map.of("x", x, "osds", java.util.Arrays.copyOf(result, len)));
                 } else {
-                    line.setLength(0);
-                    line.append("CRUSH rule ").append(r.id()).append(" x ").append(x).append(" [");
+                    lines.append("CRUSH rule ").append(r.id()).append(" x ").append(x).append(" [");
                     for (int i = 0; i < len; i++) {
-                        line.append(i == 0 ? "" : ",").append(result[i]);
+                        lines.append(i == 0 ? "" : ",").append(result[i]);
                     }
-                    out.println(line.append(']'));
+                    lines.append(']').append(System.lineSeparator());
                 }
+            }
+        }
+        return new MappedRange(lines.toString(), sizes, perDevice, mappings);
+    }
+
+    /**
+     * Maps every input, in ranges of {@link #RANGE_INPUTS} run on all cores (crushtool maps on
+     * one), printed and summed in input order as each comes in; at most two ranges per core wait.
+     */
+    private Map<String, Object> runOne(CrushMap map, Rule r, int n, int[] weights, OutputFormat format,
+                                       PrintWriter out) {
+        Map<Integer, Integer> sizes = new TreeMap<>();
+        long[] perDevice = new long[weights.length];
+        List<Object> mappings = new ArrayList<>();
+        long ranges = ((long) maxX - minX) / RANGE_INPUTS + 1;
+        int threads = (int) Math.min(Runtime.getRuntime().availableProcessors(), ranges);
+        ExecutorService pool = threads > 1 ? Executors.newFixedThreadPool(threads, t -> {
+            Thread th = new Thread(t, "crush-test");
+            th.setDaemon(true);
+            return th;
+        }) : null;
+        try {
+            Deque<Future<MappedRange>> waiting = new ArrayDeque<>();
+            long next = minX;
+            while (next <= maxX || !waiting.isEmpty()) {
+                while (next <= maxX && waiting.size() < 2 * Math.max(1, threads)) {
+                    long from = next;
+                    long to = Math.min(maxX, from + RANGE_INPUTS - 1);
+                    Callable<MappedRange> work = () -> mapRange(map, r, n, weights, format.isJson(), from, to);
+                    waiting.add(pool != null ? pool.submit(work) : CompletableFuture.completedFuture(work.call()));
+                    next = to + 1;
+                }
+                MappedRange m = waiting.poll().get();
+                out.print(m.lines());
+                m.sizes().forEach((size, count) -> sizes.merge(size, count, Integer::sum));
+                for (int d = 0; d < perDevice.length; d++) {
+                    perDevice[d] += m.perDevice()[d];
+                }
+                mappings.addAll(m.mappings());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("crush test interrupted", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } catch (Exception e) {
+            throw e instanceof RuntimeException re ? re : new IllegalStateException(e);
+        } finally {
+            if (pool != null) {
+                pool.shutdownNow();
             }
         }
         long total = (long) maxX - minX + 1;
