@@ -1,6 +1,10 @@
 package io.cairn.common.net;
 
 import io.grpc.ManagedChannel;
+import io.grpc.ServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.InternalNettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.InternalNettyServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiators;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
@@ -85,6 +89,8 @@ public final class Messenger implements AutoCloseable {
         NettyChannelBuilder b = NettyChannelBuilder.forAddress(to.host(), to.port()).usePlaintext()
                 .flowControlWindow(FLOW_CONTROL_WINDOW_BYTES).intercept(AliasingMarshaller.CLIENT)
                 .maxInboundMessageSize(messageMaxBytes);
+        InternalNettyChannelBuilder.setProtocolNegotiatorFactory(b,
+                () -> new ComposingCumulation(InternalProtocolNegotiators.plaintext()));
         if (inlineCallbacks) {
             b.directExecutor();
         }
@@ -131,7 +137,8 @@ public final class Messenger implements AutoCloseable {
      * services that carry object data through {@link AliasingMarshaller#service}.
      */
     public static NettyServerBuilder server(HostPort bind, Executor executor, int messageMaxBytes) {
-        return NettyServerBuilder.forAddress(new InetSocketAddress(bind.host(), bind.port())).executor(executor)
+        return NettyServerBuilder.forAddress(new InetSocketAddress(bind.host(), bind.port()), plaintext())
+                .executor(executor)
                 .flowControlWindow(FLOW_CONTROL_WINDOW_BYTES).maxInboundMessageSize(messageMaxBytes);
     }
 
@@ -141,8 +148,14 @@ public final class Messenger implements AutoCloseable {
      * through an executor would cost a wake-up and a context switch per call.
      */
     public static NettyServerBuilder serverOnNetworkThreads(HostPort bind, int messageMaxBytes) {
-        return NettyServerBuilder.forAddress(new InetSocketAddress(bind.host(), bind.port())).directExecutor()
+        return NettyServerBuilder.forAddress(new InetSocketAddress(bind.host(), bind.port()), plaintext())
+                .directExecutor()
                 .flowControlWindow(FLOW_CONTROL_WINDOW_BYTES).maxInboundMessageSize(messageMaxBytes);
+    }
+
+    /** Plaintext for a server, its connections gathering reads without copies ({@link ComposingCumulation}). */
+    private static ServerCredentials plaintext() {
+        return InternalNettyServerCredentials.create(new ComposingCumulation(InternalProtocolNegotiators.serverPlaintext()));
     }
 
     /** {@code stub} with a deadline {@code timeoutMs} from now. */
