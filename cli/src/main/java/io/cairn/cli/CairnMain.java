@@ -8,6 +8,7 @@ import io.cairn.common.net.Messenger;
 import io.cairn.crush.CrushMapException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
 import java.util.ServiceLoader;
 import picocli.CommandLine;
 
@@ -44,8 +45,21 @@ public final class CairnMain {
     /** The whole {@code cairn} command tree with its parser settings and error handling, ready to run or parse. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new CairnCommand());
+        List<CommandProvider> nested = new java.util.ArrayList<>();
         for (CommandProvider provider : ServiceLoader.load(CommandProvider.class)) {
-            cl.addSubcommand(provider.command());
+            if (provider.parent() == null) {
+                cl.addSubcommand(provider.command());
+            } else {
+                nested.add(provider);
+            }
+        }
+        for (CommandProvider provider : nested) {
+            CommandLine parent = cl.getSubcommands().get(provider.parent());
+            if (parent == null) {
+                throw new IllegalStateException("no command '" + provider.parent() + "' to hang "
+                        + provider.command().getClass().getSimpleName() + " under");
+            }
+            parent.addSubcommand(provider.command());
         }
         // after the providers: `cairn mon --id a` runs the daemon (from mon/), `cairn mon stat` asks the monitors
         io.cairn.cli.admin.PgOsdCommands.installGroup(cl);

@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
 /** {@code cairn cluster up|down|stop|start}: a local cluster of separate daemon processes. */
 @Command(name = "cluster", mixinStandardHelpOptions = true, description = "Run a cluster on this machine.",
         subcommands = {ClusterCommand.Up.class, ClusterCommand.Down.class, ClusterCommand.Stop.class,
-            ClusterCommand.Start.class, ClusterCommand.JvmArgs.class})
+            ClusterCommand.Start.class, ClusterCommand.JvmArgs.class, ClusterCommand.Bootstrap.class,
+            ClusterCommand.AddMon.class})
 public final class ClusterCommand {
     static final String DIR_DEFAULT = "run";
 
@@ -82,6 +83,76 @@ public final class ClusterCommand {
             }
             out.print(c.awaitQuorum(Duration.ofSeconds(timeoutSec)));
             out.println("\nconfig: " + c.conf() + "  (e.g. bin/cairn -c " + c.conf() + " status)");
+            return 0;
+        }
+    }
+
+    @Command(name = "bootstrap", mixinStandardHelpOptions = true,
+            description = "On a cluster's first host: write DIR/cairn.conf (a new fsid, this monitor as mon_host), "
+                    + "start the monitor on HOST:PORT and wait until it answers. Copy the config to the other hosts, "
+                    + "then grow the cluster with cluster add-mon and osd prepare/activate.")
+    public static final class Bootstrap implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--dir", defaultValue = DIR_DEFAULT, description = "Cluster directory on this host (default "
+                + "${DEFAULT-VALUE}): config, daemon data, pid files, logs.")
+        Path dir;
+
+        @Option(names = "--mon-id", defaultValue = "a", description = "The first monitor's id (default ${DEFAULT-VALUE}).")
+        String monId;
+
+        @Option(names = "--mon-addr", required = true, paramLabel = "HOST:PORT",
+                description = "Where it serves: this host's address (never a wildcard), its Raft port 1000 higher.")
+        String monAddr;
+
+        @Option(names = "--timeout", defaultValue = "90", description = "Seconds to wait for it (default ${DEFAULT-VALUE}).")
+        int timeoutSec;
+
+        @Override
+        public Integer call() throws IOException {
+            LocalCluster c = new LocalCluster(dir);
+            PrintWriter out = spec.commandLine().getOut();
+            String fsid = c.writeBootstrapConf(monId, monAddr);
+            out.println("wrote " + c.conf() + " (fsid " + fsid + ")");
+            out.println("started mon." + monId + " (pid " + c.start("mon." + monId) + ")");
+            out.flush();
+            out.print(c.awaitQuorum(Duration.ofSeconds(timeoutSec)));
+            out.println("\nnext: copy " + c.conf() + " to each host; there run cairn cluster add-mon --id ID --addr "
+                    + "HOST:PORT, and cairn osd prepare --data DEV|DIR then cairn osd activate N");
+            return 0;
+        }
+    }
+
+    @Command(name = "add-mon", mixinStandardHelpOptions = true,
+            description = "On a new monitor's host, with the cluster's config in DIR: give it a [mon.ID] section with "
+                    + "public_addr, start it, and let it in with mon add once it answers (it catches up first).")
+    public static final class AddMon implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--dir", defaultValue = DIR_DEFAULT, description = "Cluster directory on this host (default "
+                + "${DEFAULT-VALUE}), holding a copy of the cluster's cairn.conf.")
+        Path dir;
+
+        @Option(names = "--id", required = true, description = "The new monitor's id.")
+        String id;
+
+        @Option(names = "--addr", required = true, paramLabel = "HOST:PORT", description = "Where it serves.")
+        String addr;
+
+        @Option(names = "--timeout", defaultValue = "90", description = "Seconds to wait for it (default ${DEFAULT-VALUE}).")
+        int timeoutSec;
+
+        @Override
+        public Integer call() throws IOException {
+            LocalCluster c = new LocalCluster(dir);
+            requireConf(c);
+            PrintWriter out = spec.commandLine().getOut();
+            c.addMonitorConf(id, addr);
+            out.println("started mon." + id + " (pid " + c.start("mon." + id) + ")");
+            out.flush();
+            out.println(c.letMonitorIn(id, addr, Duration.ofSeconds(timeoutSec)));
             return 0;
         }
     }

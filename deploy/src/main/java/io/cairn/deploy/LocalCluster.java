@@ -28,9 +28,16 @@ public final class LocalCluster {
     private static final long STOP_GRACE_MS = 15_000;
 
     private final Path dir;
+    private final Path conf;
 
     public LocalCluster(Path dir) {
+        this(dir, dir.resolve("cairn.conf"));
+    }
+
+    /** A host's daemons under {@code dir} (their run_dir) with the config at {@code conf}, wherever it lives. */
+    public LocalCluster(Path dir, Path conf) {
         this.dir = dir.toAbsolutePath().normalize();
+        this.conf = conf.toAbsolutePath().normalize();
     }
 
     public Path dir() {
@@ -38,7 +45,7 @@ public final class LocalCluster {
     }
 
     public Path conf() {
-        return dir.resolve("cairn.conf");
+        return conf;
     }
 
     /** Writes cairn.conf for {@code mons} monitors from {@code basePort}, unless one exists. */
@@ -64,6 +71,7 @@ public final class LocalCluster {
         Files.createDirectories(dir.resolve("log"));
         String text = "# written by `cairn cluster up`; edit and restart daemons to change\n"
                 + "[global]\n"
+                + "fsid = " + java.util.UUID.randomUUID() + "\n"
                 + "mon_host = " + String.join(",", hosts) + "\n"
                 + "mon_initial_members = " + String.join(",", names) + "\n"
                 + "run_dir = " + dir + "\n"
@@ -73,15 +81,73 @@ public final class LocalCluster {
         return true;
     }
 
+    /**
+     * Writes cairn.conf for a cluster's first monitor on a real host: a new fsid, {@code mon_host}
+     * = {@code addr}; the monitors added later get a {@code [mon.NAME]} section each. Refuses to
+     * overwrite a config.
+     */
+    public String writeBootstrapConf(String monId, String addr) throws IOException {
+        if (Files.exists(conf())) {
+            throw new IllegalArgumentException(conf() + " exists: this host already has a cluster (cairn cluster down, "
+                    + "and remove " + dir + ", to start over)");
+        }
+        HostPort hp = hostPort(addr);
+        requireFree(hp.host(), hp.port());
+        if (!monId.matches("[a-z0-9][a-z0-9_-]{0,31}")) {
+            throw new IllegalArgumentException("bad monitor id '" + monId + "' (lower-case letters, digits, - and _)");
+        }
+        String fsid = java.util.UUID.randomUUID().toString();
+        Files.createDirectories(dir.resolve("log"));
+        String text = "# written by `cairn cluster bootstrap`; copy it to every host of the cluster\n"
+                + "[global]\n"
+                + "fsid = " + fsid + "\n"
+                + "mon_host = " + addr + "\n"
+                + "mon_initial_members = " + monId + "\n"
+                + "run_dir = " + dir + "\n";
+        Files.writeString(conf(), text, StandardCharsets.UTF_8);
+        return fsid;
+    }
+
+    private record HostPort(String host, int port) { }
+
+    private static HostPort hostPort(String addr) {
+        int colon = addr.lastIndexOf(':');
+        try {
+            if (colon > 0) {
+                int port = Integer.parseInt(addr.substring(colon + 1));
+                if (port > 0 && port <= 63535) {
+                    return new HostPort(addr.substring(0, colon), port);
+                }
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new IllegalArgumentException("bad address '" + addr + "': HOST:PORT, the port at most 63535 (a monitor "
+                + "also takes PORT+1000 for Raft and PORT+2000 for metrics)");
+    }
+
+    /** Refuses a monitor address whose ports (public, Raft, metrics) cannot be bound here. */
+    private static void requireFree(String host, int port) {
+        for (int p : new int[] {port, port + 1000, port + 2000}) {
+            if (!portFree(host, p)) {
+                throw new IllegalArgumentException("port " + p + " on " + host + " is in use or not this host's");
+            }
+        }
+    }
+
     /** Adds lines to cairn.conf (e.g. a [global] section of overrides); daemons read it at start. */
     public void appendConf(String text) throws IOException {
         Files.writeString(conf(), text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
     }
 
     static boolean portFree(int port) {
+        return portFree("127.0.0.1", port);
+    }
+
+    static boolean portFree(String host, int port) {
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
-            s.bind(new InetSocketAddress("127.0.0.1", port));
+            s.bind(new InetSocketAddress(host, port));
             return true;
         } catch (IOException e) {
             return false;
@@ -98,10 +164,79 @@ public final class LocalCluster {
                 out.add("mon." + m);
             }
         }
+        for (String m : addedMonitors()) {
+            if (!out.contains("mon." + m)) {
+                out.add("mon." + m);
+            }
+        }
         for (int id : osdIds()) {
             out.add("osd." + id);
         }
         return out;
+    }
+
+    private static final java.util.regex.Pattern MON_SECTION = java.util.regex.Pattern.compile(
+            "(?m)^\\s*\\[mon\\.([a-z0-9][a-z0-9_-]*)\\]\\s*$");
+
+    /** Monitors given a section of their own in cairn.conf (those added after the initial members). */
+    private List<String> addedMonitors() {
+        try {
+            java.util.regex.Matcher m = MON_SECTION.matcher(Files.readString(conf()));
+            List<String> names = new ArrayList<>();
+            while (m.find()) {
+                names.add(m.group(1));
+            }
+            return names;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Writes a {@code [mon.NAME]} section with its public address, so {@link #start} can run a
+     * monitor that is not an initial member; {@code cairn mon add NAME ADDR} then lets it in.
+     */
+    public String addMonitorConf(String name, String addr) throws IOException {
+        if (daemons().contains("mon." + name)) {
+            throw new IllegalArgumentException("mon." + name + " already exists in " + conf());
+        }
+        if (!name.matches("[a-z0-9][a-z0-9_-]{0,31}")) {
+            throw new IllegalArgumentException("bad monitor id '" + name + "' (lower-case letters, digits, - and _)");
+        }
+        HostPort hp = hostPort(addr);
+        requireFree(hp.host(), hp.port());
+        appendConf("\n[mon." + name + "]\npublic_addr = " + addr + "\n");
+        return addr;
+    }
+
+    /**
+     * {@code mon add NAME ADDR}, repeated while the new monitor is still starting (the monitors
+     * refuse one that does not answer yet); returns the monitors' message.
+     */
+    public String letMonitorIn(String name, String addr, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        CairnConfig c = CairnConfig.load(conf(), "client.admin", Map.of());
+        try (MonClient mon = MonClient.fromConfig(c)) {
+            while (true) {
+                CommandReply r = mon.command("mon add", Map.of("name", name, "addr", addr));
+                if (r.getCode() == 0) {
+                    return r.getMessage();
+                }
+                if (!r.getMessage().contains("must be running") || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("mon add " + name + ": " + r.getMessage());
+                }
+                if (daemons().contains("mon." + name) && runningOrNull("mon." + name) == null) {
+                    throw new IllegalStateException("mon." + name + " exited; see " + dir.resolve("log")
+                            .resolve("mon." + name + ".log"));
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted");
+                }
+            }
+        }
     }
 
     /** Ids of the OSDs made under this cluster's directory (those with a whoami file). */
@@ -238,6 +373,14 @@ public final class LocalCluster {
         return String.join(" ", p.info().arguments().orElse(new String[0]));
     }
 
+    private ProcessHandle runningOrNull(String name) {
+        try {
+            return running(name).orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** Refuses names this cluster does not have, before they reach a pid file path. */
     private void requireDaemon(String name) {
         if (!daemons().contains(name)) {
@@ -260,7 +403,8 @@ public final class LocalCluster {
                 Runtime.getRuntime().availableProcessors()).flags());
         jvm.addAll(DaemonJvmOptions.splitArgs(System.getenv("CAIRN_DAEMON_JAVA_OPTS")));
         cmd.addAll(1, jvm);
-        cmd.addAll(List.of("-c", conf().toString(), typeId[0], "--id", typeId[1]));
+        // this host's daemons keep their data under its directory, whatever run_dir a copied config names
+        cmd.addAll(List.of("-c", conf().toString(), typeId[0], "--id", typeId[1], "--run_dir", dir.toString()));
         Path log = dir.resolve("log").resolve(name + ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd);
         DaemonJvmOptions.environment().forEach(pb.environment()::putIfAbsent);

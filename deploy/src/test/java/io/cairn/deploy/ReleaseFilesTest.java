@@ -34,7 +34,7 @@ class ReleaseFilesTest {
             assertEquals("a,b,c", c.get(CairnConfigKeys.Global.MON_INITIAL_MEMBERS));
         }
         CairnConfig osd1 = CairnConfig.load(conf, "osd.1", Map.of());
-        assertEquals("10.2.0.21:6800", osd1.get(CairnConfigKeys.Osd.PUBLIC_ADDR));
+        assertEquals("10.2.0.21:6800", osd1.get(CairnConfigKeys.Global.PUBLIC_ADDR));
         assertEquals("rack=rack2 host=r2-node1", osd1.get(CairnConfigKeys.Osd.CRUSH_LOCATION));
     }
 

@@ -34,7 +34,7 @@ class OsdFailureIT {
         try (TestCluster cluster = TestCluster.start(1, CONF); MonClient mon = cluster.client()) {
             for (int i = 0; i < 4; i++) {
                 TestCluster.ok(mon.command("osd create", Map.of("uuid", "uuid-" + i)));
-                mon.osdBoot(i, "uuid-" + i, "127.0.0.1:" + (7000 + i), "h" + i, 1.0);
+                mon.osdBoot(i, "uuid-" + i, "127.0.0.1:" + (7000 + i), "h" + i, "", 1.0);
             }
             Set<Integer> alive = ConcurrentHashMap.newKeySet();
             alive.addAll(Set.of(0, 1, 2, 3));

@@ -14,7 +14,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -31,37 +30,13 @@ import org.junit.jupiter.api.Test;
 class ReleaseTarballIT {
     private final List<Process> daemons = new ArrayList<>();
     private Path dir;
-    private Path loop;
-
-    /** A loop device over a 512 MiB file of zeros in the test's directory; null without root or losetup. */
-    private Path loopDevice() throws IOException {
-        if (!"root".equals(System.getProperty("user.name")) || !Files.exists(Path.of("/dev/loop-control"))) {
-            return null;
-        }
-        Path img = dir.resolve("disk.img");
-        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(img.toFile(), "rw")) {
-            f.setLength(512L << 20);
-        }
-        Process p = new ProcessBuilder("losetup", "--find", "--show", img.toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
-        try {
-            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                System.out.println("ReleaseTarballIT: no loop device (" + out + "); the OSD goes in a directory");
-                return null;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
-        loop = Path.of(out);
-        return loop;
-    }
+    private LoopDevice loop;
 
     @AfterEach
     void stop() throws Exception {
         Processes.stopAll(daemons);
         if (loop != null) {
-            Processes.run(new ProcessBuilder("losetup", "-d", loop.toString()), 30);
+            loop.close();
         }
         if (dir != null) {
             try (Stream<Path> files = Files.walk(dir)) {
@@ -70,7 +45,7 @@ class ReleaseTarballIT {
         }
     }
 
-    private static Path tarball() throws IOException {
+    static Path tarball() throws IOException {
         Path target = Path.of("..", "deploy", "target");
         if (!Files.isDirectory(target)) {
             return null;
@@ -107,7 +82,8 @@ class ReleaseTarballIT {
         daemons.add(daemon(home, conf, "mon", "a"));
         Processes.await(() -> run(cli(home, "-c", conf.toString(), "mon", "stat"), 30).contains("quorum"), 90, "monitor quorum");
         // the OSD's object data on a raw block device where a loop device can be made, else in its directory
-        Path device = loopDevice();
+        loop = LoopDevice.attach(dir.resolve("disk.img"), 512L << 20, "ReleaseTarballIT");
+        Path device = loop == null ? null : loop.path();
         String prepared = run(cli(home, "-c", conf.toString(), "osd", "prepare", "--data",
                 device != null ? device.toString() : dir.resolve("data").resolve("osd.0").toString(),
                 "--size", Long.toString(512L << 20)), 120);

@@ -48,6 +48,8 @@ public final class MonCommand implements Runnable {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("mon." + id + " failed to start: " + e.getMessage(), e);
         }
+        // a removed monitor exits cleanly (status 0), so a unit that restarts on failure leaves it stopped
+        daemon.removed().thenRun(() -> new Thread(() -> System.exit(0), "mon-removed-exit").start());
         DaemonRunner.runUntilStopped(daemon, "mon." + id);
     }
 }

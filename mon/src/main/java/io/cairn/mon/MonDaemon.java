@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -45,7 +46,13 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.server.RaftConfiguration;
+import org.apache.ratis.protocol.exceptions.ReconfigurationInProgressException;
+import org.apache.ratis.protocol.exceptions.ReconfigurationTimeoutException;
+import org.apache.ratis.retry.ExceptionDependentRetry;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -71,16 +78,31 @@ public final class MonDaemon implements AutoCloseable {
     private static final int PROPOSERS = 16;
     private static final int PROPOSALS_QUEUED_MAX = 4096;
     private static final int GRPC_MESSAGE_MAX_BYTES = 64 << 20;
+    /** How long one monitor change may take, a new monitor's catch-up included. */
+    private static final long MEMBERSHIP_CHANGE_TIMEOUT_S = 60;
+    /** How long a stopping monitor lets its calls in flight finish. */
+    private static final long STOP_DRAIN_MS = 2_000;
+    /** When a raft client replaced after a monitor change is closed: past any call it still carries. */
+    private static final long RETIRED_CLIENT_CLOSE_S = 120;
 
     private final CairnConfig config;
     private final Clock clock;
-    private final MonMap monMap;
+    /** The monitor map the config gives: the group's first configuration, and the map until Ratis reports one. */
+    private final MonMap initialMap;
     private final MonMap.Member me;
+    private final int raftPortOffset;
+    /** Set once this monitor has seen itself in the Raft configuration; a later one without it means removed. */
+    private volatile boolean wasMember;
+    private long lastNotMemberLogMs;
+    private final CompletableFuture<Void> removed = new CompletableFuture<>();
     private final RaftGroup group;
     private final MonStateMachine sm;
     private final Subscriptions subscriptions;
     private final RaftServer raftServer;
-    private final RaftClient raftClient;
+    /** Proposes and reads through the leader; rebuilt when the monitor map changes, so it knows every member. */
+    private volatile RaftClient raftClient;
+    /** The configuration (log index) {@link #raftClient} was built for; ticker thread only. */
+    private long raftClientConfIndex = Long.MIN_VALUE;
     private final Server grpcServer;
     private final ExecutorService grpcExecutor;
     private final ScheduledExecutorService ticker;
@@ -104,13 +126,10 @@ public final class MonDaemon implements AutoCloseable {
         // read on every summary, so thresholds set centrally at runtime apply at the next tick
         pgStats = new PgStatsTable(() -> thresholds(config), clock::wallMs);
         this.clock = clock;
-        monMap = MonMap.fromConfig(config);
-        me = monMap.member(config.entityId());
-        List<RaftPeer> peers = new ArrayList<>();
-        for (MonMap.Member m : monMap.members()) {
-            peers.add(RaftPeer.newBuilder().setId(m.name()).setAddress(m.raftAddr()).build());
-        }
-        group = RaftGroup.valueOf(RaftGroupId.valueOf(monMap.groupId()), peers);
+        initialMap = MonMap.fromConfig(config);
+        raftPortOffset = config.get(CairnConfigKeys.Global.MON_RAFT_PORT_OFFSET);
+        me = self(config, initialMap, raftPortOffset);
+        group = RaftGroup.valueOf(RaftGroupId.valueOf(MonMap.groupId(config, initialMap)), initialMap.peers());
         Subscriptions[] subs = new Subscriptions[1];
         ConfigFollower[] follower = new ConfigFollower[1];
         ConfigWho self = ConfigWho.entity(config.entity());
@@ -138,13 +157,13 @@ public final class MonDaemon implements AutoCloseable {
         RaftProperties props = raftProperties(config, me, data);
         // a monitor that has run before recovers its log and snapshots; a new one formats its storage
         boolean hasRun = Files.isDirectory(data.resolve(group.getGroupId().getUuid().toString()));
-        raftServer = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf(me.name())).setGroup(group)
+        // a monitor not in the initial map starts in the group with no configuration of its own, and
+        // waits for `mon add` to let it in (a restarted one finds its configuration in its log)
+        RaftGroup serverGroup = initialMap.has(me.name()) ? group : RaftGroup.valueOf(group.getGroupId());
+        raftServer = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf(me.name())).setGroup(serverGroup)
                 .setProperties(props).setStateMachine(sm)
                 .setOption(hasRun ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT).build();
-        raftClient = RaftClient.newBuilder().setProperties(clientProperties()).setRaftGroup(group)
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(40,
-                        TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)))
-                .build();
+        raftClient = newRaftClient(group);
         registry = MetricsServer.newRegistry(config.entity());
         clusterMetrics = new ClusterMetrics(registry);
         grpcExecutor = Executors.newFixedThreadPool(GRPC_THREADS, named("mon-grpc"));
@@ -160,6 +179,28 @@ public final class MonDaemon implements AutoCloseable {
         registerGauges();
     }
 
+    /**
+     * This monitor's entry: from mon_host when it is one of the initial members, else from its
+     * public_addr (a monitor that joins later); refuses a joining monitor without an fsid, whose
+     * Raft group it could not name.
+     */
+    private static MonMap.Member self(CairnConfig config, MonMap initial, int raftPortOffset) {
+        String name = config.entityId();
+        if (initial.has(name)) {
+            return initial.member(name);
+        }
+        String addr = config.get(CairnConfigKeys.Global.PUBLIC_ADDR).strip();
+        if (addr.endsWith(":0")) {
+            throw new IllegalArgumentException("mon." + name + " is not in mon_initial_members: set public_addr = "
+                    + "HOST:PORT for it (then `cairn mon add " + name + " HOST:PORT` lets it in)");
+        }
+        if (config.get(CairnConfigKeys.Global.FSID).isBlank()) {
+            throw new IllegalArgumentException("mon." + name + " joins a running cluster: set fsid in its config "
+                    + "(cairn status shows the cluster's id)");
+        }
+        return MonMap.member(name, -1, addr, raftPortOffset);
+    }
+
     /** Starts a monitor and returns once it serves (the quorum may still be forming). */
     public static MonDaemon start(CairnConfig config, Clock clock) throws IOException {
         MonDaemon d = new MonDaemon(config, clock);
@@ -173,8 +214,8 @@ public final class MonDaemon implements AutoCloseable {
         }
         long tickMs = Math.max(100, config.get(CairnConfigKeys.Mon.TICK_INTERVAL).toMillis());
         d.ticker.scheduleWithFixedDelay(d::tick, 200, tickMs, TimeUnit.MILLISECONDS);
-        LOG.info("mon.{} serving on {} (raft {}), group {}", d.me.name(), d.me.publicAddr(), d.me.raftAddr(),
-                d.group.getGroupId());
+        LOG.info("mon.{} serving on {} (raft {}), group {}{}", d.me.name(), d.me.publicAddr(), d.me.raftAddr(),
+                d.group.getGroupId(), d.monMap().has(d.me.name()) ? "" : ", waiting to be added to the monitor map");
         return d;
     }
 
@@ -219,6 +260,27 @@ public final class MonDaemon implements AutoCloseable {
         RaftServerConfigKeys.Log.setPurgePreservationLogNum(p, config.get(CairnConfigKeys.Mon.LOG_PRESERVE));
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("1MB"));
         // log entries are commands (small): Ratis's default message and buffer sizes fit them
+        return p;
+    }
+
+    /**
+     * A change whose new monitor made no progress is answered at once: retrying it would only start
+     * another catch-up that blocks every change behind it. One in progress (perhaps from another
+     * operator) is waited for; leader moves and lost connections are retried briefly.
+     */
+    private static RetryPolicy membershipRetries() {
+        return ExceptionDependentRetry.newBuilder()
+                .setDefaultPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(10,
+                        TimeDuration.valueOf(500, TimeUnit.MILLISECONDS)))
+                .setExceptionToPolicy(ReconfigurationTimeoutException.class, RetryPolicies.noRetry())
+                .setExceptionToPolicy(ReconfigurationInProgressException.class,
+                        RetryPolicies.retryUpToMaximumCountWithFixedSleep(30, TimeDuration.valueOf(1, TimeUnit.SECONDS)))
+                .setMaxAttempts(40).build();
+    }
+
+    private static RaftProperties membershipClientProperties() {
+        RaftProperties p = new RaftProperties();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(MEMBERSHIP_CHANGE_TIMEOUT_S, TimeUnit.SECONDS));
         return p;
     }
 
@@ -302,6 +364,201 @@ public final class MonDaemon implements AutoCloseable {
     boolean isLeader() {
         DivisionInfo info = divisionInfo();
         return info != null && info.isLeader();
+    }
+
+    /** The monitor map as this monitor's Raft configuration has it (the config's until Ratis knows one). */
+    MonMap monMap() {
+        try {
+            RaftConfiguration conf = raftServer.getDivision(group.getGroupId()).getRaftConf();
+            if (conf != null && !conf.getCurrentPeers().isEmpty()) {
+                return MonMap.fromPeers(conf.getCurrentPeers(), Math.max(1, conf.getLogEntryIndex()), raftPortOffset);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("no Raft configuration yet: {}", e.toString());
+        }
+        return initialMap;
+    }
+
+    private static RaftClient newRaftClient(RaftGroup members) {
+        return RaftClient.newBuilder().setProperties(clientProperties()).setRaftGroup(members)
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(40,
+                        TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)))
+                .build();
+    }
+
+    /**
+     * Ticker thread: after a monitor change, a new client that knows the members (the old one only
+     * knows those it started with, and cannot reach a leader that joined later); the old one is
+     * closed once the calls it carries are long over.
+     */
+    private void followClientMembers(RaftConfiguration conf) {
+        if (conf.getLogEntryIndex() == raftClientConfIndex || !conf.getPreviousPeers().isEmpty()
+                || conf.getCurrentPeers().isEmpty()) {
+            return;
+        }
+        raftClientConfIndex = conf.getLogEntryIndex();
+        if (new java.util.HashSet<>(conf.getCurrentPeers()).equals(new java.util.HashSet<>(group.getPeers()))) {
+            return; // the members the first client was built with
+        }
+        RaftClient old = raftClient;
+        raftClient = newRaftClient(RaftGroup.valueOf(group.getGroupId(), conf.getCurrentPeers()));
+        ticker.schedule(() -> {
+            try {
+                old.close();
+            } catch (IOException e) {
+                LOG.debug("closing the previous raft client: {}", e.toString());
+            }
+        }, RETIRED_CLIENT_CLOSE_S, TimeUnit.SECONDS);
+    }
+
+    /** The fsid the config sets, or a new one (the first `mon init` applied wins either way). */
+    private String clusterFsid() {
+        String fsid = config.get(CairnConfigKeys.Global.FSID).strip();
+        return fsid.isEmpty() ? UUID.randomUUID().toString() : fsid;
+    }
+
+    /** Completes when this monitor finds itself removed from the monitor map (the daemon then stops). */
+    CompletableFuture<Void> removed() {
+        return removed;
+    }
+
+    /**
+     * Ticker thread: notices this monitor being let in, and being removed. A monitor that was never
+     * a member (new, or restarted after its removal) only waits, saying so now and then.
+     */
+    private void followMembership() {
+        RaftConfiguration conf;
+        try {
+            conf = raftServer.getDivision(group.getGroupId()).getRaftConf();
+        } catch (IOException | RuntimeException e) {
+            return;
+        }
+        if (conf == null) {
+            return;
+        }
+        followClientMembers(conf);
+        boolean inConf = conf.getCurrentPeers().stream().anyMatch(p -> p.getId().toString().equals(me.name()));
+        if (inConf) {
+            if (!wasMember) {
+                LOG.info("mon.{} is in the monitor map (epoch {})", me.name(), conf.getLogEntryIndex());
+            }
+            wasMember = true;
+        } else if (wasMember) {
+            // the joint configuration that drops this monitor is as far as it gets: the final one is sent
+            // only to the monitors that stay. (Were that change to abort, `mon add` brings this one back.)
+            if (!removed.isDone()) {
+                LOG.warn("mon.{} was removed from the monitor map (epoch {}): stopping", me.name(), conf.getLogEntryIndex());
+                removed.complete(null);
+            }
+        } else if (clock.monotonicMs() - lastNotMemberLogMs >= 30_000) {
+            lastNotMemberLogMs = clock.monotonicMs();
+            LOG.info("mon.{} at {} is not in the monitor map {}: waiting for `cairn mon add {} {}`", me.name(),
+                    me.publicAddr(), monMap().members().stream().map(MonMap.Member::name).toList(), me.name(),
+                    me.publicAddr());
+        }
+    }
+
+    /**
+     * {@code mon add NAME HOST:PORT} and {@code mon remove NAME}: planned against the leader's view
+     * of the quorum, then applied as one Raft configuration change (joint consensus: the old and
+     * the new majority both agree, so the monitors keep committing throughout). Ratis first lets a
+     * new monitor catch up and fails the change if it makes no progress (it is not running). Runs
+     * on the proposer pool, never on a gRPC thread.
+     */
+    CompletableFuture<CommandReply> changeMonitors(CommandRequest req) {
+        CommandRequest quorumRead = CommandRequest.newBuilder().setPrefix("quorum_status").setEntity(req.getEntity())
+                .build();
+        return read(quorumRead).thenApplyAsync(q -> {
+            if (q.getCode() != 0) {
+                return q;
+            }
+            Map<?, ?> json = (Map<?, ?>) io.cairn.common.cli.Json.parse(q.getOutputJson());
+            List<String> quorum = ((List<?>) json.get("quorum_names")).stream().map(Object::toString).toList();
+            RaftConfiguration conf;
+            try {
+                conf = raftServer.getDivision(group.getGroupId()).getRaftConf();
+            } catch (IOException e) {
+                return error(ErrorCode.EAGAIN, "no Raft group yet: " + e.getMessage());
+            }
+            if (!conf.getPreviousPeers().isEmpty()) {
+                return error(ErrorCode.EAGAIN, "a monitor change is in progress; try again");
+            }
+            MonMap now = MonMap.fromPeers(conf.getCurrentPeers(), conf.getLogEntryIndex(), raftPortOffset);
+            CommandArgs a = new CommandArgs(req.getArgsMap());
+            MonMembership.Plan plan;
+            try {
+                plan = req.getPrefix().equals("mon add")
+                        ? MonMembership.add(now, a.str("name"), a.str("addr"), raftPortOffset)
+                        : MonMembership.remove(now, quorum, a.str("name"));
+            } catch (CairnException e) {
+                return error(e.code(), e.getMessage());
+            } catch (IllegalArgumentException e) {
+                return error(ErrorCode.EINVAL, e.getMessage());
+            }
+            if (plan.noop()) {
+                return CommandReply.newBuilder().setMessage(plan.message()).build();
+            }
+            if (req.getPrefix().equals("mon add") && !listening(plan.next().getLast())) {
+                // Ratis would stage a peer that never answers for a long while, blocking every other change
+                MonMap.Member j = plan.next().getLast();
+                return error(ErrorCode.EAGAIN, "mon." + j.name() + " was not added: it must be running at "
+                        + j.publicAddr() + " first (nothing answers on its Raft port " + j.raftPort() + "): start "
+                        + "cairn mon --id " + j.name() + " there with public_addr = " + j.publicAddr()
+                        + " and this cluster's fsid");
+            }
+            List<RaftPeer> next = plan.next().stream().map(MonMap.Member::peer).toList();
+            // its own client: a catch-up can outlast the proposals' request timeout, and a retried change
+            // would only find the first one in progress; it knows the current members, not the initial ones
+            try (RaftClient admin = RaftClient.newBuilder().setProperties(membershipClientProperties())
+                    .setRaftGroup(RaftGroup.valueOf(group.getGroupId(), now.peers()))
+                    .setRetryPolicy(membershipRetries()).build()) {
+                RaftClientReply r = admin.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
+                        .setServersInNewConf(next).setServersInCurrentConf(now.peers())
+                        .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET).build());
+                if (!r.isSuccess() && !reached(plan)) {
+                    return error(ErrorCode.EAGAIN, membershipFailure(req, r.getException()));
+                }
+            } catch (IOException e) {
+                // a retried request finds its own change made (its first reply was lost): that is success
+                if (!reached(plan)) {
+                    return error(ErrorCode.EAGAIN, membershipFailure(req, e));
+                }
+            }
+            LOG.info("{}", plan.message());
+            return CommandReply.newBuilder().setMessage(plan.message()).build();
+        }, proposer);
+    }
+
+    /** Whether the monitor map already has exactly the planned members. */
+    private boolean reached(MonMembership.Plan plan) {
+        java.util.Set<String> want = new java.util.HashSet<>();
+        plan.next().forEach(m -> want.add(m.name()));
+        java.util.Set<String> have = new java.util.HashSet<>();
+        monMap().members().forEach(m -> have.add(m.name()));
+        return want.equals(have);
+    }
+
+    private static boolean listening(MonMap.Member m) {
+        try (java.net.Socket probe = new java.net.Socket()) {
+            probe.connect(new java.net.InetSocketAddress(m.host(), m.raftPort()), 2_000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String membershipFailure(CommandRequest req, Throwable e) {
+        String why = e == null ? "no reply" : e.getClass().getSimpleName() + ": " + e.getMessage();
+        if (req.getPrefix().equals("mon add")) {
+            return "mon." + req.getArgsMap().get("name") + " was not added (" + why + "): it must be running at "
+                    + req.getArgsMap().get("addr") + " (cairn mon --id " + req.getArgsMap().get("name")
+                    + " with public_addr and this cluster's fsid) to catch up before it can join";
+        }
+        return "mon." + req.getArgsMap().get("name") + " was not removed: " + why;
+    }
+
+    private static CommandReply error(ErrorCode code, String message) {
+        return CommandReply.newBuilder().setCode(code.code()).setMessage(message).build();
     }
 
     /**
@@ -425,12 +682,13 @@ public final class MonDaemon implements AutoCloseable {
         try {
             long now = clock.monotonicMs();
             OsdMap map = sm.current();
+            followMembership();
             if (map == null && (!initProposed || now - lastInitProposalMs >= 2_000)) {
                 initProposed = true;
                 lastInitProposalMs = now;
                 // every monitor proposes; the first one applied creates the cluster, the rest are no-ops
                 propose(CommandRequest.newBuilder().setPrefix("mon init").setEntity(config.entity())
-                        .putArgs("fsid", UUID.randomUUID().toString()).build(), true)
+                        .putArgs("fsid", clusterFsid()).build(), true)
                         .whenComplete((r, e) -> {
                             if (e != null) {
                                 LOG.debug("mon init not yet accepted: {}", describe(e));
@@ -522,6 +780,7 @@ public final class MonDaemon implements AutoCloseable {
         @Override
         public QuorumView quorum() {
             DivisionInfo info = divisionInfo();
+            MonMap monMap = monMap();
             if (info == null) {
                 return new QuorumView(0, null, List.of(), monMap, 0, false);
             }
@@ -566,9 +825,16 @@ public final class MonDaemon implements AutoCloseable {
     public void close() {
         ticker.shutdownNow();
         configFollower.close();
-        proposer.shutdownNow();
         subscriptions.close();
+        // calls in flight (a proposal waiting for its commit) get their answers; new ones go elsewhere
+        grpcServer.shutdown();
+        try {
+            grpcServer.awaitTermination(STOP_DRAIN_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         grpcServer.shutdownNow();
+        proposer.shutdownNow();
         try {
             raftClient.close();
         } catch (IOException e) {

@@ -59,6 +59,9 @@ final class MonServiceImpl extends MonServiceGrpc.MonServiceImplBase {
         if (ReadCommands.isRead(prefix) || ConfigViews.READS.contains(prefix)) {
             timer = readLatency;
             f = daemon.read(req);
+        } else if (prefix.equals("mon add") || prefix.equals("mon remove")) {
+            timer = writeLatency;
+            f = daemon.changeMonitors(req);
         } else if (prefix.equals(REWEIGHT_BY_UTILIZATION)) {
             // the leader plans from its PG stats; every monitor then applies the same explicit weights
             timer = writeLatency;
@@ -140,6 +143,7 @@ final class MonServiceImpl extends MonServiceGrpc.MonServiceImplBase {
         CommandRequest cmd = CommandRequest.newBuilder().setPrefix("osd boot").setEntity("osd." + req.getOsdId())
                 .putArgs("id", Integer.toString(req.getOsdId())).putArgs("uuid", req.getUuid())
                 .putArgs("addr", req.getAddress()).putArgs("host", req.getHost())
+                .putArgs("crush_location", req.getCrushLocation())
                 .putArgs("weight", Double.toString(req.getCrushWeight())).build();
         daemon.propose(cmd, true).whenComplete((reply, err) -> {
             if (err != null) {

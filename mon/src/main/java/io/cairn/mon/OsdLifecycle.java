@@ -46,12 +46,23 @@ final class OsdLifecycle {
             if (cb.idOf("osd." + id) == null) {
                 cb.addDevice(id, "osd." + id, a.has("class") ? a.str("class") : null);
             }
-            int parent = CrushEdits.ensureLocation(cb, Map.of("host", host, "root", "default"));
+            int parent = CrushEdits.ensureLocation(cb, bootLocation(a, host));
             double w = a.has("weight") ? a.decimal("weight") : 1.0;
             cb.link(id, parent, CrushEdits.weight16(w <= 0 ? 1.0 : w));
             b.crush(CrushEdits.build(cb));
         }
         return CommandResult.changed(b.build(nowMs), "osd." + id + " booted");
+    }
+
+    /**
+     * Where a new OSD goes: its crush_location (e.g. {@code rack=r1 host=h1}), its host always the
+     * one it booted with, under root {@code default} unless the location names a root.
+     */
+    static Map<String, String> bootLocation(CommandArgs a, String host) {
+        Map<String, String> loc = new java.util.LinkedHashMap<>(a.location("crush_location"));
+        loc.put("host", host);
+        loc.putIfAbsent("root", "default");
+        return loc;
     }
 
     /** Marks OSDs down, by command or ({@code byMonitors}) by a failure decision, which nodown blocks. */
@@ -143,6 +154,24 @@ final class OsdLifecycle {
     }
 
     /** Removes down OSDs from the map and from CRUSH. */
+    /**
+     * Ceph's {@code osd purge ID --yes-i-really-mean-it}: an OSD that is down leaves the map and
+     * CRUSH for good, its id free for the next {@code osd create}. An id already gone is no error.
+     */
+    static CommandResult purge(OsdMap map, CommandArgs a, long nowMs) {
+        int id = a.integer("id");
+        if (!a.flag("yes_i_really_mean_it")) {
+            throw new CairnException(ErrorCode.EPERM, "this command will remove osd." + id + " and its data for good; "
+                    + "add --yes-i-really-mean-it if you are sure");
+        }
+        OsdInfo o = map.osd(id);
+        if (o == null || !o.exists()) {
+            return CommandResult.noop("osd." + id + " does not exist");
+        }
+        CommandResult r = remove(map, List.of(id), nowMs);
+        return CommandResult.changed(r.newMap(), "purged osd." + id);
+    }
+
     static CommandResult remove(OsdMap map, List<Integer> ids, long nowMs) {
         OsdMap.Builder b = map.toBuilder();
         CrushMapBuilder cb = map.crush().toBuilder();

@@ -23,14 +23,14 @@ import java.util.Set;
 
 /** The read-only commands, answered by the leader from the newest map (linearizable reads). */
 final class ReadCommands {
-    static final Set<String> PREFIXES = Set.of("status", "health", "mon stat", "quorum_status", "osd dump", "osd tree",
+    static final Set<String> PREFIXES = Set.of("status", "health", "mon stat", "mon dump", "quorum_status", "osd dump", "osd tree",
             "osd stat", "osd ls", "osd pool ls", "osd pool get", "osd crush dump", "osd crush tree", "osd crush rule ls",
             "osd crush rule dump", "osd map", "osd getcrushmap", "df", "pg stat", "pg ls", "pg ls-by-pool", "pg ls-by-osd", "pg dump", "osd df", "osd test-reweight-by-utilization",
             NoteCommands.LOG_LAST);
 
     /** The answer of a follower to a read that needs the leader's view of the quorum. */
     static final String NOT_LEADER = "this monitor is not the leader";
-    private static final Set<String> NEED_QUORUM = Set.of("status", "health", "mon stat", "quorum_status");
+    private static final Set<String> NEED_QUORUM = Set.of("status", "health", "mon stat", "mon dump", "quorum_status");
 
     private ReadCommands() {}
 
@@ -51,6 +51,8 @@ final class ReadCommands {
                     return monStat(quorum);
                 case "quorum_status":
                     return quorumStatus(quorum);
+                case "mon dump":
+                    return monDump(map, quorum);
                 default:
                     break;
             }
@@ -104,10 +106,33 @@ final class ReadCommands {
         }
         List<Integer> ranks = q.quorum().stream().map(n -> q.monMap().member(n).rank()).toList();
         String leader = q.leader() == null ? "none" : q.monMap().member(q.leader()).rank() + " " + q.leader();
-        String plain = "e1: " + q.monMap().members().size() + " mons at {" + addrs + "}, election epoch " + q.term()
+        String plain = "e" + q.monMap().epoch() + ": " + q.monMap().members().size() + " mons at {" + addrs + "}, election epoch " + q.term()
                 + ", leader " + leader + ", quorum " + String.join(",", ranks.stream().map(String::valueOf).toList())
                 + " " + String.join(",", q.quorum()) + "\n";
         return CommandResult.ok(quorumJson(q), plain);
+    }
+
+    /** Ceph's {@code mon dump}: the map's epoch, the cluster's fsid, then "RANK: ADDR mon.NAME" per monitor. */
+    private static CommandResult monDump(OsdMap map, QuorumView q) {
+        String fsid = map == null ? "" : map.fsid();
+        StringBuilder plain = new StringBuilder("epoch " + q.monMap().epoch() + "\nfsid " + fsid + "\n");
+        List<Object> mons = new ArrayList<>();
+        for (MonMap.Member m : q.monMap().members()) {
+            plain.append(m.rank()).append(": ").append(m.publicAddr()).append(" mon.").append(m.name()).append('\n');
+            Map<String, Object> mm = new LinkedHashMap<>();
+            mm.put("rank", m.rank());
+            mm.put("name", m.name());
+            mm.put("public_addr", m.publicAddr());
+            mm.put("raft_addr", m.raftAddr());
+            mons.add(mm);
+        }
+        plain.append("dumped monmap epoch ").append(q.monMap().epoch()).append('\n');
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("epoch", q.monMap().epoch());
+        json.put("fsid", fsid);
+        json.put("mons", mons);
+        json.put("quorum", q.quorum().stream().map(n -> q.monMap().member(n).rank()).toList());
+        return CommandResult.ok(json, plain.toString());
     }
 
     private static CommandResult quorumStatus(QuorumView q) {
@@ -129,7 +154,7 @@ final class ReadCommands {
             mm.put("addr", mem.publicAddr());
             mons.add(mm);
         }
-        m.put("monmap", Map.of("epoch", 1, "mons", mons));
+        m.put("monmap", Map.of("epoch", q.monMap().epoch(), "mons", mons));
         return m;
     }
 

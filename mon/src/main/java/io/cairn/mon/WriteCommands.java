@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 final class WriteCommands {
     /** Commands only monitors propose (boot, failure decisions); clients get EPERM. */
     static final Set<String> INTERNAL = Set.of("osd boot", "osd mark-down", "osd auto-out");
-    static final Set<String> PREFIXES = Set.of("osd create", "osd boot", "osd alive", "osd down", "osd out", "osd in", "osd rm",
+    static final Set<String> PREFIXES = Set.of("osd create", "osd boot", "osd alive", "osd down", "osd out", "osd in", "osd rm", "osd purge",
             "osd mark-down", "osd auto-out", "osd reweight", "osd reweightn", "osd set", "osd unset", "osd pg-temp", "osd pool create",
             "osd pool set", "osd pool rename", "osd pool rm", "osd crush add-bucket", "osd crush move",
             "osd crush add", "osd crush set", "osd crush reweight", "osd crush remove",
@@ -56,6 +56,7 @@ final class WriteCommands {
                 case "osd auto-out" -> OsdLifecycle.autoOut(map, a, nowMs);
                 case "osd in" -> OsdLifecycle.setIn(map, a.osdIds("ids", existingIds(map)), true, false, nowMs);
                 case "osd rm" -> OsdLifecycle.remove(map, a.osdIds("ids", List.of()), nowMs);
+                case "osd purge" -> OsdLifecycle.purge(map, a, nowMs);
                 case "osd reweight" -> reweight(map, a, nowMs);
                 case "osd reweightn" -> reweightn(map, a, nowMs);
                 case "osd set" -> setFlag(map, a.str("key"), true, nowMs);

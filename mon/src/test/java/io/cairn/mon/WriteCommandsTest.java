@@ -56,6 +56,40 @@ class WriteCommandsTest {
     }
 
     @Test
+    void aBootingOsdLandsInTheRackItsCrushLocationNames() {
+        OsdMap m = ok(run(fresh(), "osd create", Map.of("uuid", "u7")));
+        m = ok(internal(m, "osd boot", Map.of("id", "0", "uuid", "u7", "addr", "127.0.0.1:6800", "host", "h7",
+                "crush_location", "rack=r2 host=h7")));
+        CrushMapBuilder b = m.crush().toBuilder();
+        int host = b.idOf("h7");
+        int rack = b.idOf("r2");
+        assertEquals(List.of(host), b.parentsOf(0));
+        assertEquals(List.of(rack), b.parentsOf(host));
+        assertEquals(List.of(b.idOf("default")), b.parentsOf(rack));
+        refused(ErrorCode.EINVAL, "bad CRUSH location 'rack' (expected type=name)", internal(ok(run(fresh(), "osd create",
+                Map.of("uuid", "u8"))), "osd boot", Map.of("id", "0", "uuid", "u8", "addr", "127.0.0.1:6801",
+                "host", "h8", "crush_location", "rack")));
+    }
+
+    @Test
+    void purgeRetiresADownOsdOnlyWhenConfirmed() {
+        OsdMap m = cluster();
+        refused(ErrorCode.EPERM, "this command will remove osd.1 and its data for good; add --yes-i-really-mean-it if "
+                + "you are sure", run(m, "osd purge", Map.of("id", "1")));
+        refused(ErrorCode.EBUSY, "osd.1 is still up; must be down before removal",
+                run(m, "osd purge", Map.of("id", "1", "yes_i_really_mean_it", "true")));
+        m = ok(run(m, "osd down", Map.of("ids", "1")));
+        OsdMap purged = ok(run(m, "osd purge", Map.of("id", "1", "yes_i_really_mean_it", "true")));
+        assertTrue(purged.osd(1) == null || !purged.osd(1).exists(), "osd.1 left the map");
+        assertNull(purged.crush().toBuilder().idOf("osd.1"), "and CRUSH");
+        CommandResult again = run(purged, "osd purge", Map.of("id", "1", "yes_i_really_mean_it", "true"));
+        assertEquals(ErrorCode.OK, again.code());
+        assertNull(again.newMap(), "purging a purged OSD changes nothing");
+        // the id is free for the next OSD made
+        assertEquals("1", run(purged, "osd create", Map.of("uuid", "new")).plain().strip());
+    }
+
+    @Test
     void bootPlacesOsdsInCrushAndMarksThemIn() {
         OsdMap m = cluster();
         assertEquals(3, m.numUpOsds());

@@ -114,9 +114,10 @@ public final class OsdCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--data", required = true, paramLabel = "PATH",
+        @Option(names = "--data", paramLabel = "PATH",
                 description = "A block device (object data written to it directly, metadata in the OSD's data "
-                        + "directory: osd_data or run_dir/osd.N) or a directory (the OSD's data directory).")
+                        + "directory: osd_data or run_dir/osd.N) or a directory (the OSD's data directory); "
+                        + "default the data directory the config gives the new OSD.")
         Path data;
 
         @Option(names = "--size", defaultValue = "1073741824", paramLabel = "BYTES",
@@ -139,11 +140,11 @@ public final class OsdCommand implements Runnable {
         public void run() {
             boolean device;
             try {
-                device = io.cairn.objectstore.block.BlockDevices.isBlockDevice(data);
+                device = data != null && io.cairn.objectstore.block.BlockDevices.isBlockDevice(data);
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot look at " + data + ": " + e.getMessage());
             }
-            if (!device && java.nio.file.Files.exists(data) && !java.nio.file.Files.isDirectory(data)) {
+            if (data != null && !device && java.nio.file.Files.exists(data) && !java.nio.file.Files.isDirectory(data)) {
                 throw new IllegalArgumentException(data + " is neither a block device nor a directory");
             }
             String uuid = UUID.randomUUID().toString();
@@ -158,11 +159,11 @@ public final class OsdCommand implements Runnable {
                 newId = Integer.parseInt(r.getOutputPlain().strip());
             }
             Path configured = configuredDataDir(newId);
-            if (device && configured == null) {
-                throw new IllegalArgumentException("set osd_data or run_dir: the metadata of osd." + newId
-                        + " needs a directory beside the device");
+            if ((device || data == null) && configured == null) {
+                throw new IllegalArgumentException("set osd_data or run_dir: osd." + newId + " needs a data directory"
+                        + (device ? " beside the device for its metadata" : ""));
             }
-            Path dir = device ? configured : data;
+            Path dir = device || data == null ? configured : data;
             spec.commandLine().getOut().println(make(dir, newId, uuid, device ? data : null, sizeBytes, force));
             if (!device && (configured == null
                     || !configured.toAbsolutePath().normalize().equals(dir.toAbsolutePath().normalize()))) {

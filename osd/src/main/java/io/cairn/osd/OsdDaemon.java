@@ -260,7 +260,7 @@ public final class OsdDaemon implements AutoCloseable {
     private void startServing() throws IOException {
         store.mount();
         booter.register();
-        HostPort bind = HostPort.parse(config.get(CairnConfigKeys.Osd.PUBLIC_ADDR));
+        HostPort bind = HostPort.parse(config.get(CairnConfigKeys.Global.PUBLIC_ADDR));
         long maxMsg = config.get(CairnConfigKeys.Osd.Op.MAX_WRITE_SIZE) + REPLY_SLACK_BYTES;
         // every handler hands its work to the op pool or answers at once (OsdService, ConfigAdminService)
         grpc = Messenger.serverOnNetworkThreads(bind, (int) Math.min(Integer.MAX_VALUE, maxMsg))
@@ -271,7 +271,7 @@ public final class OsdDaemon implements AutoCloseable {
         maps.addListener(mapHandler::onMap);
         maps.start(FIRST_MAP_WAIT);
         String host = crushHost();
-        booter.boot(address, host);
+        booter.boot(address, host, config.get(CairnConfigKeys.Osd.CRUSH_LOCATION));
         long beaconMs = Math.max(1000, config.get(CairnConfigKeys.Osd.BEACON_REPORT_INTERVAL).toMillis());
         threads.timers.scheduleWithFixedDelay(() -> mon.submit(() -> {
             booter.beacon();

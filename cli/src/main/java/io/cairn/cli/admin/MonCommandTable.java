@@ -80,6 +80,12 @@ final class MonCommandTable {
             new Def("config ls", "config ls", "Every option's name."),
             new Def("quorum_status", "quorum_status", "The quorum as JSON (quorum_names, quorum_leader_name)."),
             new Def("mon stat", "mon stat", "Monitors, leader and quorum in one line."),
+            new Def("mon dump", "mon dump", "The monitor map: epoch, fsid, each monitor's rank, address and name."),
+            new Def("mon add", "mon add", "Let a new monitor into the quorum (start it first: cairn mon --id NAME "
+                    + "with public_addr = ADDR and the cluster's fsid); it catches up, then the quorum counts it.",
+                    Arg.req("name", "NAME"), Arg.req("addr", "HOST:PORT")),
+            new Def("mon remove", "mon remove", "Take a monitor out of the quorum (it stops itself if running); "
+                    + "refused when the rest could not form a quorum.", Arg.req("name", "NAME")),
             new Def("df", "df", "Raw space and per-pool usage.", Arg.word("detail", "detail")),
             new Def("pg stat", "pg stat", "PG states, data, used and available space in one line."),
             new Def("pg ls", "pg ls", "PGs with their objects, state, up and acting sets and scrub stamps; only those "
@@ -102,6 +108,9 @@ final class MonCommandTable {
             new Def("osd out", "osd out", "Mark OSDs out: CRUSH moves their data elsewhere.", Arg.rest("ids", "ID", false)),
             new Def("osd in", "osd in", "Mark OSDs in.", Arg.rest("ids", "ID", false)),
             new Def("osd rm", "osd rm", "Remove down OSDs from the map and from CRUSH.", Arg.rest("ids", "ID", false)),
+            new Def("osd purge", "osd purge", "Retire a down OSD for good: out of the map and CRUSH, its id free again.",
+                    List.of(Arg.req("id", "ID")), List.of(new Opt("--yes-i-really-mean-it", "yes_i_really_mean_it", null,
+                            "Confirm."))),
             new Def("osd reweight", "osd reweight", "Set an OSD's reweight (0..1).", Arg.req("id", "ID"),
                     Arg.req("weight", "WEIGHT")),
             new Def("osd reweight-by-utilization", "osd reweight-by-utilization", "Lower the reweight of OSDs more "

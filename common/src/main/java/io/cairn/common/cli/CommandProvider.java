@@ -10,4 +10,12 @@ package io.cairn.common.cli;
 public interface CommandProvider {
     /** A new picocli command object, e.g. {@code new ObjectStoreCommand()}. */
     Object command();
+
+    /**
+     * The top-level command this one hangs under ({@code "osd"} for {@code cairn osd activate}),
+     * or null for a top-level command of its own.
+     */
+    default String parent() {
+        return null;
+    }
 }

@@ -26,11 +26,21 @@ public final class CairnConfigKeys {
         private Global() {}
 
         public static final ConfigOption<String> MON_HOST = ConfigOption.builder("mon_host", ConfigType.STRING, "")
-                .description("Comma-separated host:port of every monitor's public endpoint, in mon_initial_members order.")
+                .description("Comma-separated host:port of the monitors' public endpoints: the initial members first, in "
+                        + "mon_initial_members order, then any added later (clients try them all).")
                 .build();
         public static final ConfigOption<String> MON_INITIAL_MEMBERS = ConfigOption
                 .builder("mon_initial_members", ConfigType.STRING, "")
-                .description("Comma-separated monitor names (a,b,c), in the order of mon_host.").build();
+                .description("Comma-separated names (a,b,c) of the monitors that form the first quorum: the first as many "
+                        + "addresses of mon_host.").build();
+        public static final ConfigOption<String> FSID = ConfigOption.builder("fsid", ConfigType.STRING, "")
+                .check(v -> v.isEmpty() || v.matches("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}"), "a UUID")
+                .description("The cluster's id (a UUID): the monitors' Raft group and the maps carry it; a monitor "
+                        + "joining a running cluster needs it (empty: derived from mon_initial_members).").build();
+        public static final ConfigOption<String> PUBLIC_ADDR = ConfigOption
+                .builder("public_addr", ConfigType.STRING, "127.0.0.1:0")
+                .description("host:port the daemon serves clients on; port 0 picks a free one (an OSD's choice; a "
+                        + "monitor not named in mon_host serves on the port given here).").build();
         public static final ConfigOption<Integer> MON_RAFT_PORT_OFFSET = intOpt("mon_raft_port_offset", 1000)
                 .check(v -> v > 0 && v < 60000, "1..59999")
                 .description("A monitor's Raft port is its public port plus this.").build();
@@ -142,9 +152,6 @@ public final class CairnConfigKeys {
                         + "all data to the device directly (read at start).").build();
         public static final ConfigOption<String> DATA = ConfigOption.builder("osd_data", ConfigType.STRING, "")
                 .description("The OSD's data directory (its ObjectStore); default run_dir/osd.<id>.").build();
-        public static final ConfigOption<String> PUBLIC_ADDR = ConfigOption
-                .builder("public_addr", ConfigType.STRING, "127.0.0.1:0")
-                .description("host:port the daemon serves clients on; port 0 picks a free one.").build();
         public static final ConfigOption<String> CRUSH_LOCATION = ConfigOption
                 .builder("crush_location", ConfigType.STRING, "")
                 .description("Where a booting OSD goes in CRUSH (host=h rack=r); default host=<hostname>.").build();

@@ -94,9 +94,9 @@ public final class MonClient implements AutoCloseable {
     }
 
     /** An OSD announces itself: returns the epoch in which it is up. */
-    public int osdBoot(int osdId, String uuid, String address, String host, double crushWeight) {
+    public int osdBoot(int osdId, String uuid, String address, String host, String crushLocation, double crushWeight) {
         OsdBootRequest req = OsdBootRequest.newBuilder().setOsdId(osdId).setUuid(uuid).setAddress(address).setHost(host)
-                .setCrushWeight(crushWeight).build();
+                .setCrushLocation(crushLocation).setCrushWeight(crushWeight).build();
         try {
             return call(stub -> stub.osdBoot(req)).getEpoch();
         } catch (CairnException e) {
@@ -141,7 +141,8 @@ public final class MonClient implements AutoCloseable {
                         Math.min(leftMs, tryTimeout.toMillis())));
             } catch (StatusRuntimeException e) {
                 Status.Code code = e.getStatus().getCode();
-                if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {
+                // CANCELLED: the monitor went away mid-call (stopped, or removed from the map); ask another
+                if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED && code != Status.Code.CANCELLED) {
                     ErrorCode ec = RpcErrors.codeOf(e.getStatus());
                     throw new CairnException(ec == ErrorCode.EAGAIN ? ErrorCode.EIO : ec,
                             e.getStatus().getDescription() == null ? code.toString() : e.getStatus().getDescription());

@@ -30,6 +30,7 @@ public final class Booter {
     private final LongSupplier storeTotalBytes;
     private volatile String address = "";
     private volatile String host = "";
+    private volatile String crushLocation = "";
     private volatile long lastBootMs;
     private volatile boolean stopping;
 
@@ -51,17 +52,21 @@ public final class Booter {
         }
     }
 
-    /** Boots at {@code address} in CRUSH host {@code host}; returns once the map saying so arrived (or 10 s). */
-    public void boot(String bootAddress, String crushHost) {
+    /**
+     * Boots at {@code address} in CRUSH host {@code host} (under the rest of {@code crushLocation},
+     * e.g. its rack); returns once the map saying so arrived (or 10 s).
+     */
+    public void boot(String bootAddress, String crushHost, String location) {
         this.address = bootAddress;
         this.host = crushHost;
+        this.crushLocation = location;
         boot();
     }
 
     private void boot() {
         lastBootMs = clock.monotonicMs();
         double tib = storeTotalBytes.getAsLong() / (double) (1L << 40);
-        int epoch = link.client().osdBoot(id, uuid, address, host, Math.max(0.01, tib));
+        int epoch = link.client().osdBoot(id, uuid, address, host, crushLocation, Math.max(0.01, tib));
         link.contacted();
         maps.awaitEpoch(epoch, BOOT_MAP_WAIT);
         LOG.info("osd.{} booted in epoch {}", id, epoch);
