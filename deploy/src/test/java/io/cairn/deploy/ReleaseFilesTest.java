@@ -39,6 +39,29 @@ class ReleaseFilesTest {
     }
 
     @Test
+    void containerConfigReadsForEveryDaemonOfTheComposeFile() throws IOException {
+        Path conf = Path.of("docker", "cairn.conf");
+        String compose = Files.readString(Path.of("compose.yaml"), StandardCharsets.UTF_8);
+        for (String who : List.of("mon.a", "mon.b", "mon.c", "osd.0", "osd.1", "osd.2", "osd.5", "client.admin")) {
+            CairnConfig c = CairnConfig.load(conf, who, Map.of());
+            for (ConfigOption<?> o : CairnConfigKeys.all()) {
+                c.get(o);
+            }
+            if (who.startsWith("osd.")) {
+                String id = who.substring(4);
+                // each OSD serves on its service name, in a CRUSH host of its own
+                assertEquals("osd-" + id + ":6800", c.get(CairnConfigKeys.Global.PUBLIC_ADDR));
+                assertEquals("host=osd-" + id, c.get(CairnConfigKeys.Osd.CRUSH_LOCATION));
+            }
+        }
+        for (String service : List.of("mon-a", "mon-b", "mon-c", "osd-0", "osd-1", "osd-2")) {
+            assertTrue(compose.contains("\n  " + service + ":\n"), service + " in compose.yaml");
+            assertTrue(CairnConfig.load(conf, "client.admin", Map.of()).get(CairnConfigKeys.Global.MON_HOST)
+                    .contains(service) || service.startsWith("osd"), service + " in mon_host");
+        }
+    }
+
+    @Test
     void systemdUnitsVerify(@TempDir Path dir) throws Exception {
         Path analyze = Path.of("/usr/bin/systemd-analyze");
         assumeTrue(Files.isExecutable(analyze), "no systemd-analyze on this machine");
