@@ -41,7 +41,7 @@ final class FakeCluster implements AutoCloseable {
             int host = crush.addHost("host" + o.id(), crush.idOf("default"));
             crush.addDevice(o.id(), "osd." + o.id(), "hdd").link(o.id(), host, OsdInfo.WEIGHT_IN);
             b.putOsd(new OsdInfo(o.id(), "uuid-" + o.id(), true, true, OsdInfo.WEIGHT_IN, o.address(), 1, 0, 0, 0,
-                    "host" + o.id(), false));
+                    "host" + o.id(), false, false));
         }
         return b.crush(crush.build()).putPool(new Pool(POOL_ID, POOL, Pool.TYPE_REPLICATED, 1, 1, PG_NUM, PG_NUM, 0,
                 Pool.FLAG_HASHPSPOOL, 0, 1)).build(1);

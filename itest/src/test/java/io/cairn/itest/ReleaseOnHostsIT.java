@@ -24,12 +24,15 @@ import org.junit.jupiter.api.Test;
  * (network namespaces): {@code cluster bootstrap} starts monitor a on host 0; the config copied to
  * hosts 1 and 2, {@code cluster add-mon} starts b and c there and lets them in; each host
  * prepares and activates one OSD in its own rack (host 0's on a raw loop block device); a client
- * on a fourth host writes and reads 100 objects. Every command is the release's own
+ * on a fourth host writes and reads 100 objects; then, with that client writing and reading,
+ * {@code mon remove c} and {@code cluster add-mon} of d on a fifth host. Every command is the release's own
  * {@code bin/cairn}, run with nothing but a JDK; skips where namespaces cannot be made.
  */
 class ReleaseOnHostsIT {
     private static final int MON_HOSTS = 3;
     private static final int CLIENT = 3;
+    /** The host monitor c is replaced on. */
+    private static final int NEW_MON = 4;
     private static final int PORT = 6789;
     private static final Pattern CREATED = Pattern.compile("created osd\\.(\\d+)");
     private TestHosts hosts;
@@ -40,7 +43,7 @@ class ReleaseOnHostsIT {
     @AfterEach
     void down() throws Exception {
         if (home != null) {
-            for (int h = MON_HOSTS - 1; h >= 0; h--) {
+            for (int h : List.of(NEW_MON, 2, 1, 0)) {
                 if (Files.exists(hostDir(h).resolve("cairn.conf"))) {
                     Processes.run(cli(h, "cluster", "down", "--dir", hostDir(h).toString()), 120);
                 }
@@ -55,7 +58,7 @@ class ReleaseOnHostsIT {
         if (dir != null) {
             Path logs = Path.of("target", "cluster-logs", dir.getFileName().toString());
             Files.createDirectories(logs);
-            for (int h = 0; h < MON_HOSTS; h++) {
+            for (int h : List.of(0, 1, 2, NEW_MON)) {
                 Path log = hostDir(h).resolve("log");
                 if (Files.isDirectory(log)) {
                     try (Stream<Path> files = Files.list(log)) {
@@ -125,7 +128,7 @@ class ReleaseOnHostsIT {
         assumeTrue(why.isEmpty(), () -> "no network namespaces: " + why.orElse(""));
         Path tgz = ReleaseTarballIT.tarball();
         assumeTrue(tgz != null, "no release tarball in deploy/target (built unless -DskipDist)");
-        hosts = TestHosts.create(CLIENT + 1);
+        hosts = TestHosts.create(NEW_MON + 1);
         dir = Files.createTempDirectory("cairn-release-hosts-");
         Processes.run(new ProcessBuilder("tar", "-xzf", tgz.toAbsolutePath().toString(), "-C", dir.toString()), 60);
         try (Stream<Path> top = Files.list(dir)) {
@@ -138,7 +141,7 @@ class ReleaseOnHostsIT {
         String bootstrapConf = Files.readString(hostDir(0).resolve("cairn.conf"));
         assertTrue(bootstrapConf.matches("(?s).*\\nfsid = [0-9a-f-]{36}\\n.*"), bootstrapConf);
         List<Path> confs = new ArrayList<>();
-        for (int h = 0; h <= CLIENT; h++) {
+        for (int h = 0; h <= NEW_MON; h++) {
             confs.add(hostConf(h, bootstrapConf));
         }
         for (int h = 1; h < MON_HOSTS; h++) {
@@ -152,6 +155,7 @@ class ReleaseOnHostsIT {
 
         // one OSD per host, each in its own rack; host 0's object data on a raw block device
         loop = LoopDevice.attach(dir.resolve("disk0.img"), 512L << 20, "ReleaseOnHostsIT");
+        List<String> osdOnHost = new ArrayList<>();
         for (int h = 0; h < MON_HOSTS; h++) {
             String conf = confs.get(h).toString();
             // a device, or by default a directory where the host's run_dir has its OSDs
@@ -161,6 +165,7 @@ class ReleaseOnHostsIT {
             Matcher m = CREATED.matcher(prepared);
             assertTrue(m.find(), prepared);
             String id = m.group(1);
+            osdOnHost.add(id);
             assertTrue(on(h, "-c", conf, "osd", "activate", id).contains("started osd." + id));
         }
         Processes.await(() -> on(CLIENT, "-c", clientConf.toString(), "osd", "stat").startsWith("3 osds: 3 up, 3 in"),
@@ -173,16 +178,65 @@ class ReleaseOnHostsIT {
         Processes.await(() -> Processes.allActiveClean(on(CLIENT, "-c", clientConf.toString(), "pg", "stat")), 120,
                 "PGs active+clean");
 
+        String first = finish(workload(clientConf, 0, 100));
+        System.out.println("ReleaseOnHostsIT: " + first + (loop != null ? "; osd on " + loop.path() : ""));
+
+        // monitor c replaced by d on a new host while the client keeps writing and reading
+        Process load = workload(clientConf, 15, 0);
+        String removed = on(CLIENT, "-c", clientConf.toString(), "mon", "remove", "c");
+        assertTrue(removed.contains("removed mon.c"), removed);
+        String added = on(NEW_MON, "cluster", "add-mon", "--dir", hostDir(NEW_MON).toString(), "--id", "d", "--addr",
+                monAddr(NEW_MON));
+        assertTrue(added.contains("added mon.d"), added);
+        Processes.await(() -> on(CLIENT, "-c", clientConf.toString(), "quorum_status").replaceAll("\\s", "")
+                .contains("\"quorum_names\":[\"a\",\"b\",\"d\"]"), 60, "quorum a,b,d");
+        String during = finish(load);
+        assertTrue(during.contains("timeouts 0 mismatches 0 missing 0"), during);
+        System.out.println("ReleaseOnHostsIT: mon.c replaced by mon.d while " + during);
+
+        // host 1's disk fails: its OSD is destroyed and a new disk takes its id and CRUSH place
+        String failed = osdOnHost.get(1);
+        String conf1 = confs.get(1).toString();
+        on(1, "cluster", "stop", "--dir", hostDir(1).toString(), "osd." + failed);
+        Processes.await(() -> on(CLIENT, "-c", clientConf.toString(), "osd", "stat").startsWith("3 osds: 2 up"), 60,
+                "osd." + failed + " down");
+        on(CLIENT, "-c", clientConf.toString(), "osd", "destroy", failed, "--yes-i-really-mean-it");
+        assertTrue(on(CLIENT, "-c", clientConf.toString(), "osd", "tree").contains("destroyed"));
+        deleteTree(hostDir(1).resolve("osd." + failed)); // the dead disk goes; the new one is empty
+        String replaced = on(1, "-c", conf1, "osd", "prepare", "--osd-id", failed, "--size", Long.toString(512L << 20));
+        assertTrue(replaced.contains("created osd." + failed), replaced);
+        on(1, "-c", conf1, "osd", "activate", failed);
+        Processes.await(() -> on(CLIENT, "-c", clientConf.toString(), "osd", "stat").startsWith("3 osds: 3 up, 3 in"),
+                120, "the replacement osd." + failed + " up and in");
+        assertTrue(on(CLIENT, "-c", clientConf.toString(), "osd", "tree").contains("host node1"));
+        Processes.await(() -> Processes.allActiveClean(on(CLIENT, "-c", clientConf.toString(), "pg", "stat")), 180,
+                "PGs active+clean with the replacement recovered");
+        System.out.println("ReleaseOnHostsIT: destroyed osd." + failed + " replaced; "
+                + finish(workload(clientConf, 0, 100)));
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+
+    /** ObjectWorkload on the client's host, from the release's jar: for {@code seconds}, at least {@code objects}. */
+    private Process workload(Path conf, int seconds, int objects) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = home.resolve("lib/cairn.jar") + ":" + Path.of("target", "test-classes").toAbsolutePath();
         ProcessBuilder pb = hosts.exec(CLIENT, List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp", cp,
-                ObjectWorkload.class.getName(), clientConf.toString(), "data", "0", "100"));
-        Process client = pb.redirectErrorStream(true).start();
+                ObjectWorkload.class.getName(), conf.toString(), "data", Integer.toString(seconds),
+                Integer.toString(objects)));
+        return pb.redirectErrorStream(true).start();
+    }
+
+    /** The workload's WORKLOAD line, once it ended with every object read back as written. */
+    private static String finish(Process client) throws InterruptedException, IOException {
         String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(client.waitFor(180, TimeUnit.SECONDS), "the client finished");
         assertEquals(0, client.exitValue(), out);
         assertTrue(out.contains("mismatches 0 missing 0"), out);
-        System.out.println("ReleaseOnHostsIT: " + out.lines().filter(l -> l.startsWith("WORKLOAD")).findFirst().orElse(out)
-                + (loop != null ? "; osd on " + loop.path() : ""));
+        return out.lines().filter(l -> l.startsWith("WORKLOAD")).findFirst().orElse(out);
     }
 }

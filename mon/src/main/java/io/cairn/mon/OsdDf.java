@@ -74,7 +74,8 @@ final class OsdDf {
             OsdInfo o = device ? map.osd(r.id()) : null;
             String reweight = device ? String.format(Locale.ROOT, "%.5f", o == null ? 0 : o.weight() / (double) OsdInfo.WEIGHT_IN)
                     : "-";
-            String status = device ? (o == null || !o.exists() ? "DNE" : o.up() ? "up" : "down") : "";
+            String status = device ? (o == null || !o.exists() ? "DNE" : o.up() ? "up" : o.destroyed() ? "destroyed"
+                    : "down") : "";
             List<String> cells = new ArrayList<>(List.of(Integer.toString(r.id()),
                     r.deviceClass() == null ? "" : r.deviceClass(), CrushTreeFormat.weight(r.weight()), reweight,
                     DataViews.bytes(u.total()), DataViews.bytes(u.used()), DataViews.bytes(u.used()),

@@ -23,6 +23,10 @@ final class OsdLifecycle {
         int id = a.integer("id");
         OsdInfo o = WriteCommands.requireOsd(map, id);
         String uuid = a.str("uuid", "");
+        if (o.destroyed()) {
+            throw CairnException.invalid("osd." + id + " is destroyed: prepare a new OSD with its id (cairn osd "
+                    + "prepare --osd-id " + id + ")");
+        }
         if (!o.uuid().isEmpty() && !uuid.equals(o.uuid())) {
             throw CairnException.invalid("osd." + id + " has uuid " + o.uuid() + ", not " + uuid);
         }
@@ -170,6 +174,28 @@ final class OsdLifecycle {
         }
         CommandResult r = remove(map, List.of(id), nowMs);
         return CommandResult.changed(r.newMap(), "purged osd." + id);
+    }
+
+    /**
+     * Ceph's {@code osd destroy ID --yes-i-really-mean-it}: a down OSD is marked destroyed and out;
+     * its id and CRUSH place stay for the disk that replaces it ({@code osd create NEWUUID ID}),
+     * and its old store may no longer boot.
+     */
+    static CommandResult destroy(OsdMap map, CommandArgs a, long nowMs) {
+        int id = a.integer("id");
+        if (!a.flag("yes_i_really_mean_it")) {
+            throw new CairnException(ErrorCode.EPERM, "osd." + id + " will be destroyed: its data is lost for good "
+                    + "unless other copies exist; add --yes-i-really-mean-it if you are sure");
+        }
+        OsdInfo o = WriteCommands.requireOsd(map, id);
+        if (o.up()) {
+            throw new CairnException(ErrorCode.EBUSY, "osd." + id + " is still up; must be down before destroy");
+        }
+        if (o.destroyed()) {
+            return CommandResult.noop("osd." + id + " is already destroyed");
+        }
+        OsdMap next = map.toBuilder().putOsd(o.asDestroyed()).build(nowMs);
+        return CommandResult.changed(next, "destroyed osd." + id);
     }
 
     static CommandResult remove(OsdMap map, List<Integer> ids, long nowMs) {

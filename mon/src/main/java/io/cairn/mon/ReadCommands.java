@@ -244,7 +244,8 @@ final class ReadCommands {
         List<CrushTree.Row> rows = CrushTree.rows(map.crush(), false);
         String plain = CrushTreeFormat.render(rows, List.of(
                 new CrushTreeFormat.Extra("STATUS", TextTable.Align.RIGHT,
-                        id -> map.osd(id) == null || !map.osd(id).exists() ? "DNE" : map.isUp(id) ? "up" : "down"),
+                        id -> map.osd(id) == null || !map.osd(id).exists() ? "DNE" : map.isUp(id) ? "up"
+                                : map.osd(id).destroyed() ? "destroyed" : "down"),
                 new CrushTreeFormat.Extra("REWEIGHT", TextTable.Align.RIGHT,
                         id -> map.osd(id) == null ? "0" : String.format(Locale.ROOT, "%.5f",
                                 map.osd(id).weight() / (double) OsdInfo.WEIGHT_IN)),
@@ -253,7 +254,7 @@ final class ReadCommands {
             Map<String, Object> m = new LinkedHashMap<>();
             OsdInfo o = map.osd(id);
             m.put("exists", o != null && o.exists() ? 1 : 0);
-            m.put("status", o != null && o.up() ? "up" : "down");
+            m.put("status", o != null && o.up() ? "up" : o != null && o.destroyed() ? "destroyed" : "down");
             m.put("reweight", o == null ? 0 : o.weight() / (double) OsdInfo.WEIGHT_IN);
             return m;
         });

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 final class WriteCommands {
     /** Commands only monitors propose (boot, failure decisions); clients get EPERM. */
     static final Set<String> INTERNAL = Set.of("osd boot", "osd mark-down", "osd auto-out");
-    static final Set<String> PREFIXES = Set.of("osd create", "osd boot", "osd alive", "osd down", "osd out", "osd in", "osd rm", "osd purge",
+    static final Set<String> PREFIXES = Set.of("osd create", "osd boot", "osd alive", "osd down", "osd out", "osd in", "osd rm", "osd purge", "osd destroy",
             "osd mark-down", "osd auto-out", "osd reweight", "osd reweightn", "osd set", "osd unset", "osd pg-temp", "osd pool create",
             "osd pool set", "osd pool rename", "osd pool rm", "osd crush add-bucket", "osd crush move",
             "osd crush add", "osd crush set", "osd crush reweight", "osd crush remove",
@@ -57,6 +57,7 @@ final class WriteCommands {
                 case "osd in" -> OsdLifecycle.setIn(map, a.osdIds("ids", existingIds(map)), true, false, nowMs);
                 case "osd rm" -> OsdLifecycle.remove(map, a.osdIds("ids", List.of()), nowMs);
                 case "osd purge" -> OsdLifecycle.purge(map, a, nowMs);
+                case "osd destroy" -> OsdLifecycle.destroy(map, a, nowMs);
                 case "osd reweight" -> reweight(map, a, nowMs);
                 case "osd reweightn" -> reweightn(map, a, nowMs);
                 case "osd set" -> setFlag(map, a.str("key"), true, nowMs);
@@ -103,6 +104,10 @@ final class WriteCommands {
         String uuid = a.str("uuid", "");
         if (!uuid.isEmpty()) {
             for (OsdInfo o : map.osds().values()) {
+                if (o.exists() && o.uuid().equals(uuid) && o.destroyed()) {
+                    throw CairnException.exists("osd." + o.id() + " was destroyed: its old store may not rejoin; "
+                            + "prepare a new one (cairn osd prepare --osd-id " + o.id() + ")");
+                }
                 if (o.exists() && o.uuid().equals(uuid)) {
                     // the same uuid always gets the same id: a retried create is harmless
                     return CommandResult.ok(Map.of("osdid", o.id()), o.id() + "\n");
@@ -115,9 +120,10 @@ final class WriteCommands {
             if (id < 0 || id > 1_000_000) {
                 throw CairnException.invalid("osd id must be 0..1000000: " + id);
             }
-            if (map.exists(id)) {
+            if (map.exists(id) && !map.osd(id).destroyed()) {
                 throw CairnException.exists("osd." + id + " already exists with another uuid");
             }
+            // a destroyed id goes to its replacement, which keeps the CRUSH place and boots in
         } else {
             id = 0;
             while (map.exists(id)) {

@@ -72,6 +72,33 @@ class WriteCommandsTest {
     }
 
     @Test
+    void aDestroyedOsdKeepsItsIdAndCrushPlaceForItsReplacementOnly() {
+        OsdMap m = cluster();
+        refused(ErrorCode.EBUSY, "osd.2 is still up; must be down before destroy",
+                run(m, "osd destroy", Map.of("id", "2", "yes_i_really_mean_it", "true")));
+        m = ok(run(m, "osd down", Map.of("ids", "2")));
+        assertEquals(ErrorCode.EPERM, run(m, "osd destroy", Map.of("id", "2")).code());
+        OsdMap destroyed = ok(run(m, "osd destroy", Map.of("id", "2", "yes_i_really_mean_it", "true")));
+        assertTrue(destroyed.osd(2).destroyed() && !destroyed.osd(2).in(), "destroyed and out");
+        assertNotNull(destroyed.crush().toBuilder().idOf("osd.2"), "still in CRUSH");
+        assertTrue(ReadCommands.run(destroyed, CommandRequest.newBuilder().setPrefix("osd tree").build(), null, null,
+                List.of()).plain().contains("destroyed"), "osd tree says so");
+        // the old store can neither re-register nor boot
+        assertEquals(ErrorCode.EEXIST, run(destroyed, "osd create", Map.of("uuid", "u2", "id", "2")).code());
+        assertEquals(ErrorCode.EINVAL, internal(destroyed, "osd boot", Map.of("id", "2", "uuid", "u2",
+                "addr", "127.0.0.1:6802", "host", "h2")).code());
+        // its replacement takes the id, boots into the same CRUSH place, and is in
+        OsdMap replaced = ok(run(destroyed, "osd create", Map.of("uuid", "new-disk", "id", "2")));
+        replaced = ok(internal(replaced, "osd boot", Map.of("id", "2", "uuid", "new-disk", "addr", "127.0.0.1:6812",
+                "host", "h2")));
+        assertTrue(replaced.osd(2).up() && replaced.osd(2).in() && !replaced.osd(2).destroyed());
+        assertEquals(destroyed.crush().toBuilder().parentsOf(2), replaced.crush().toBuilder().parentsOf(2));
+        // and it survives the map's encoding
+        OsdMap decoded = io.cairn.common.osdmap.OsdMapCodec.decode(io.cairn.common.osdmap.OsdMapCodec.encode(destroyed));
+        assertTrue(decoded.osd(2).destroyed());
+    }
+
+    @Test
     void purgeRetiresADownOsdOnlyWhenConfirmed() {
         OsdMap m = cluster();
         refused(ErrorCode.EPERM, "this command will remove osd.1 and its data for good; add --yes-i-really-mean-it if "

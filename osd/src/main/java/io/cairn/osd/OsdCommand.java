@@ -127,6 +127,10 @@ public final class OsdCommand implements Runnable {
         @Option(names = "--force", description = "Use a block device even if its start is not blank.")
         boolean force;
 
+        @Option(names = "--osd-id", paramLabel = "ID", description = "Take this id: a destroyed OSD's, whose CRUSH "
+                + "place the new one keeps (default: the lowest free id).")
+        Integer osdId;
+
         /** The data directory the config gives osd.{@code id}, or null when it sets neither osd_data nor run_dir. */
         private Path configuredDataDir(int id) {
             try {
@@ -152,7 +156,11 @@ public final class OsdCommand implements Runnable {
             GlobalOptions global = (GlobalOptions) spec.root().userObject();
             CairnConfig client = CairnConfig.load(global.conf(), "client.admin", java.util.Map.of());
             try (io.cairn.common.mon.MonClient mon = io.cairn.common.mon.MonClient.fromConfig(client)) {
-                io.cairn.proto.v1.CommandReply r = mon.command("osd create", java.util.Map.of("uuid", uuid));
+                java.util.Map<String, String> args = new java.util.HashMap<>(java.util.Map.of("uuid", uuid));
+                if (osdId != null) {
+                    args.put("id", Integer.toString(osdId));
+                }
+                io.cairn.proto.v1.CommandReply r = mon.command("osd create", args);
                 if (r.getCode() != 0) {
                     throw new IllegalStateException("osd create: " + r.getMessage());
                 }

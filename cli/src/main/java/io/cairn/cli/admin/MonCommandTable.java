@@ -108,6 +108,10 @@ final class MonCommandTable {
             new Def("osd out", "osd out", "Mark OSDs out: CRUSH moves their data elsewhere.", Arg.rest("ids", "ID", false)),
             new Def("osd in", "osd in", "Mark OSDs in.", Arg.rest("ids", "ID", false)),
             new Def("osd rm", "osd rm", "Remove down OSDs from the map and from CRUSH.", Arg.rest("ids", "ID", false)),
+            new Def("osd destroy", "osd destroy", "Mark a down OSD destroyed: out for good, its id and CRUSH place kept "
+                    + "for the disk that replaces it (osd prepare --osd-id ID).",
+                    List.of(Arg.req("id", "ID")), List.of(new Opt("--yes-i-really-mean-it", "yes_i_really_mean_it", null,
+                            "Confirm."))),
             new Def("osd purge", "osd purge", "Retire a down OSD for good: out of the map and CRUSH, its id free again.",
                     List.of(Arg.req("id", "ID")), List.of(new Opt("--yes-i-really-mean-it", "yes_i_really_mean_it", null,
                             "Confirm."))),

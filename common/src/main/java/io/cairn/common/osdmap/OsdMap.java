@@ -333,7 +333,7 @@ public final class OsdMap {
 
         /** Empties an OSD's slot (Ceph keeps the slot; the id may be reused by a new OSD). */
         public Builder removeOsd(int id) {
-            osds.put(id, new OsdInfo(id, "", false, false, 0, "", 0, 0, 0, 0, "", false));
+            osds.put(id, new OsdInfo(id, "", false, false, 0, "", 0, 0, 0, 0, "", false, false));
             return this;
         }
 

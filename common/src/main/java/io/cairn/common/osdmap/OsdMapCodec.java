@@ -76,7 +76,7 @@ public final class OsdMapCodec {
         return OsdEntry.newBuilder().setId(o.id()).setUuid(o.uuid()).setExists(o.exists()).setUp(o.up())
                 .setIn(o.in()).setWeight(o.weight()).setAddress(o.address()).setUpFrom(o.upFrom())
                 .setUpThru(o.upThru()).setDownAt(o.downAt()).setDownStampMs(o.downStampMs()).setHost(o.host())
-                .setAutoOut(o.autoOut()).build();
+                .setAutoOut(o.autoOut()).setDestroyed(o.destroyed()).build();
     }
 
     private static OsdInfo decode(OsdEntry e) {
@@ -84,7 +84,8 @@ public final class OsdMapCodec {
             throw new IllegalArgumentException("osd." + e.getId() + " reweight out of range");
         }
         return new OsdInfo(e.getId(), e.getUuid(), e.getExists(), e.getUp(), e.getWeight(), e.getAddress(),
-                e.getUpFrom(), e.getUpThru(), e.getDownAt(), e.getDownStampMs(), e.getHost(), e.getAutoOut());
+                e.getUpFrom(), e.getUpThru(), e.getDownAt(), e.getDownStampMs(), e.getHost(), e.getAutoOut(),
+                e.getDestroyed());
     }
 
     private static PoolEntry encode(Pool p) {

@@ -27,7 +27,7 @@ class PlacementVectorTest {
         OsdMap m = OsdMap.initial("00000000-0000-0000-0000-000000000000", 0, CrushTextParser.parse(resource("crushmap.txt")));
         OsdMap.Builder b = m.toBuilder();
         for (int i = 0; i < 6; i++) {
-            b.putOsd(new OsdInfo(i, "", true, true, i == outOsd ? 0 : OsdInfo.WEIGHT_IN, "", 1, 0, 0, 0, "", false));
+            b.putOsd(new OsdInfo(i, "", true, true, i == outOsd ? 0 : OsdInfo.WEIGHT_IN, "", 1, 0, 0, 0, "", false, false));
         }
         b.putPool(new Pool(1, "rbd", Pool.TYPE_REPLICATED, 3, 2, 384, 192, 0, Pool.FLAG_HASHPSPOOL, 0, 1));
         return b.build(0);

@@ -138,7 +138,7 @@ class ReplicatorTest {
         int host = crush.addHost("h1", crush.idOf("default"));
         crush.addDevice(1, "osd.1", "hdd").link(1, host, OsdInfo.WEIGHT_IN);
         return OsdMap.initial("fsid-replicator-test", 0, crush.build()).toBuilder()
-                .putOsd(new OsdInfo(1, "uuid-1", true, true, OsdInfo.WEIGHT_IN, address, 1, 0, 0, 0, "h1", false))
+                .putOsd(new OsdInfo(1, "uuid-1", true, true, OsdInfo.WEIGHT_IN, address, 1, 0, 0, 0, "h1", false, false))
                 .build(epoch);
     }
 
