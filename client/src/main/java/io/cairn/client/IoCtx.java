@@ -29,13 +29,57 @@ public final class IoCtx implements AutoCloseable {
     private final Objecter objecter;
     private final long poolId;
     private final String poolName;
+    private final PoolSnapshots snaps;
     private String namespace = "";
     private String locatorKey = "";
 
-    IoCtx(Objecter objecter, long poolId, String poolName) {
+    IoCtx(Objecter objecter, long poolId, String poolName, PoolSnapshots snaps) {
         this.objecter = objecter;
         this.poolId = poolId;
         this.poolName = poolName;
+        this.snaps = snaps;
+    }
+
+    /**
+     * A new self-managed snap id (librados' {@code selfmanaged_snap_create}): the first is 2 and
+     * each is larger than any before it. Refused (EINVAL) on a pool that has pool snaps.
+     */
+    public long selfManagedSnapCreate() {
+        return snaps.selfManagedCreate();
+    }
+
+    /** Removes a self-managed snap: its clones are trimmed in the background. ENOENT for an id never made. */
+    public void selfManagedSnapRemove(long snapId) {
+        snaps.selfManagedRemove(snapId);
+    }
+
+    /** A pool snap (librados' {@code snap_create}); refused (EINVAL) on a pool in self-managed mode. */
+    public void snapCreate(String name) {
+        snaps.create(name);
+    }
+
+    /** Removes a pool snap by name; ENOENT (NotFound) if it does not exist. */
+    public void snapRemove(String name) {
+        snaps.remove(name);
+    }
+
+    /** The id of a pool snap; NotFound if there is none of that name. */
+    public long snapLookup(String name) {
+        return snaps.lookup(name);
+    }
+
+    /** The ids of the pool's snaps, ascending. */
+    public List<Long> snapList() {
+        return snaps.list();
+    }
+
+    public String snapGetName(long snapId) {
+        return snaps.get(snapId).name();
+    }
+
+    /** When the pool snap was taken, in epoch milliseconds. */
+    public long snapGetStamp(long snapId) {
+        return snaps.get(snapId).stampMs();
     }
 
     public long poolId() {

@@ -119,7 +119,7 @@ public final class Rados implements AutoCloseable {
         if (p == null) {
             throw new RadosException.NotFound("pool '" + poolName + "' does not exist");
         }
-        return new IoCtx(objecter(), p.id(), p.name());
+        return new IoCtx(objecter(), p.id(), p.name(), new PoolSnapshots(mon, maps, p.name()));
     }
 
     /** The newest OSDMap this client has. */

@@ -133,6 +133,40 @@ class OsdDataPathIT {
 
     @Test
     @Order(2)
+    void snapIdsFollowCephsRulesThroughTheClient() {
+        rados.poolCreate("selfsnaps", 8);
+        rados.poolCreate("poolsnaps", 8);
+        try (IoCtx self = rados.ioCtx("selfsnaps"); IoCtx pooled = rados.ioCtx("poolsnaps")) {
+            // self-managed ids start at 2 and only grow, removed ones included
+            long first = self.selfManagedSnapCreate();
+            long second = self.selfManagedSnapCreate();
+            assertEquals(2, first);
+            assertEquals(3, second);
+            self.selfManagedSnapRemove(first);
+            self.selfManagedSnapRemove(first); // already removed: no error
+            assertEquals(5, self.selfManagedSnapCreate(), "the removal moved snap_seq on");
+            assertEquals(ErrorCode.ENOENT, assertThrows(RadosException.class, () -> self.selfManagedSnapRemove(99)).code());
+            // one mode per pool
+            RadosException mixed = assertThrows(RadosException.class, () -> self.snapCreate("nope"));
+            assertEquals(ErrorCode.EINVAL, mixed.code());
+            assertEquals("pool selfsnaps is in unmanaged snaps mode", mixed.getMessage());
+            assertEquals("[2~1]", rados.map().pool("selfsnaps").removedSnapsQueue().toString());
+
+            pooled.snapCreate("monday");
+            pooled.snapCreate("tuesday");
+            assertEquals(List.of(1L, 2L), pooled.snapList());
+            assertEquals(2, pooled.snapLookup("tuesday"));
+            assertEquals("monday", pooled.snapGetName(1));
+            assertTrue(pooled.snapGetStamp(1) > 0);
+            pooled.snapRemove("monday");
+            assertEquals(List.of(2L), pooled.snapList());
+            assertThrows(RadosException.NotFound.class, () -> pooled.snapLookup("monday"));
+            assertEquals(ErrorCode.EINVAL, assertThrows(RadosException.class, pooled::selfManagedSnapCreate).code());
+        }
+    }
+
+    @Test
+    @Order(2)
     void failedGuardAppliesNothing() {
         io.writeFull("guarded", "v1".getBytes(StandardCharsets.UTF_8));
         io.setXattr("guarded", "state", "ready".getBytes(StandardCharsets.UTF_8));

@@ -228,16 +228,49 @@ final class ReadCommands {
         m.put("object_hash", 2);
         m.put("pg_num", p.pgNum());
         m.put("pg_placement_num", p.pgpNum());
-        m.put("flags_names", (p.flags() & Pool.FLAG_HASHPSPOOL) != 0 ? "hashpspool" : "");
+        m.put("flags_names", poolFlagNames(p));
         m.put("snap_seq", p.snapSeq());
+        List<Object> snaps = new ArrayList<>();
+        for (io.cairn.common.osdmap.PoolSnap s : p.snaps().values()) {
+            snaps.add(Map.of("snapid", s.id(), "name", s.name(), "stamp", Instant.ofEpochMilli(s.stampMs()).toString()));
+        }
+        m.put("pool_snaps", snaps);
         return m;
+    }
+
+    /** Ceph's names of a pool's flags, comma-separated. */
+    static String poolFlagNames(Pool p) {
+        List<String> names = new ArrayList<>();
+        if ((p.flags() & Pool.FLAG_HASHPSPOOL) != 0) {
+            names.add("hashpspool");
+        }
+        if ((p.flags() & Pool.FLAG_POOL_SNAPS) != 0) {
+            names.add("pool_snaps");
+        }
+        if ((p.flags() & Pool.FLAG_SELFMANAGED_SNAPS) != 0) {
+            names.add("selfmanaged_snaps");
+        }
+        return String.join(",", names);
     }
 
     static String poolLine(Pool p) {
         return "pool " + p.id() + " '" + p.name() + "' " + p.typeName() + " size " + p.size() + " min_size "
                 + p.minSize() + " crush_rule " + p.crushRule() + " object_hash rjenkins pg_num " + p.pgNum()
                 + " pgp_num " + p.pgpNum() + " autoscale_mode off last_change " + p.createdEpoch() + " flags "
-                + ((p.flags() & Pool.FLAG_HASHPSPOOL) != 0 ? "hashpspool" : "") + " stripe_width 0";
+                + poolFlagNames(p) + " stripe_width 0" + poolSnapLines(p);
+    }
+
+    /** The lines Ceph prints under a pool with snapshots: its pool snaps and the removed ones still to trim. */
+    private static String poolSnapLines(Pool p) {
+        StringBuilder sb = new StringBuilder();
+        for (io.cairn.common.osdmap.PoolSnap s : p.snaps().values()) {
+            sb.append("\n\tsnap ").append(s.id()).append(" '").append(s.name()).append("' ")
+                    .append(Instant.ofEpochMilli(s.stampMs()));
+        }
+        if (!p.removedSnapsQueue().isEmpty()) {
+            sb.append("\n\tremoved_snaps_queue ").append(p.removedSnapsQueue());
+        }
+        return sb.toString();
     }
 
     private static CommandResult osdTree(OsdMap map) {

@@ -37,7 +37,7 @@ final class WriteCommands {
     private WriteCommands() {}
 
     static boolean isWrite(String prefix) {
-        return PREFIXES.contains(prefix);
+        return PREFIXES.contains(prefix) || SnapCommands.PREFIXES.contains(prefix);
     }
 
     static CommandResult apply(OsdMap map, CommandRequest req, long nowMs, boolean internal) {
@@ -67,6 +67,8 @@ final class WriteCommands {
                 case "osd pool set" -> PoolSettings.set(map, a, nowMs);
                 case "osd pool rename" -> poolRename(map, a, nowMs);
                 case "osd pool rm" -> poolRemove(map, a, nowMs);
+                case "osd pool mksnap", "osd pool rmsnap", "osd pool selfmanaged-snap create",
+                     "osd pool selfmanaged-snap rm" -> SnapCommands.apply(map, req.getPrefix(), a, nowMs);
                 default -> CrushCommands.apply(map, req.getPrefix(), a, nowMs);
             };
         } catch (CairnException e) {

@@ -142,6 +142,10 @@ final class MonCommandTable {
             new Def("osd pool set", "osd pool set", "Set size, min_size, pg_num, pgp_num or crush_rule.",
                     Arg.req("pool", "POOL"), Arg.req("var", "VAR"), Arg.req("val", "VAL")),
             new Def("osd pool get", "osd pool get", "Show one pool setting.", Arg.req("pool", "POOL"), Arg.req("var", "VAR")),
+            new Def("osd pool mksnap", "osd pool mksnap", "Take a pool snapshot (refused on a pool whose clients "
+                    + "manage their own snaps).", Arg.req("pool", "POOL"), Arg.req("snap", "SNAP")),
+            new Def("osd pool rmsnap", "osd pool rmsnap", "Remove a pool snapshot; its clones are trimmed in the "
+                    + "background.", Arg.req("pool", "POOL"), Arg.req("snap", "SNAP")),
             new Def("osd pool rename", "osd pool rename", "Rename a pool.", Arg.req("srcpool", "SRC"),
                     Arg.req("destpool", "DEST")),
             new Def("osd pool rm", "osd pool rm", "Delete a pool and all its data: needs mon_allow_pool_delete, the "

@@ -37,6 +37,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "rados", mixinStandardHelpOptions = true, description = "Object tool: put, get, ls, xattrs, omap, bench.",
         subcommands = {RadosBench.class})
 public final class RadosCommand implements Callable<Integer> {
+    /** How Ceph's rados lssnap prints a snap's time. */
+    private static final DateTimeFormatter SNAP_STAMP = DateTimeFormatter.ofPattern("yyyy.MM.dd HH:mm:ss")
+            .withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter MTIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSZ")
             .withZone(ZoneOffset.UTC);
 
@@ -54,7 +57,8 @@ public final class RadosCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "COMMAND", parameterConsumer = Words.class,
             description = "put, get, rm, stat, ls, append, truncate, setxattr, "
             + "getxattr, rmxattr, listxattr, setomapval, getomapval, rmomapkey, listomapkeys, listomapvals, "
-            + "list-inconsistent-pg POOL, list-inconsistent-obj PGID, bench. Put -- before an object name that "
+            + "list-inconsistent-pg POOL, list-inconsistent-obj PGID, lssnap, mksnap SNAP, rmsnap SNAP, bench. Put -- "
+            + "before an object name that "
             + "starts with '-'.")
     String command;
 
@@ -165,6 +169,22 @@ public final class RadosCommand implements Callable<Integer> {
                 case "rmomapkey" -> io.omapRmKeys(arg(0, "object name"), List.of(arg(1, "key")));
                 case "listomapkeys" -> listOmap(io, arg(0, "object name"), false, out);
                 case "listomapvals" -> listOmap(io, arg(0, "object name"), true, out);
+                case "mksnap" -> {
+                    io.snapCreate(arg(0, "snap name"));
+                    out.println("created pool " + poolName + " snap " + args.get(0));
+                }
+                case "rmsnap" -> {
+                    io.snapRemove(arg(0, "snap name"));
+                    out.println("removed pool " + poolName + " snap " + args.get(0));
+                }
+                case "lssnap" -> {
+                    List<Long> ids = io.snapList();
+                    for (long id : ids) {
+                        out.println(id + "\t" + io.snapGetName(id) + "\t" + SNAP_STAMP.format(
+                                java.time.Instant.ofEpochMilli(io.snapGetStamp(id))));
+                    }
+                    out.println(ids.size() + " snaps");
+                }
                 default -> throw new CommandLine.ParameterException(spec.commandLine(), "unknown rados command '" + command + "'");
             }
         }

@@ -89,14 +89,29 @@ public final class OsdMapCodec {
     }
 
     private static PoolEntry encode(Pool p) {
-        return PoolEntry.newBuilder().setId(p.id()).setName(p.name()).setType(p.type()).setSize(p.size())
+        PoolEntry.Builder b = PoolEntry.newBuilder().setId(p.id()).setName(p.name()).setType(p.type()).setSize(p.size())
                 .setMinSize(p.minSize()).setPgNum(p.pgNum()).setPgpNum(p.pgpNum()).setCrushRule(p.crushRule())
-                .setFlags(p.flags()).setSnapSeq(p.snapSeq()).setCreatedEpoch(p.createdEpoch()).build();
+                .setFlags(p.flags()).setSnapSeq(p.snapSeq()).setCreatedEpoch(p.createdEpoch());
+        for (PoolSnap s : p.snaps().values()) {
+            b.addSnaps(io.cairn.proto.v1.PoolSnapEntry.newBuilder().setId(s.id()).setName(s.name())
+                    .setStampMs(s.stampMs()));
+        }
+        p.removedSnapsQueue().runs().forEach((start, len) -> b.addRemovedSnapsQueue(
+                io.cairn.proto.v1.SnapInterval.newBuilder().setStart(start).setLength(len)));
+        return b.build();
     }
 
     private static Pool decode(PoolEntry e) {
+        java.util.TreeMap<Long, PoolSnap> snaps = new java.util.TreeMap<>();
+        for (io.cairn.proto.v1.PoolSnapEntry s : e.getSnapsList()) {
+            snaps.put(s.getId(), new PoolSnap(s.getId(), s.getName(), s.getStampMs()));
+        }
+        java.util.Map<Long, Long> queue = new java.util.TreeMap<>();
+        for (io.cairn.proto.v1.SnapInterval i : e.getRemovedSnapsQueueList()) {
+            queue.put(i.getStart(), i.getLength());
+        }
         return new Pool(e.getId(), e.getName(), e.getType(), e.getSize(), e.getMinSize(), e.getPgNum(), e.getPgpNum(),
-                e.getCrushRule(), e.getFlags(), e.getSnapSeq(), e.getCreatedEpoch());
+                e.getCrushRule(), e.getFlags(), e.getSnapSeq(), e.getCreatedEpoch(), snaps, SnapIntervals.of(queue));
     }
 
     private static PgTempEntry pgTemp(PgId pg, List<Integer> osds) {

@@ -1,17 +1,40 @@
 package io.cairn.common.osdmap;
 
+import java.util.Collections;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
 /**
  * A pool: replicas (size, min_size), placement groups (pg_num, pgp_num), the CRUSH rule that
- * places them, flags and the snapshot sequence.
+ * places them, flags, and its snapshots: the snap sequence every new snap id comes from, the pool
+ * snaps by id, and the removed snaps whose clones are still to be trimmed (Ceph's
+ * {@code removed_snaps_queue}). A pool is in one snap mode at most: pool snaps or self-managed.
  */
 public record Pool(long id, String name, int type, int size, int minSize, int pgNum, int pgpNum, int crushRule,
-                   long flags, long snapSeq, int createdEpoch) {
+                   long flags, long snapSeq, int createdEpoch, SortedMap<Long, PoolSnap> snaps,
+                   SnapIntervals removedSnapsQueue) {
     public static final int TYPE_REPLICATED = 1;
     /** Hash the placement seed with the pool id, so pools do not share PG layouts (Ceph's default). */
     public static final long FLAG_HASHPSPOOL = 1L;
+    /** Ceph's FLAG_POOL_SNAPS: the pool has had pool snaps (osd pool mksnap). */
+    public static final long FLAG_POOL_SNAPS = 1L << 14;
+    /** Ceph's FLAG_SELFMANAGED_SNAPS: clients allocate and remove the snaps (RBD, CephFS). */
+    public static final long FLAG_SELFMANAGED_SNAPS = 1L << 15;
     public static final int SIZE_MAX = 10;
 
+    /** A pool without snapshots. */
+    public Pool(long id, String name, int type, int size, int minSize, int pgNum, int pgpNum, int crushRule,
+                long flags, long snapSeq, int createdEpoch) {
+        this(id, name, type, size, minSize, pgNum, pgpNum, crushRule, flags, snapSeq, createdEpoch, new TreeMap<>(),
+                SnapIntervals.EMPTY);
+    }
+
     public Pool {
+        snaps = Collections.unmodifiableSortedMap(new TreeMap<>(snaps));
+        removedSnapsQueue = removedSnapsQueue == null ? SnapIntervals.EMPTY : removedSnapsQueue;
+        if (snapSeq < 0 || (!snaps.isEmpty() && snaps.lastKey() > snapSeq)) {
+            throw new IllegalArgumentException("pool " + name + ": snap ids come from snap_seq " + snapSeq);
+        }
         if (id < 0) {
             throw new IllegalArgumentException("pool id must be >= 0");
         }
@@ -36,18 +59,76 @@ public record Pool(long id, String name, int type, int size, int minSize, int pg
     }
 
     public Pool withName(String newName) {
-        return new Pool(id, newName, type, size, minSize, pgNum, pgpNum, crushRule, flags, snapSeq, createdEpoch);
+        return new Pool(id, newName, type, size, minSize, pgNum, pgpNum, crushRule, flags, snapSeq, createdEpoch, snaps,
+                removedSnapsQueue);
     }
 
     public Pool withSize(int newSize, int newMinSize) {
-        return new Pool(id, name, type, newSize, newMinSize, pgNum, pgpNum, crushRule, flags, snapSeq, createdEpoch);
+        return new Pool(id, name, type, newSize, newMinSize, pgNum, pgpNum, crushRule, flags, snapSeq, createdEpoch, snaps,
+                removedSnapsQueue);
     }
 
     public Pool withPgNum(int newPgNum, int newPgpNum) {
-        return new Pool(id, name, type, size, minSize, newPgNum, newPgpNum, crushRule, flags, snapSeq, createdEpoch);
+        return new Pool(id, name, type, size, minSize, newPgNum, newPgpNum, crushRule, flags, snapSeq, createdEpoch, snaps,
+                removedSnapsQueue);
     }
 
     public Pool withCrushRule(int rule) {
-        return new Pool(id, name, type, size, minSize, pgNum, pgpNum, rule, flags, snapSeq, createdEpoch);
+        return new Pool(id, name, type, size, minSize, pgNum, pgpNum, rule, flags, snapSeq, createdEpoch, snaps,
+                removedSnapsQueue);
+    }
+
+    public boolean isPoolSnapsMode() {
+        return (flags & FLAG_POOL_SNAPS) != 0 || !snaps.isEmpty();
+    }
+
+    public boolean isSelfManagedSnapsMode() {
+        return (flags & FLAG_SELFMANAGED_SNAPS) != 0;
+    }
+
+    /** The pool snap of that name, or null. */
+    public PoolSnap snap(String snapName) {
+        for (PoolSnap s : snaps.values()) {
+            if (s.name().equals(snapName)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** With a new pool snap, its id the next of snap_seq. */
+    public Pool withPoolSnap(String snapName, long stampMs) {
+        long next = snapSeq + 1;
+        TreeMap<Long, PoolSnap> s = new TreeMap<>(snaps);
+        s.put(next, new PoolSnap(next, snapName, stampMs));
+        return new Pool(id, name, type, size, minSize, pgNum, pgpNum, crushRule, flags | FLAG_POOL_SNAPS, next,
+                createdEpoch, s, removedSnapsQueue);
+    }
+
+    /**
+     * With a new self-managed snap: ids start at 2 (Ceph reserves 1 as the mark of a self-managed
+     * pool) and come from snap_seq. The new id is the returned pool's {@link #snapSeq()}.
+     */
+    public Pool withSelfManagedSnap() {
+        long next = Math.max(snapSeq, 1) + 1;
+        return new Pool(id, name, type, size, minSize, pgNum, pgpNum, crushRule, flags | FLAG_SELFMANAGED_SNAPS, next,
+                createdEpoch, snaps, removedSnapsQueue);
+    }
+
+    /**
+     * Without snap {@code snapId} (a pool snap or a self-managed one): it joins the queue of removed
+     * snaps to trim, and snap_seq moves on so writers' snap contexts become newer than it.
+     */
+    public Pool withSnapRemoved(long snapId) {
+        TreeMap<Long, PoolSnap> s = new TreeMap<>(snaps);
+        s.remove(snapId);
+        return new Pool(id, name, type, size, minSize, pgNum, pgpNum, crushRule, flags, snapSeq + 1, createdEpoch, s,
+                removedSnapsQueue.with(snapId));
+    }
+
+    /** With {@code purged} gone from the queue: every PG trimmed their clones. */
+    public Pool withSnapsPurged(SnapIntervals purged) {
+        return new Pool(id, name, type, size, minSize, pgNum, pgpNum, crushRule, flags, snapSeq, createdEpoch, snaps,
+                removedSnapsQueue.minus(purged));
     }
 }
