@@ -182,7 +182,7 @@ class ReleaseOnHostsIT {
         System.out.println("ReleaseOnHostsIT: " + first + (loop != null ? "; osd on " + loop.path() : ""));
 
         // monitor c replaced by d on a new host while the client keeps writing and reading
-        Process load = workload(clientConf, 15, 0);
+        Process load = workload(clientConf, 8, 0);
         String removed = on(CLIENT, "-c", clientConf.toString(), "mon", "remove", "c");
         assertTrue(removed.contains("removed mon.c"), removed);
         String added = on(NEW_MON, "cluster", "add-mon", "--dir", hostDir(NEW_MON).toString(), "--id", "d", "--addr",

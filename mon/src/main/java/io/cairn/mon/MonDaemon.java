@@ -100,8 +100,8 @@ public final class MonDaemon implements AutoCloseable {
     private final Subscriptions subscriptions;
     private final RaftServer raftServer;
     /** Proposes and reads through the leader; rebuilt when the monitor map changes, so it knows every member. */
-    private volatile RaftClient raftClient;
-    /** The configuration (log index) {@link #raftClient} was built for; ticker thread only. */
+    private volatile RaftLink raft;
+    /** The configuration (log index) {@link #raft} was built for; ticker thread only. */
     private long raftClientConfIndex = Long.MIN_VALUE;
     private final Server grpcServer;
     private final ExecutorService grpcExecutor;
@@ -163,7 +163,7 @@ public final class MonDaemon implements AutoCloseable {
         raftServer = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf(me.name())).setGroup(serverGroup)
                 .setProperties(props).setStateMachine(sm)
                 .setOption(hasRun ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT).build();
-        raftClient = newRaftClient(group);
+        raft = RaftLink.of(group);
         registry = MetricsServer.newRegistry(config.entity());
         clusterMetrics = new ClusterMetrics(registry);
         grpcExecutor = Executors.newFixedThreadPool(GRPC_THREADS, named("mon-grpc"));
@@ -379,11 +379,26 @@ public final class MonDaemon implements AutoCloseable {
         return initialMap;
     }
 
-    private static RaftClient newRaftClient(RaftGroup members) {
-        return RaftClient.newBuilder().setProperties(clientProperties()).setRaftGroup(members)
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(40,
-                        TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)))
-                .build();
+    /**
+     * The Raft client and the members it was built for. Right after a monitor change this monitor
+     * may name a leader its client does not know (one just removed, or one that joined before the
+     * client was rebuilt); such a read goes where the client chooses, and a follower's NOT_LEADER
+     * answer retries it.
+     */
+    private record RaftLink(RaftClient client, java.util.Set<RaftPeerId> members) {
+        static RaftLink of(RaftGroup group) {
+            java.util.Set<RaftPeerId> ids = new java.util.HashSet<>();
+            group.getPeers().forEach(p -> ids.add(p.getId()));
+            RaftClient c = RaftClient.newBuilder().setProperties(clientProperties()).setRaftGroup(group)
+                    .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(40,
+                            TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)))
+                    .build();
+            return new RaftLink(c, java.util.Set.copyOf(ids));
+        }
+
+        RaftPeerId known(RaftPeerId leader) {
+            return leader != null && members.contains(leader) ? leader : null;
+        }
     }
 
     /**
@@ -400,8 +415,8 @@ public final class MonDaemon implements AutoCloseable {
         if (new java.util.HashSet<>(conf.getCurrentPeers()).equals(new java.util.HashSet<>(group.getPeers()))) {
             return; // the members the first client was built with
         }
-        RaftClient old = raftClient;
-        raftClient = newRaftClient(RaftGroup.valueOf(group.getGroupId(), conf.getCurrentPeers()));
+        RaftClient old = raft.client();
+        raft = RaftLink.of(RaftGroup.valueOf(group.getGroupId(), conf.getCurrentPeers()));
         ticker.schedule(() -> {
             try {
                 old.close();
@@ -573,7 +588,7 @@ public final class MonDaemon implements AutoCloseable {
         try {
             return CompletableFuture.supplyAsync(() -> {
                 try {
-                    return parseReply(raftClient.io().send(msg));
+                    return parseReply(raft.client().io().send(msg));
                 } catch (IOException e) {
                     throw new CairnException(ErrorCode.EAGAIN, "quorum unavailable: " + e.getMessage());
                 }
@@ -597,7 +612,8 @@ public final class MonDaemon implements AutoCloseable {
         DivisionInfo info = divisionInfo();
         RaftPeerId leader = info == null ? null : info.getLeaderId();
         Message msg = Message.valueOf(ByteString.copyFrom(q.toByteArray()));
-        CompletableFuture<RaftClientReply> sent = raftClient.async().sendReadOnlyUnordered(msg, leader);
+        RaftLink link = raft;
+        CompletableFuture<RaftClientReply> sent = link.client().async().sendReadOnlyUnordered(msg, link.known(leader));
         return sent.thenApply(MonDaemon::parseReply).thenCompose(reply -> {
             if (reply.getCode() == ErrorCode.EAGAIN.code() && reply.getMessage().equals(ReadCommands.NOT_LEADER)
                     && attempt < READ_RETRIES_MAX) {
@@ -635,7 +651,9 @@ public final class MonDaemon implements AutoCloseable {
         MonQuery q = MonQuery.newBuilder().setGetMap(GetMapRequest.newBuilder().setEpoch(epoch)).build();
         DivisionInfo info = divisionInfo();
         RaftPeerId leader = info == null ? null : info.getLeaderId();
-        return raftClient.async().sendReadOnlyUnordered(Message.valueOf(ByteString.copyFrom(q.toByteArray())), leader)
+        RaftLink link = raft;
+        return link.client().async().sendReadOnlyUnordered(Message.valueOf(ByteString.copyFrom(q.toByteArray())),
+                        link.known(leader))
                 .thenApply(r -> {
                     if (!r.isSuccess()) {
                         throw new CairnException(ErrorCode.EAGAIN, "quorum unavailable");
@@ -653,7 +671,8 @@ public final class MonDaemon implements AutoCloseable {
         DivisionInfo info = divisionInfo();
         RaftPeerId leader = info == null ? null : info.getLeaderId();
         Message msg = Message.valueOf(ByteString.copyFrom(q.toByteArray()));
-        return raftClient.async().sendReadOnlyUnordered(msg, leader).thenApply(MonDaemon::parseReply);
+        RaftLink link = raft;
+        return link.client().async().sendReadOnlyUnordered(msg, link.known(leader)).thenApply(MonDaemon::parseReply);
     }
 
     private static CommandReply parseReply(RaftClientReply r) {
@@ -836,7 +855,7 @@ public final class MonDaemon implements AutoCloseable {
         grpcServer.shutdownNow();
         proposer.shutdownNow();
         try {
-            raftClient.close();
+            raft.client().close();
         } catch (IOException e) {
             LOG.debug("closing raft client: {}", e.toString());
         }
