@@ -476,9 +476,9 @@ public final class MonDaemon implements AutoCloseable {
     /**
      * {@code mon add NAME HOST:PORT} and {@code mon remove NAME}: planned against the leader's view
      * of the quorum, then applied as one Raft configuration change (joint consensus: the old and
-     * the new majority both agree, so the monitors keep committing throughout). Ratis first lets a
-     * new monitor catch up and fails the change if it makes no progress (it is not running). Runs
-     * on the proposer pool, never on a gRPC thread.
+     * the new majority both agree, so the monitors keep committing throughout). A new monitor must
+     * answer on its Raft port first; Ratis then lets it catch up before it counts. Runs on the
+     * proposer pool, never on a gRPC thread.
      */
     CompletableFuture<CommandReply> changeMonitors(CommandRequest req) {
         CommandRequest quorumRead = CommandRequest.newBuilder().setPrefix("quorum_status").setEntity(req.getEntity())

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.ratis.protocol.RaftPeer;
-import org.apache.ratis.protocol.RaftPeerId;
 
 /**
  * The monitors of the cluster: name, rank, public address (gRPC) and Raft address (public port +
@@ -129,10 +128,6 @@ record MonMap(long epoch, List<Member> members) {
 
     List<RaftPeer> peers() {
         return members.stream().map(Member::peer).toList();
-    }
-
-    RaftPeerId[] ids() {
-        return members.stream().map(m -> RaftPeerId.valueOf(m.name())).toArray(RaftPeerId[]::new);
     }
 
     /**

@@ -19,7 +19,7 @@ public record Pool(long id, String name, int type, int size, int minSize, int pg
     /** Ceph's FLAG_POOL_SNAPS: the pool has had pool snaps (osd pool mksnap). */
     public static final long FLAG_POOL_SNAPS = 1L << 14;
     /** Ceph's FLAG_SELFMANAGED_SNAPS: clients allocate and remove the snaps (RBD, CephFS). */
-    public static final long FLAG_SELFMANAGED_SNAPS = 1L << 15;
+    public static final long FLAG_SELFMANAGED_SNAPS = 1L << 13;
     public static final int SIZE_MAX = 10;
 
     /** A pool without snapshots. */
