@@ -151,6 +151,9 @@ class MonMembershipIT {
             assertEquals(List.of("a", "b", "d"), awaitQuorum(mon, List.of("a", "b", "d")));
             String dump = TestCluster.ok(mon.command("mon dump", Map.of())).getOutputPlain();
             assertTrue(dump.contains("2: " + dAddr + " mon.d"), dump);
+            // a client that knows only monitor a learns the others from the monitor map
+            MonClient onlyA = cluster.clientOf(0);
+            assertEquals(List.of("127.0.0.1:" + (cluster.basePort + 1), dAddr), onlyA.learnMonitors());
 
             // the leader itself goes: Ratis commits the change, then the others elect one of themselves
             String leader = quorum(mon).get("quorum_leader_name").toString();
@@ -160,6 +163,9 @@ class MonMembershipIT {
             rest.remove(leader);
             assertEquals(rest, awaitQuorum(mon, rest));
             assertNotEquals(leader, quorum(mon).get("quorum_leader_name").toString());
+            // and still reaches the quorum when a is the one removed
+            assertEquals(rest, names(quorum(onlyA)));
+            onlyA.close();
         } finally {
             writer.stop.set(true);
             writer.done.get(120, TimeUnit.SECONDS);

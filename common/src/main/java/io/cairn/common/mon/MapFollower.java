@@ -27,10 +27,19 @@ import org.slf4j.LoggerFactory;
 public final class MapFollower implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MapFollower.class);
     private static final long RESUBSCRIBE_MS = 1000;
+    /** When a client first asks for the monitor map (after a short CLI run is over), then how often. */
+    private static final long MONITORS_FIRST_LEARN_S = 10;
+    private static final long MONITORS_LEARN_S = 120;
 
     private final MonClient mon;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "map-follower");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Its own thread: asking for the monitor map can wait on a quorum, and map updates must not. */
+    private final ScheduledExecutorService learner = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mon-map-learner");
         t.setDaemon(true);
         return t;
     });
@@ -60,6 +69,12 @@ public final class MapFollower implements AutoCloseable {
             }
         }
         subscribe();
+        // a long-lived client follows the monitor map, so it outlives its initial monitors
+        learner.scheduleWithFixedDelay(() -> {
+            if (!closed) {
+                mon.learnMonitors();
+            }
+        }, MONITORS_FIRST_LEARN_S, MONITORS_LEARN_S, TimeUnit.SECONDS);
         return this;
     }
 
@@ -209,5 +224,6 @@ public final class MapFollower implements AutoCloseable {
     public void close() {
         closed = true;
         executor.shutdownNow();
+        learner.shutdownNow();
     }
 }

@@ -41,9 +41,13 @@ public final class MonClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MonClient.class);
     private static final int MESSAGE_MAX_BYTES = 64 << 20;
     private static final long RETRY_SLEEP_MS = 200;
+    /** A bound on the monitors a client tries (Ceph clusters run 3 or 5). */
+    private static final int MONITORS_MAX = 16;
 
-    private final List<String> addresses;
-    private final List<ManagedChannel> channels = new ArrayList<>();
+    /** Only ever appended to (monitors learned from the monitor map), channel first, so an index below the size has both. */
+    private final List<String> addresses = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<ManagedChannel> channels = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean closed;
     private final Duration opTimeout;
     private final Duration tryTimeout;
     private final String entity;
@@ -53,11 +57,10 @@ public final class MonClient implements AutoCloseable {
         if (monAddresses.isEmpty()) {
             throw new IllegalArgumentException("no monitors to talk to: set mon_host");
         }
-        this.addresses = List.copyOf(monAddresses);
         this.entity = entity;
         this.opTimeout = opTimeout;
         this.tryTimeout = tryTimeout;
-        for (String a : addresses) {
+        for (String a : monAddresses) {
             HostPort to;
             try {
                 to = HostPort.parse(a);
@@ -65,7 +68,54 @@ public final class MonClient implements AutoCloseable {
                 throw new IllegalArgumentException("bad monitor address in mon_host: " + e.getMessage());
             }
             channels.add(Messenger.newChannel(to, MESSAGE_MAX_BYTES));
+            addresses.add(a);
         }
+    }
+
+    /**
+     * Asks the monitors for their map ({@code mon dump}) and adds the monitors not in
+     * {@code mon_host} to the ones this client tries, as Ceph's clients follow the monmap: a
+     * long-lived client or daemon keeps reaching the quorum after its initial monitors were
+     * replaced. Returns the addresses learned; failures leave the list as it was.
+     */
+    public List<String> learnMonitors() {
+        List<String> learned = new ArrayList<>();
+        if (closed) {
+            return learned;
+        }
+        CommandReply r;
+        try {
+            r = command("mon dump", Map.of());
+        } catch (CairnException e) {
+            LOG.debug("mon dump failed: {}", e.getMessage());
+            return learned;
+        }
+        if (r.getCode() != 0 || r.getOutputJson().isEmpty()) {
+            return learned;
+        }
+        Object mons = ((Map<?, ?>) io.cairn.common.cli.Json.parse(r.getOutputJson())).get("mons");
+        if (!(mons instanceof List<?> list)) {
+            return learned;
+        }
+        synchronized (this) {
+            for (Object m : list) {
+                Object addr = m instanceof Map<?, ?> mm ? mm.get("public_addr") : null;
+                if (closed || addr == null || addresses.contains(addr.toString()) || addresses.size() >= MONITORS_MAX) {
+                    continue;
+                }
+                try {
+                    channels.add(Messenger.newChannel(HostPort.parse(addr.toString()), MESSAGE_MAX_BYTES));
+                    addresses.add(addr.toString());
+                    learned.add(addr.toString());
+                } catch (CairnException e) {
+                    LOG.warn("monitor map names a bad address '{}': {}", addr, e.getMessage());
+                }
+            }
+        }
+        if (!learned.isEmpty()) {
+            LOG.info("learned monitors {} from the monitor map", learned);
+        }
+        return learned;
     }
 
     /** From {@code mon_host}, {@code rados_mon_op_timeout} and {@code client_mon_connect_timeout}. */
@@ -79,7 +129,7 @@ public final class MonClient implements AutoCloseable {
     }
 
     public List<String> addresses() {
-        return addresses;
+        return List.copyOf(addresses);
     }
 
     /** Runs a mon command; the reply carries the code (0 or a negative errno) and the output. */
@@ -134,6 +184,9 @@ public final class MonClient implements AutoCloseable {
         StatusRuntimeException last = null;
         int attempts = 0;
         while (System.nanoTime() < deadline && attempts < 1000) {
+            if (closed) {
+                throw new CairnException(ErrorCode.ECANCELED, "the monitor client is closed");
+            }
             int i = current;
             long leftMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
             try {
@@ -174,7 +227,8 @@ public final class MonClient implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         for (ManagedChannel c : channels) {
             c.shutdownNow();
         }
