@@ -3,6 +3,7 @@ package io.cairn.deploy;
 import io.cairn.common.mon.MonClient;
 import io.cairn.common.CairnException;
 import io.cairn.common.config.CairnConfig;
+import io.cairn.common.net.HostPort;
 import io.cairn.proto.v1.CommandReply;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -91,11 +92,7 @@ public final class LocalCluster {
             throw new IllegalArgumentException(conf() + " exists: this host already has a cluster (cairn cluster down, "
                     + "and remove " + dir + ", to start over)");
         }
-        HostPort hp = hostPort(addr);
-        requireFree(hp.host(), hp.port());
-        if (!monId.matches("[a-z0-9][a-z0-9_-]{0,31}")) {
-            throw new IllegalArgumentException("bad monitor id '" + monId + "' (lower-case letters, digits, - and _)");
-        }
+        requireNewMonitor(monId, addr);
         String fsid = java.util.UUID.randomUUID().toString();
         Files.createDirectories(dir.resolve("log"));
         String text = "# written by `cairn cluster bootstrap`; copy it to every host of the cluster\n"
@@ -108,29 +105,27 @@ public final class LocalCluster {
         return fsid;
     }
 
-    private record HostPort(String host, int port) { }
-
-    private static HostPort hostPort(String addr) {
-        int colon = addr.lastIndexOf(':');
-        try {
-            if (colon > 0) {
-                int port = Integer.parseInt(addr.substring(colon + 1));
-                if (port > 0 && port <= 63535) {
-                    return new HostPort(addr.substring(0, colon), port);
-                }
-            }
-        } catch (NumberFormatException e) {
-            // below
+    /**
+     * Refuses, before anything is written or started, a bad monitor id or an address whose ports
+     * (public, Raft +1000, metrics +2000) cannot be bound here; the monitors check the same again.
+     */
+    private static void requireNewMonitor(String id, String addr) {
+        if (!id.matches("[a-z0-9][a-z0-9_-]{0,31}")) {
+            throw new IllegalArgumentException("bad monitor id '" + id + "' (lower-case letters, digits, - and _)");
         }
-        throw new IllegalArgumentException("bad address '" + addr + "': HOST:PORT, the port at most 63535 (a monitor "
-                + "also takes PORT+1000 for Raft and PORT+2000 for metrics)");
-    }
-
-    /** Refuses a monitor address whose ports (public, Raft, metrics) cannot be bound here. */
-    private static void requireFree(String host, int port) {
-        for (int p : new int[] {port, port + 1000, port + 2000}) {
-            if (!portFree(host, p)) {
-                throw new IllegalArgumentException("port " + p + " on " + host + " is in use or not this host's");
+        HostPort hp;
+        try {
+            hp = HostPort.parse(addr);
+        } catch (io.cairn.common.CairnException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+        if (hp.port() < 1 || hp.port() > 65535 - 2000) {
+            throw new IllegalArgumentException("bad port in '" + addr + "': a monitor also takes PORT+1000 for Raft "
+                    + "and PORT+2000 for metrics");
+        }
+        for (int p : new int[] {hp.port(), hp.port() + 1000, hp.port() + 2000}) {
+            if (!portFree(hp.host(), p)) {
+                throw new IllegalArgumentException("port " + p + " on " + hp.host() + " is in use or not this host's");
             }
         }
     }
@@ -200,11 +195,7 @@ public final class LocalCluster {
         if (daemons().contains("mon." + name)) {
             throw new IllegalArgumentException("mon." + name + " already exists in " + conf());
         }
-        if (!name.matches("[a-z0-9][a-z0-9_-]{0,31}")) {
-            throw new IllegalArgumentException("bad monitor id '" + name + "' (lower-case letters, digits, - and _)");
-        }
-        HostPort hp = hostPort(addr);
-        requireFree(hp.host(), hp.port());
+        requireNewMonitor(name, addr);
         appendConf("\n[mon." + name + "]\npublic_addr = " + addr + "\n");
         return addr;
     }

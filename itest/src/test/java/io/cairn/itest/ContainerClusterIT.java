@@ -65,9 +65,9 @@ class ContainerClusterIT {
         for (int i = 0; i < 3; i++) {
             containers.add(daemon(conf, "osd-" + i, "osd", Integer.toString(i), ".*osd\\." + i + " booted in epoch.*"));
         }
-        await(() -> cairn("osd", "stat").startsWith("3 osds: 3 up, 3 in"), 120, "three OSDs up and in");
+        Processes.await(() -> cairn("osd", "stat").startsWith("3 osds: 3 up, 3 in"), 120, "three OSDs up and in");
         cairn("osd", "pool", "create", "data", "16");
-        await(() -> Processes.allActiveClean(cairn("pg", "stat")), 120, "PGs active+clean");
+        Processes.await(() -> Processes.allActiveClean(cairn("pg", "stat")), 120, "PGs active+clean");
     }
 
     private static boolean dockerAnswers() {
@@ -124,24 +124,19 @@ class ContainerClusterIT {
         }
     }
 
-    private static void await(java.util.function.BooleanSupplier done, int seconds, String what) throws InterruptedException {
-        Processes.await(done, seconds, what);
-    }
-
-    /** Writes a random object inside monitor a's container and reads it back; true when the bytes match. */
-    private boolean roundTrip(String object) throws Exception {
+    /** Writes a random object inside monitor a's container and reads it back: the bytes must match. */
+    private void roundTrip(String object) throws Exception {
         Container.ExecResult r = monA.execInContainer("bash", "-c", "head -c 300000 /dev/urandom > /tmp/" + object
                 + " && cairn -c " + CONF_IN_CONTAINER + " rados -p data put " + object + " /tmp/" + object
                 + " && cairn -c " + CONF_IN_CONTAINER + " rados -p data get " + object + " /tmp/" + object + ".back"
                 + " && cmp /tmp/" + object + " /tmp/" + object + ".back");
-        assertEquals(0, r.getExitCode(), r.getStdout() + r.getStderr());
-        return true;
+        assertEquals(0, r.getExitCode(), "put, get and cmp of " + object + ": " + r.getStdout() + r.getStderr());
     }
 
     @Test
     @Order(1)
     void anObjectWrittenIsReadBackByteForByte() throws Exception {
-        assertTrue(roundTrip("first"));
+        roundTrip("first");
         assertTrue(cairn("status").contains("3 osds: 3 up"));
     }
 
@@ -151,12 +146,15 @@ class ContainerClusterIT {
         DockerClient docker = DockerClientFactory.instance().client();
         GenericContainer<?> osd2 = containers.get(5);
         docker.killContainerCmd(osd2.getContainerId()).exec();
-        await(() -> cairn("osd", "stat").startsWith("3 osds: 2 up"), 90, "osd.2 marked down");
-        assertTrue(roundTrip("while-osd2-down"));
-        exec(monA, "rados", "-p", "data", "stat", "first");
+        Processes.await(() -> cairn("osd", "stat").startsWith("3 osds: 2 up"), 90, "osd.2 marked down");
+        roundTrip("while-osd2-down");
+        Container.ExecResult first = monA.execInContainer("bash", "-c", "cairn -c " + CONF_IN_CONTAINER
+                + " rados -p data get first /tmp/first.again && cmp /tmp/first /tmp/first.again");
+        assertEquals(0, first.getExitCode(), "the object written before the kill reads back the same: "
+                + first.getStdout() + first.getStderr());
         docker.startContainerCmd(osd2.getContainerId()).exec();
-        await(() -> cairn("osd", "stat").startsWith("3 osds: 3 up, 3 in"), 120, "osd.2 up again");
-        await(() -> Processes.allActiveClean(cairn("pg", "stat")), 180, "PGs active+clean again");
+        Processes.await(() -> cairn("osd", "stat").startsWith("3 osds: 3 up, 3 in"), 120, "osd.2 up again");
+        Processes.await(() -> Processes.allActiveClean(cairn("pg", "stat")), 180, "PGs active+clean again");
     }
 
     @Test
@@ -166,18 +164,18 @@ class ContainerClusterIT {
         GenericContainer<?> monC = containers.get(2);
         docker.disconnectFromNetworkCmd().withNetworkId(network.getId()).withContainerId(monC.getContainerId())
                 .withForce(true).exec();
-        await(() -> cairn("quorum_status").replaceAll("\\s", "").contains("\"quorum_names\":[\"a\",\"b\"]"), 60,
+        Processes.await(() -> cairn("quorum_status").replaceAll("\\s", "").contains("\"quorum_names\":[\"a\",\"b\"]"), 60,
                 "quorum a,b");
-        assertTrue(roundTrip("while-monc-cut"));
+        roundTrip("while-monc-cut");
         cairn("osd", "pool", "create", "after-cut", "8");
         docker.connectToNetworkCmd().withNetworkId(network.getId()).withContainerId(monC.getContainerId())
                 .withContainerNetwork(new ContainerNetwork().withAliases("mon-c")).exec();
-        await(() -> cairn("quorum_status").replaceAll("\\s", "").contains("\"quorum_names\":[\"a\",\"b\",\"c\"]"), 90,
+        Processes.await(() -> cairn("quorum_status").replaceAll("\\s", "").contains("\"quorum_names\":[\"a\",\"b\",\"c\"]"), 90,
                 "mon.c back in quorum");
         // c caught up: the map epoch it applied (its own metrics) reaches the one the pool was made in
         int epoch = Integer.parseInt(cairn("osd", "dump").lines().filter(l -> l.startsWith("epoch "))
                 .findFirst().orElseThrow().substring(6).strip());
-        await(() -> appliedEpoch(monC) >= epoch, 60, "mon.c applied epoch " + epoch);
+        Processes.await(() -> appliedEpoch(monC) >= epoch, 60, "mon.c applied epoch " + epoch);
     }
 
     /** The OSDMap epoch a monitor applied, from its own /metrics (port + 2000), read inside its container. */

@@ -2,6 +2,7 @@ package io.cairn.mon;
 
 import io.cairn.common.config.CairnConfig;
 import io.cairn.common.config.CairnConfigKeys;
+import io.cairn.common.net.HostPort;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -69,21 +70,18 @@ record MonMap(long epoch, List<Member> members) {
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("bad monitor name '" + name + "' (lower-case letters, digits, - and _)");
         }
-        int colon = addr.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("bad monitor address '" + addr + "' (host:port)");
-        }
-        int port;
+        HostPort hp;
         try {
-            port = Integer.parseInt(addr.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("bad monitor address '" + addr + "' (host:port)");
+            hp = HostPort.parse(addr);
+        } catch (io.cairn.common.CairnException e) {
+            throw new IllegalArgumentException("bad monitor address: " + e.getMessage());
         }
+        int port = hp.port();
         if (port < 1 || port + raftPortOffset > 65535) {
             throw new IllegalArgumentException("bad monitor port in '" + addr + "': 1.." + (65535 - raftPortOffset)
                     + " (its Raft port is " + raftPortOffset + " higher)");
         }
-        return new Member(name, rank, addr.substring(0, colon), port, port + raftPortOffset);
+        return new Member(name, rank, hp.host(), port, port + raftPortOffset);
     }
 
     /**
@@ -95,11 +93,9 @@ record MonMap(long epoch, List<Member> members) {
         sorted.sort(Comparator.comparing((RaftPeer p) -> p.getId().toString()));
         List<Member> members = new ArrayList<>();
         for (RaftPeer p : sorted) {
-            String raft = p.getAddress();
-            int colon = raft.lastIndexOf(':');
-            int raftPort = Integer.parseInt(raft.substring(colon + 1));
-            members.add(new Member(p.getId().toString(), members.size(), raft.substring(0, colon),
-                    raftPort - raftPortOffset, raftPort));
+            HostPort raft = HostPort.parse(p.getAddress());
+            members.add(new Member(p.getId().toString(), members.size(), raft.host(), raft.port() - raftPortOffset,
+                    raft.port()));
         }
         return new MonMap(epoch, members);
     }

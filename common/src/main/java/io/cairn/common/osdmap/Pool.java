@@ -126,9 +126,4 @@ public record Pool(long id, String name, int type, int size, int minSize, int pg
                 removedSnapsQueue.with(snapId));
     }
 
-    /** With {@code purged} gone from the queue: every PG trimmed their clones. */
-    public Pool withSnapsPurged(SnapIntervals purged) {
-        return new Pool(id, name, type, size, minSize, pgNum, pgpNum, crushRule, flags, snapSeq, createdEpoch, snaps,
-                removedSnapsQueue.minus(purged));
-    }
 }

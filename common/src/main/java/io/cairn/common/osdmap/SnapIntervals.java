@@ -1,8 +1,6 @@
 package io.cairn.common.osdmap;
 
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -82,41 +80,6 @@ public final class SnapIntervals {
         }
         next.put(from, to - from);
         return new SnapIntervals(next);
-    }
-
-    /** The ids of this set that are not in {@code other}. */
-    public SnapIntervals minus(SnapIntervals other) {
-        TreeMap<Long, Long> out = new TreeMap<>();
-        for (Map.Entry<Long, Long> run : runs.entrySet()) {
-            long at = run.getKey();
-            long end = run.getKey() + run.getValue();
-            for (Map.Entry<Long, Long> cut : other.runs.entrySet()) {
-                long cs = cut.getKey();
-                long ce = cs + cut.getValue();
-                if (ce <= at || cs >= end) {
-                    continue;
-                }
-                if (cs > at) {
-                    out.put(at, cs - at);
-                }
-                at = Math.max(at, ce);
-            }
-            if (at < end) {
-                out.put(at, end - at);
-            }
-        }
-        return new SnapIntervals(out);
-    }
-
-    /** Every id, ascending (for small sets: a pool's queue of removed snaps). */
-    public List<Long> ids() {
-        List<Long> out = new ArrayList<>();
-        runs.forEach((start, len) -> {
-            for (long i = 0; i < len; i++) {
-                out.add(start + i);
-            }
-        });
-        return out;
     }
 
     @Override
