@@ -8,7 +8,12 @@ import io.cairn.proto.v1.ListEntry;
 import io.cairn.proto.v1.ListReply;
 import io.cairn.proto.v1.ObjectLocator;
 import io.cairn.proto.v1.OpReply;
+import io.cairn.proto.v1.OpListSnaps;
 import io.cairn.proto.v1.OpResult;
+import io.cairn.proto.v1.OpRollback;
+import io.cairn.proto.v1.OsdOp;
+import io.cairn.proto.v1.SnapContext;
+import io.cairn.common.ErrorCode;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -26,12 +31,19 @@ import java.util.concurrent.CompletableFuture;
  * Every write, blocking or async, gives the object's new version.
  */
 public final class IoCtx implements AutoCloseable {
+    /** The head, as a snap id (librados' LIBRADOS_SNAP_HEAD). */
+    public static final long SNAP_HEAD = -2L;
+
     private final Objecter objecter;
     private final long poolId;
     private final String poolName;
     private final PoolSnapshots snaps;
     private String namespace = "";
     private String locatorKey = "";
+    /** The write snap context of a self-managed pool (newest first); empty until set. */
+    private SnapContext writeSnapc = SnapContext.getDefaultInstance();
+    /** The snap reads go to; 0 = the head. */
+    private long readSnap;
 
     IoCtx(Objecter objecter, long poolId, String poolName, PoolSnapshots snaps) {
         this.objecter = objecter;
@@ -82,6 +94,57 @@ public final class IoCtx implements AutoCloseable {
         return snaps.get(snapId).stampMs();
     }
 
+    /**
+     * The snap context every write from now on carries (librados'
+     * {@code selfmanaged_snap_set_write_ctx}): {@code seq} the newest snap id, {@code snaps} the
+     * live snaps newest first. A write whose object was written under a newer context fails with
+     * EOLDSNAPC; the first write after a new snap keeps the object as it was for that snap.
+     */
+    public void setSelfManagedSnapWrite(long seq, List<Long> snaps) {
+        long prev = seq + 1;
+        for (long s : snaps) {
+            if (Long.compareUnsigned(s, prev) >= 0 || s == 0) {
+                throw new RadosException.InvalidArgument("snaps must be newest first and at most seq " + seq + ": " + snaps);
+            }
+            prev = s;
+        }
+        writeSnapc = SnapContext.newBuilder().setSeq(seq).addAllSnaps(snaps).build();
+    }
+
+    /**
+     * Reads from now on see the object as it was at {@code snapId} ({@link #SNAP_HEAD} for the
+     * current object again); writes are refused (EROFS) while a snap is set, as librados' are.
+     */
+    public void setSnapRead(long snapId) {
+        readSnap = snapId == SNAP_HEAD ? 0 : snapId;
+    }
+
+    /** The snap reads go to ({@link #SNAP_HEAD} for the head). */
+    public long snapRead() {
+        return readSnap == 0 ? SNAP_HEAD : readSnap;
+    }
+
+    /**
+     * Makes the object what it was at self-managed snap {@code snapId} (removes it if it did not
+     * exist then); a write, under the write snap context.
+     */
+    public long selfManagedSnapRollback(String oid, long snapId) {
+        return join(writeAsync(oid, List.of(OsdOp.newBuilder().setRollback(OpRollback.newBuilder().setSnapId(snapId))
+                .build())));
+    }
+
+    /** As {@link #selfManagedSnapRollback} to the pool snap named {@code snapName} (NotFound if none). */
+    public long snapRollback(String oid, String snapName) {
+        return selfManagedSnapRollback(oid, snapLookup(snapName));
+    }
+
+    /** The object's clones and the snaps each serves (librados' {@code list_snaps}); NotFound if none. */
+    public SnapSetListing listSnaps(String oid) {
+        OpReply r = join(objecter.submit(oloc(oid), List.of(OsdOp.newBuilder().setListSnaps(OpListSnaps.getDefaultInstance())
+                .build()), writeSnapc, 0));
+        return SnapSetListing.of(r.getResults(0).getSnaps());
+    }
+
     public long poolId() {
         return poolId;
     }
@@ -113,11 +176,20 @@ public final class IoCtx implements AutoCloseable {
 
     /** Applies a compound write; completes with the object's new version. */
     public CompletableFuture<Long> operateAsync(String oid, ObjectWriteOperation op) {
-        return objecter.submit(oloc(oid), op.ops()).thenApply(OpReply::getVersion);
+        return writeAsync(oid, op.ops());
+    }
+
+    private CompletableFuture<Long> writeAsync(String oid, List<OsdOp> ops) {
+        if (readSnap != 0) {
+            return CompletableFuture.failedFuture(RadosException.of(ErrorCode.EROFS,
+                    "reads are set to snap " + readSnap + ": the I/O context is read-only"));
+        }
+        return objecter.submit(oloc(oid), ops, writeSnapc, 0).thenApply(OpReply::getVersion);
     }
 
     public CompletableFuture<ReadResult> operateAsync(String oid, ObjectReadOperation op) {
-        return objecter.submit(oloc(oid), op.ops()).thenApply(r -> new ReadResult(r.getVersion(), r.getResultsList()));
+        return objecter.submit(oloc(oid), op.ops(), SnapContext.getDefaultInstance(), readSnap)
+                .thenApply(r -> new ReadResult(r.getVersion(), r.getResultsList()));
     }
 
     public CompletableFuture<Long> writeAsync(String oid, byte[] data, long offset) {

@@ -15,6 +15,7 @@ import io.cairn.proto.v1.ListRequest;
 import io.cairn.proto.v1.ObjectLocator;
 import io.cairn.proto.v1.OpReply;
 import io.cairn.proto.v1.OpRequest;
+import io.cairn.proto.v1.SnapContext;
 import io.cairn.proto.v1.OsdOp;
 import io.cairn.proto.v1.OsdServiceGrpc;
 import io.grpc.ManagedChannel;
@@ -64,6 +65,11 @@ final class Objecter implements AutoCloseable {
 
     /** Submits one compound operation; per-object order is kept for this client. */
     CompletableFuture<OpReply> submit(ObjectLocator oloc, List<OsdOp> ops) {
+        return submit(oloc, ops, SnapContext.getDefaultInstance(), 0);
+    }
+
+    /** As {@link #submit(ObjectLocator, List)}, writes under {@code snapc}, reads at {@code snapId} (0 = head). */
+    CompletableFuture<OpReply> submit(ObjectLocator oloc, List<OsdOp> ops, SnapContext snapc, long snapId) {
         String key = oloc.getPool() + "/" + oloc.getNspace() + "/" + oloc.getName();
         CompletableFuture<OpReply> mine = new CompletableFuture<>();
         long tid = tids.incrementAndGet();
@@ -71,7 +77,7 @@ final class Objecter implements AutoCloseable {
         CompletableFuture<?> prev = objectTails.put(key, mine);
         CompletableFuture<?> before = prev == null ? CompletableFuture.completedFuture(null) : prev;
         // the clock starts when the op may go out: time queued behind this object's earlier ops is not charged
-        before.handle((x, e) -> null).thenRun(() -> attempt(new InFlight(oloc, ops, tid,
+        before.handle((x, e) -> null).thenRun(() -> attempt(new InFlight(oloc, ops, snapc, snapId, tid,
                 System.nanoTime() + opTimeout.toNanos(), mine)));
         mine.whenComplete((r, e) -> objectTails.remove(key, mine));
         return mine;
@@ -84,15 +90,20 @@ final class Objecter implements AutoCloseable {
     private static final class InFlight {
         final ObjectLocator oloc;
         final List<OsdOp> ops;
+        final SnapContext snapc;
+        final long snapId;
         final long tid;
         final long deadlineNanos;
         final CompletableFuture<OpReply> result;
         long backoffMs = BACKOFF_MIN_MS;
         String lastFailure = "no OSD was asked";
 
-        InFlight(ObjectLocator oloc, List<OsdOp> ops, long tid, long deadlineNanos, CompletableFuture<OpReply> result) {
+        InFlight(ObjectLocator oloc, List<OsdOp> ops, SnapContext snapc, long snapId, long tid, long deadlineNanos,
+                 CompletableFuture<OpReply> result) {
             this.oloc = oloc;
             this.ops = ops;
+            this.snapc = snapc;
+            this.snapId = snapId;
             this.tid = tid;
             this.deadlineNanos = deadlineNanos;
             this.result = result;
@@ -120,7 +131,7 @@ final class Objecter implements AutoCloseable {
             return;
         }
         OpRequest req = OpRequest.newBuilder().setClient(client).setTid(op.tid).setEpoch(map.epoch()).setOloc(op.oloc)
-                .addAllOps(op.ops).build();
+                .addAllOps(op.ops).setSnapc(op.snapc).setSnapId(op.snapId).build();
         // never wait on one OSD past the op's own deadline
         long tryMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNanos));
         OsdServiceGrpc.OsdServiceStub osd;

@@ -54,6 +54,8 @@ class RadosExceptionTest {
             Map.entry(ErrorCode.EBUSY, RadosException.Other.class),
             Map.entry(ErrorCode.ENOTEMPTY, RadosException.Other.class),
             Map.entry(ErrorCode.ENOTSUP, RadosException.Other.class),
+            Map.entry(ErrorCode.EOLDSNAPC, RadosException.Other.class),
+            Map.entry(ErrorCode.EROFS, RadosException.Other.class),
             Map.entry(ErrorCode.EAGAIN, RadosException.Other.class),
             Map.entry(ErrorCode.ESTALE, RadosException.Other.class)));
 

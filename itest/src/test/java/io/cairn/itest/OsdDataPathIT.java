@@ -2,14 +2,17 @@ package io.cairn.itest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cairn.cli.CairnMain;
 import io.cairn.client.IoCtx;
 import io.cairn.client.ObjectReadOperation;
 import io.cairn.client.ObjectWriteOperation;
 import io.cairn.client.Rados;
 import io.cairn.client.RadosException;
+import io.cairn.client.SnapSetListing;
 import io.cairn.common.ErrorCode;
 import io.cairn.common.osdmap.OsdMap;
 import io.cairn.common.osdmap.PgMapping;
@@ -25,6 +28,8 @@ import io.cairn.proto.v1.OsdServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -163,6 +168,107 @@ class OsdDataPathIT {
             assertThrows(RadosException.NotFound.class, () -> pooled.snapLookup("monday"));
             assertEquals(ErrorCode.EINVAL, assertThrows(RadosException.class, pooled::selfManagedSnapCreate).code());
         }
+    }
+
+    /**
+     * Ceph's own librados snapshot case: three 128-byte blocks, a self-managed snap, the middle block
+     * overwritten and a fourth appended: one clone sharing [0~128,256~128] with the head, size 384;
+     * the head 512; a read at the snap gives the old bytes and a rollback restores them. The same
+     * through the CLI: listsnaps, get at a pool snap, rollback.
+     */
+    @Test
+    @Order(2)
+    void clonesReadsAtASnapAndRollbackAsCephsLibradosTestExpects() throws Exception {
+        rados.poolCreate("snapped", 8);
+        byte[] a = filled('a', 128);
+        byte[] b = filled('b', 128);
+        byte[] c = filled('c', 128);
+        try (IoCtx self = rados.ioCtx("snapped")) {
+            self.write("foo", a, 0);
+            self.write("foo", b, 128);
+            self.write("foo", c, 256);
+            long snap = self.selfManagedSnapCreate();
+            assertEquals(2, snap);
+            self.setSelfManagedSnapWrite(snap, List.of(snap));
+            self.write("foo", filled('x', 128), 128);
+            self.append("foo", filled('d', 128));
+
+            SnapSetListing ls = self.listSnaps("foo");
+            assertEquals(2, ls.clones().size(), "one clone and the head: " + ls);
+            SnapSetListing.Clone clone = ls.clones().get(0);
+            assertEquals(snap, clone.cloneId());
+            assertEquals(List.of(snap), clone.snaps());
+            assertEquals(List.of(new SnapSetListing.Extent(0, 128), new SnapSetListing.Extent(256, 128)), clone.overlap());
+            assertEquals(384, clone.sizeBytes());
+            assertTrue(ls.clones().get(1).isHead());
+            assertEquals(512, ls.clones().get(1).sizeBytes());
+
+            byte[] old = new byte[384];
+            System.arraycopy(a, 0, old, 0, 128);
+            System.arraycopy(b, 0, old, 128, 128);
+            System.arraycopy(c, 0, old, 256, 128);
+            self.setSnapRead(snap);
+            assertArrayEquals(old, self.read("foo", 0, 0), "a read at the snap gives the old bytes");
+            assertEquals(ErrorCode.EROFS, assertThrows(RadosException.class, () -> self.write("foo", a, 0)).code(),
+                    "a snap is read-only");
+            self.setSnapRead(IoCtx.SNAP_HEAD);
+            assertEquals(512, self.stat("foo").sizeBytes());
+            self.selfManagedSnapRollback("foo", snap);
+            assertArrayEquals(old, self.read("foo", 0, 0), "rollback restores the 384 bytes");
+
+            // a writer whose context is older than the object's gets EOLDSNAPC
+            long newer = self.selfManagedSnapCreate();
+            self.setSelfManagedSnapWrite(newer, List.of(newer, snap));
+            self.remove("foo");
+            assertThrows(RadosException.NotFound.class, () -> self.stat("foo"), "the head is a whiteout");
+            List<String> names = new ArrayList<>();
+            self.listObjects(false).forEachRemaining(o -> names.add(o.name()));
+            assertFalse(names.contains("foo"), "a whiteout is not listed");
+            self.setSnapRead(newer);
+            assertArrayEquals(old, self.read("foo", 0, 0), "the newer snap still holds the rolled-back object");
+            self.setSnapRead(IoCtx.SNAP_HEAD);
+            self.setSelfManagedSnapWrite(snap, List.of(snap));
+            assertEquals(ErrorCode.EOLDSNAPC, assertThrows(RadosException.class, () -> self.write("foo", a, 0)).code());
+            assertEquals(ErrorCode.EINVAL, assertThrows(RadosException.class, () -> self.snapCreate("pooled")).code(),
+                    "a pool snap on a self-managed pool is refused");
+        }
+
+        rados.poolCreate("pooled", 8);
+        try (IoCtx pooled = rados.ioCtx("pooled")) {
+            pooled.writeFull("bar", a);
+            pooled.snapCreate("before");
+            pooled.writeFull("bar", b);
+            Path file = Files.createTempFile("snap", ".bin");
+            try {
+                cli("rados", "-p", "pooled", "-s", "before", "get", "bar", file.toString());
+                assertArrayEquals(a, Files.readAllBytes(file), "get at the pool snap");
+                assertEquals("bar:\ncloneid\tsnaps\tsize\toverlap\n1\t1\t128\t[]\nhead\t-\t128\n",
+                        cli("rados", "-p", "pooled", "listsnaps", "bar"));
+                assertEquals("rolled back pool pooled to snapshot before\n",
+                        cli("rados", "-p", "pooled", "rollback", "bar", "before"));
+                assertArrayEquals(a, pooled.read("bar", 0, 0));
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    private static byte[] filled(char ch, int n) {
+        byte[] out = new byte[n];
+        java.util.Arrays.fill(out, (byte) ch);
+        return out;
+    }
+
+    private String cli(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        String[] all = new String[args.length + 2];
+        all[0] = "-c";
+        all[1] = cluster.conf().toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        int code = CairnMain.run(new java.io.PrintWriter(out), new java.io.PrintWriter(err), all);
+        assertEquals(0, code, "cairn " + String.join(" ", args) + ": " + err);
+        return out.toString();
     }
 
     @Test

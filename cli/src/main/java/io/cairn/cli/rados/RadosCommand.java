@@ -54,10 +54,15 @@ public final class RadosCommand implements Callable<Integer> {
             description = "Object namespace.")
     String namespace;
 
+    @Option(names = {"-s", "--snap"}, scope = ScopeType.INHERIT, paramLabel = "SNAP",
+            description = "Read at this pool snap (a name, or a self-managed snap id).")
+    String snap;
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "COMMAND", parameterConsumer = Words.class,
             description = "put, get, rm, stat, ls, append, truncate, setxattr, "
             + "getxattr, rmxattr, listxattr, setomapval, getomapval, rmomapkey, listomapkeys, listomapvals, "
-            + "list-inconsistent-pg POOL, list-inconsistent-obj PGID, lssnap, mksnap SNAP, rmsnap SNAP, bench. Put -- "
+            + "list-inconsistent-pg POOL, list-inconsistent-obj PGID, lssnap, mksnap SNAP, rmsnap SNAP, "
+            + "rollback OBJ SNAP, listsnaps OBJ, bench. Put -- "
             + "before an object name that "
             + "starts with '-'.")
     String command;
@@ -124,6 +129,9 @@ public final class RadosCommand implements Callable<Integer> {
         String poolName = pool(spec, pool);
         try (Rados rados = connect(spec); IoCtx io = rados.ioCtx(poolName)) {
             io.namespace(namespace);
+            if (snap != null) {
+                io.setSnapRead(snapId(io, snap));
+            }
             switch (command) {
                 case "put" -> io.writeFull(arg(0, "object name"), input(arg(1, "file")));
                 case "append" -> io.append(arg(0, "object name"), input(arg(1, "file")));
@@ -177,6 +185,11 @@ public final class RadosCommand implements Callable<Integer> {
                     io.snapRemove(arg(0, "snap name"));
                     out.println("removed pool " + poolName + " snap " + args.get(0));
                 }
+                case "rollback" -> {
+                    io.selfManagedSnapRollback(arg(0, "object name"), snapId(io, arg(1, "snap name")));
+                    out.println("rolled back pool " + poolName + " to snapshot " + args.get(1));
+                }
+                case "listsnaps" -> listSnaps(io.listSnaps(arg(0, "object name")), args.get(0), out);
                 case "lssnap" -> {
                     List<Long> ids = io.snapList();
                     for (long id : ids) {
@@ -211,6 +224,36 @@ public final class RadosCommand implements Callable<Integer> {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> stats = (List<Map<String, Object>>) ls.get("pg_stats");
         return io.cairn.common.cli.Json.write(stats.stream().map(m -> m.get("pgid")).toList(), false);
+    }
+
+    /** A pool snap's id by name; a number names a self-managed snap. */
+    private static long snapId(IoCtx io, String name) {
+        try {
+            return io.snapLookup(name);
+        } catch (io.cairn.client.RadosException.NotFound e) {
+            try {
+                return Long.parseUnsignedLong(name);
+            } catch (NumberFormatException notANumber) {
+                throw new UserInputException("No such snapshot '" + name + "' in pool " + io.poolName());
+            }
+        }
+    }
+
+    /** As Ceph's {@code rados listsnaps}: one line per clone (id, snaps, size, overlap), then the head. */
+    private static void listSnaps(io.cairn.client.SnapSetListing ls, String oid, PrintWriter out) {
+        out.println(oid + ":");
+        out.println("cloneid\tsnaps\tsize\toverlap");
+        for (io.cairn.client.SnapSetListing.Clone c : ls.clones()) {
+            StringBuilder line = new StringBuilder(c.isHead() ? "head" : Long.toUnsignedString(c.cloneId()));
+            line.append('\t').append(c.snaps().isEmpty() ? "-"
+                    : String.join(",", c.snaps().stream().map(Long::toUnsignedString).toList()));
+            line.append('\t').append(c.sizeBytes());
+            if (!c.isHead()) {
+                line.append("\t[").append(String.join(",", c.overlap().stream()
+                        .map(e -> e.offset() + "~" + e.length()).toList())).append(']');
+            }
+            out.println(line);
+        }
     }
 
     private static void listOmap(IoCtx io, String oid, boolean withValues, PrintWriter out) {

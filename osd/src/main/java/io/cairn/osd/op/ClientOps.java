@@ -22,6 +22,8 @@ import io.cairn.osd.pg.PgActivator;
 import io.cairn.osd.pg.PgCopies;
 import io.cairn.osd.pg.PgRegistry;
 import io.cairn.osd.pg.RecentRequests;
+import io.cairn.osd.snap.SnapContext;
+import io.cairn.osd.snap.SnapSetCodec;
 import io.cairn.proto.v1.ObjectLocator;
 import io.cairn.proto.v1.OpReply;
 import io.cairn.proto.v1.OpRequest;
@@ -127,23 +129,36 @@ public final class ClientOps {
         Pg pg = d.registry().get(pgid);
         ObjectId oid = ObjectIds.objectId(oloc);
         boolean write = req.getOpsList().stream().anyMatch(OpRunner::isMutation);
+        if (write && req.getSnapId() != 0) {
+            throw new CairnException(ErrorCode.EROFS, "a snap is read-only: writes go to the head");
+        }
+        Optional<SnapContext> snapc = write ? SnapContext.forWrite(pool, SnapSetCodec.fromProto(req.getSnapc()))
+                : Optional.empty();
+        boolean snaps = pool.snapSeq() > 0;
         return d.missing().submit(pgid, ObjectIds.nameOf(oloc),
-                () -> write ? write(map, pg, pm, oid, req) : read(map, pg, oid, req, lent), d.opExecutor());
+                () -> write ? write(map, pg, pm, oid, req, snapc) : read(map, pg, oid, req, lent, snaps), d.opExecutor());
     }
 
-    private CompletableFuture<OpReply> read(OsdMap map, Pg pg, ObjectId oid, OpRequest req, LentBuffers lent) {
+    private CompletableFuture<OpReply> read(OsdMap map, Pg pg, ObjectId oid, OpRequest req, LentBuffers lent,
+                                            boolean snaps) {
         if (d.missing().lacks(pg.id(), ObjectIds.nameOf(req.getOloc()))) {
             // a new activation since the op was queued: its slot copies the object first next time
             throw new CairnException(ErrorCode.EAGAIN, "pg " + pg.id() + " is recovering " + req.getOloc().getName());
         }
         CollectionId coll = pg.coll();
-        d.runner().checkGuards(coll, oid, req.getOpsList());
+        Optional<ObjectId> target = d.runner().readTarget(coll, oid, req.getSnapId(), snaps);
+        if (target.isPresent()) {
+            d.runner().checkGuards(coll, target.get(), req.getOpsList());
+        } else if (!OpRunner.onlyListsSnaps(req.getOpsList())) {
+            throw CairnException.notFound(req.getSnapId() == 0 ? "object does not exist"
+                    : "object does not exist at snap " + Long.toUnsignedString(req.getSnapId()));
+        }
         List<OpResult> results;
         try {
-            results = d.runner().read(coll, oid, req.getOpsList(), lent);
+            results = d.runner().read(coll, oid, target, req.getOpsList(), lent);
         } catch (ObjectStoreException.ChecksumError e) {
             d.readRepair().repair(map, pg.id(), coll, oid, req.getOloc(), e);
-            results = d.runner().read(coll, oid, req.getOpsList(), lent);
+            results = d.runner().read(coll, oid, target, req.getOpsList(), lent);
         }
         return CompletableFuture.completedFuture(OpReply.newBuilder().setEpoch(map.epoch())
                 .setVersion(d.runner().version(coll, oid)).addAllResults(results).build());
@@ -152,7 +167,8 @@ public final class ClientOps {
     /** What one write sends to the members once it is applied here. */
     private record Applied(Eversion version, RepOpRequest rep, List<Integer> replicas, CompletableFuture<?> local) { }
 
-    private CompletableFuture<OpReply> write(OsdMap map, Pg pg, PgMapping pm, ObjectId oid, OpRequest req) {
+    private CompletableFuture<OpReply> write(OsdMap map, Pg pg, PgMapping pm, ObjectId oid, OpRequest req,
+                                             Optional<SnapContext> snapc) {
         String reqid = req.getClient().isEmpty() ? "" : req.getClient() + ":" + req.getTid();
         CompletableFuture<Void> done = new CompletableFuture<>();
         Applied applied;
@@ -163,7 +179,7 @@ public final class ClientOps {
             Optional<CompletableFuture<Void>> held = d.writeGate().waitFor(pg.id(), oid);
             if (held.isPresent()) {
                 // a scrub is comparing this object's copies: go once its chunk is done
-                return held.get().thenComposeAsync(v -> write(map, pg, pm, oid, req), d.opExecutor());
+                return held.get().thenComposeAsync(v -> write(map, pg, pm, oid, req, snapc), d.opExecutor());
             }
             if (d.missing().lacks(pg.id(), ObjectIds.nameOf(req.getOloc()))) {
                 // a member lacks the object's base: writing now would build on a stale copy
@@ -179,7 +195,10 @@ public final class ClientOps {
                         OpReply.newBuilder().setEpoch(map.epoch()).setVersion(seen.get()).build());
             }
             d.runner().checkGuards(pg.coll(), oid, req.getOpsList());
-            applied = apply(map, pg, pm, oid, req, reqid);
+            if (snapc.isPresent() && !map.pool(pg.id().pool()).isPoolSnapsMode()) {
+                d.runner().checkSnapContext(pg.coll(), oid, snapc.get());
+            }
+            applied = apply(map, pg, pm, oid, req, reqid, snapc);
             d.writeGate().track(pg.id(), done);
             recent.ifPresent(r -> {
                 if (!reqid.isEmpty()) {
@@ -204,13 +223,14 @@ public final class ClientOps {
     }
 
     /** Under the PG's lock: assigns the version and queues the local transaction. */
-    private Applied apply(OsdMap map, Pg pg, PgMapping pm, ObjectId oid, OpRequest req, String reqid) {
+    private Applied apply(OsdMap map, Pg pg, PgMapping pm, ObjectId oid, OpRequest req, String reqid,
+                          Optional<SnapContext> snapc) {
         long mtime = d.clock().wallMs();
         boolean delete = req.getOpsList().stream().anyMatch(OsdOp::hasRemove);
         Eversion version = pg.assignVersion();
         Transaction txn = new Transaction();
-        OpRunner.Mutated m = d.runner().mutate(txn, pg.coll(), oid, req.getOpsList(), version.version(), mtime);
-        if (m.exists() && !req.getOloc().getKey().isEmpty()) {
+        OpRunner.Mutated m = d.runner().mutate(txn, pg.coll(), oid, req.getOpsList(), version.version(), mtime, snapc);
+        if (m.stored() && !req.getOloc().getKey().isEmpty()) {
             txn.setAttr(pg.coll(), oid, PgCopies.KEY_ATTR, req.getOloc().getKey().getBytes(StandardCharsets.UTF_8));
         }
         d.copies().record(txn, pg.coll(), version, req.getOloc(), delete, true, reqid);
@@ -218,11 +238,12 @@ public final class ClientOps {
         pg.addCounts(m.objectDelta(), m.byteDelta());
         List<Integer> replicas = new ArrayList<>(pm.acting());
         replicas.addAll(d.missing().upOnlyHolding(pg.id(), pm, ObjectIds.nameOf(req.getOloc())));
-        RepOpRequest rep = RepOpRequest.newBuilder().setEpoch(map.epoch()).setPool(pg.id().pool())
+        RepOpRequest.Builder rep = RepOpRequest.newBuilder().setEpoch(map.epoch()).setPool(pg.id().pool())
                 .setSeed(pg.id().seed()).setOloc(req.getOloc()).addAllOps(req.getOpsList())
                 .setVersion(io.cairn.proto.v1.Eversion.newBuilder().setEpoch(version.epoch())
                         .setVersion(version.version()))
-                .setMtimeMs(mtime).setReqid(reqid).setTid(d.replicator().nextTid()).build();
-        return new Applied(version, rep, replicas, local);
+                .setMtimeMs(mtime).setReqid(reqid).setTid(d.replicator().nextTid());
+        snapc.ifPresent(c -> rep.setSnapc(SnapSetCodec.toProto(c)));
+        return new Applied(version, rep.build(), replicas, local);
     }
 }

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * The object as the ops of one compound operation see it, op by op: the stored object with the
@@ -19,6 +20,8 @@ final class GuardView {
     private final ObjectStore store;
     private final CollectionId coll;
     private final ObjectId oid;
+    /** Whether a client sees the stored object (a whiteout head it does not). */
+    private final BooleanSupplier stored;
     /** Whether the object exists as the ops so far leave it; null until first asked (a store read). */
     private Boolean exists;
     /** True once the operation removed the object: nothing stored below the overlay counts any more. */
@@ -28,16 +31,17 @@ final class GuardView {
     private final Map<String, Optional<byte[]>> xattrs = new HashMap<>();
     private final Map<String, Optional<byte[]>> omap = new HashMap<>();
 
-    GuardView(ObjectStore store, CollectionId coll, ObjectId oid) {
+    GuardView(ObjectStore store, CollectionId coll, ObjectId oid, BooleanSupplier stored) {
         this.store = store;
         this.coll = coll;
         this.oid = oid;
+        this.stored = stored;
     }
 
     boolean exists() {
         if (exists == null) {
             // most writes carry no guard: they never pay for this read
-            exists = store.exists(coll, oid);
+            exists = stored.getAsBoolean();
         }
         return exists;
     }

@@ -71,10 +71,14 @@ public final class ObjectLister {
                 : Optional.of(ListCursor.decode(req.getCursor()));
         int max = req.getMax() <= 0 ? LIST_MAX : Math.min(req.getMax(), LIST_MAX);
         ListReply.Builder b = ListReply.newBuilder().setEpoch(map.epoch());
+        boolean snaps = map.pool(pg.pool()).snapSeq() > 0;
         for (int pages = 0; b.getEntriesCount() < max && pages < STORE_PAGES_MAX; pages++) {
             ListPage page = store.list(coll, after, max);
             for (ObjectId o : page.objects()) {
-                if (ObjectIds.isClientObject(o) && (req.getAllNamespaces() || o.namespace().equals(req.getNspace()))) {
+                // clones travel with their head; a whiteout is a removed object to a client, not to recovery
+                if (ObjectIds.isClientObject(o) && o.snap() == ObjectId.HEAD
+                        && (req.getAllNamespaces() || o.namespace().equals(req.getNspace()))
+                        && (req.getMember() || !snaps || runner.visible(coll, o))) {
                     String key = store.getAttr(coll, o, PgCopies.KEY_ATTR)
                             .map(k -> new String(k, StandardCharsets.UTF_8)).orElse("");
                     b.addEntries(ListEntry.newBuilder().setName(o.name()).setNspace(o.namespace()).setKey(key));

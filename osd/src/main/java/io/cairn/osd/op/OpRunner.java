@@ -15,6 +15,11 @@ import io.cairn.objectstore.Transaction;
 import io.cairn.proto.v1.CmpOp;
 import io.cairn.proto.v1.OpResult;
 import io.cairn.proto.v1.OsdOp;
+import io.cairn.proto.v1.SnapSetInfo;
+import io.cairn.osd.snap.ByteRanges;
+import io.cairn.osd.snap.SnapContext;
+import io.cairn.osd.snap.SnapSet;
+import io.cairn.osd.snap.SnapSetCodec;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -28,12 +33,15 @@ import java.util.TreeMap;
  * the object as it is, mutations into one {@link Transaction}. Guards run only on the primary;
  * replicas replay the mutations with the version the primary assigned, on the same prior state,
  * so every member ends with the same object. User xattrs live in store attrs named "_" + name;
- * "v" holds the object's version and "m" its mtime.
+ * "v" holds the object's version, "m" its mtime and "ss" its SnapSet (objects of pools that have
+ * had snaps). A write under a newer snap context first clones the head (clone id = the context's
+ * seq) in the same transaction; a clone is the store object of the same name at that snap id.
  */
 public final class OpRunner {
     public static final String VERSION_ATTR = "v";
     public static final String MTIME_ATTR = "m";
     public static final String USER_ATTR_PREFIX = "_";
+    public static final String SNAPSET_ATTR = SnapSetCodec.ATTR;
     private static final int OMAP_MAX_DEFAULT = 512;
     private static final byte[] EMPTY = new byte[0];
 
@@ -50,7 +58,7 @@ public final class OpRunner {
     public static boolean isMutation(OsdOp op) {
         return switch (op.getOpCase()) {
             case WRITE, WRITE_FULL, APPEND, TRUNCATE, ZERO, REMOVE, CREATE, SETXATTR, RMXATTR, OMAP_SET, OMAP_RM,
-                 OMAP_CLEAR, OMAP_SET_HEADER -> true;
+                 OMAP_CLEAR, OMAP_SET_HEADER, ROLLBACK -> true;
             default -> false;
         };
     }
@@ -114,6 +122,31 @@ public final class OpRunner {
         }
     }
 
+    /** The head's SnapSet: empty when it has none (or the head is not stored). */
+    public SnapSet snapSet(CollectionId coll, ObjectId head) {
+        if (!store.exists(coll, head)) {
+            return SnapSet.EMPTY;
+        }
+        return store.getAttr(coll, head, SNAPSET_ATTR).map(SnapSetCodec::decode).orElse(SnapSet.EMPTY);
+    }
+
+    /** Whether a client sees the head: stored and not a whiteout. */
+    public boolean visible(CollectionId coll, ObjectId head) {
+        return store.exists(coll, head) && !snapSet(coll, head).headWhiteout();
+    }
+
+    /**
+     * A write may not go under a snap context older than one the object was already written under
+     * (EOLDSNAPC): its snaps would miss the clones the newer writes made.
+     */
+    public void checkSnapContext(CollectionId coll, ObjectId head, SnapContext snapc) {
+        long seq = snapSet(coll, head).seq();
+        if (Long.compareUnsigned(snapc.seq(), seq) < 0) {
+            throw new CairnException(ErrorCode.EOLDSNAPC, "snap context seq " + Long.toUnsignedString(snapc.seq())
+                    + " is older than the object's " + Long.toUnsignedString(seq));
+        }
+    }
+
     /** The object's version, 0 if it does not exist. */
     public long version(CollectionId coll, ObjectId oid) {
         if (!store.exists(coll, oid)) {
@@ -127,7 +160,7 @@ public final class OpRunner {
      * throws the guard's error (ENOENT, EEXIST, ECANCELED, ERANGE, EOVERFLOW) if one fails.
      */
     public void checkGuards(CollectionId coll, ObjectId oid, List<OsdOp> ops) {
-        GuardView view = new GuardView(store, coll, oid);
+        GuardView view = new GuardView(store, coll, oid, () -> visible(coll, oid));
         for (OsdOp op : ops) {
             switch (op.getOpCase()) {
                 case ASSERT_EXISTS -> {
@@ -213,14 +246,20 @@ public final class OpRunner {
         };
     }
 
-    /** What a mutation leaves: whether the object exists, and its size, before and after. */
-    public record Mutated(boolean existed, long sizeBefore, boolean exists, long sizeAfter) {
+    /**
+     * What a mutation leaves: whether the head exists for clients, and its size, before and after;
+     * how many clones it added and how their own bytes changed; whether the head is still stored
+     * (as itself or as a whiteout).
+     */
+    public record Mutated(boolean existed, long sizeBefore, boolean exists, long sizeAfter, int clonesAdded,
+                          long cloneByteDelta, boolean stored) {
+        /** Objects as pool statistics count them: heads a client sees, and clones. */
         public long objectDelta() {
-            return (exists ? 1 : 0) - (existed ? 1 : 0);
+            return (exists ? 1 : 0) - (existed ? 1 : 0) + clonesAdded;
         }
 
         public long byteDelta() {
-            return sizeAfter - sizeBefore;
+            return sizeAfter - sizeBefore + cloneByteDelta;
         }
     }
 
@@ -228,30 +267,80 @@ public final class OpRunner {
      * Adds the mutations to {@code txn} as of the object's current state, then stamps version and
      * mtime; the same call on every member gives the same object.
      */
-    public Mutated mutate(Transaction txn, CollectionId coll, ObjectId oid, List<OsdOp> ops, long version, long mtimeMs) {
-        boolean existed = store.exists(coll, oid);
-        Shape shape = new Shape(existed, existed ? store.stat(coll, oid).sizeBytes() : 0);
+    public Mutated mutate(Transaction txn, CollectionId coll, ObjectId oid, List<OsdOp> ops, long version, long mtimeMs,
+                          Optional<SnapContext> snapc) {
+        boolean inStore = store.exists(coll, oid);
+        SnapSet before = inStore && snapc.isPresent() ? snapSet(coll, oid) : SnapSet.EMPTY;
+        boolean existed = inStore && !before.headWhiteout();
+        Shape shape = new Shape(existed, existed ? store.stat(coll, oid).sizeBytes() : 0, inStore, before);
         long sizeBefore = shape.size;
+        int clonesAdded = 0;
+        if (snapc.isPresent()) {
+            Optional<SnapSet.Clone> clone = before.cloneBeforeWrite(snapc.get(), existed, shape.size);
+            if (clone.isPresent()) {
+                // the head as the snaps taken since its last write saw it, kept before any op changes it
+                ObjectId cloneOid = oid.withSnap(clone.get().id());
+                txn.clone(coll, oid, cloneOid);
+                txn.rmAttr(coll, cloneOid, SNAPSET_ATTR);
+                shape.snaps = shape.snaps.withClone(clone.get());
+                clonesAdded = 1;
+            }
+        }
         for (OsdOp op : ops) {
             if (!mutateData(txn, coll, oid, op, shape)) {
                 mutateMeta(txn, coll, oid, op, shape);
             }
         }
+        if (snapc.isPresent()) {
+            keepSnapSet(txn, coll, oid, shape, snapc.get(), version);
+        }
         if (shape.exists) {
             txn.setAttr(coll, oid, VERSION_ATTR, encodeLong(version));
             txn.setAttr(coll, oid, MTIME_ATTR, encodeLong(mtimeMs));
         }
-        return new Mutated(existed, sizeBefore, shape.exists, shape.exists ? shape.size : 0);
+        return new Mutated(existed, sizeBefore, shape.exists, shape.exists ? shape.size : 0, clonesAdded,
+                shape.snaps.cloneBytes() - before.cloneBytes(), shape.inStore);
     }
 
-    /** Whether the object exists and its size, as the ops applied so far leave it. */
+    /**
+     * The head's SnapSet after the ops: the newest clone no longer shares what they changed, seq is
+     * the context's when newer, and a head removed while clones remain stays as a whiteout.
+     */
+    private static void keepSnapSet(Transaction txn, CollectionId coll, ObjectId oid, Shape shape, SnapContext snapc,
+                                    long version) {
+        SnapSet after = shape.snaps.headModified(shape.modified).seenSeq(snapc.seq());
+        boolean whiteout = !shape.exists && !after.clones().isEmpty();
+        after = after.withWhiteout(whiteout);
+        shape.snaps = after;
+        if (!shape.exists && !whiteout) {
+            return;
+        }
+        if (!shape.inStore) {
+            txn.touch(coll, oid);
+            shape.inStore = true;
+        }
+        txn.setAttr(coll, oid, SNAPSET_ATTR, SnapSetCodec.encode(after));
+        if (whiteout) {
+            txn.setAttr(coll, oid, VERSION_ATTR, encodeLong(version));
+        }
+    }
+
+    /**
+     * The head as the ops applied so far leave it: whether it exists for clients and its size,
+     * whether the store holds it (perhaps as a whiteout), its SnapSet and the bytes changed.
+     */
     private static final class Shape {
         boolean exists;
         long size;
+        boolean inStore;
+        SnapSet snaps;
+        ByteRanges modified = ByteRanges.EMPTY;
 
-        Shape(boolean exists, long size) {
+        Shape(boolean exists, long size, boolean inStore, SnapSet snaps) {
             this.exists = exists;
             this.size = size;
+            this.inStore = inStore;
+            this.snaps = snaps;
         }
 
         /** The op makes the object exist: touched first if it did not. */
@@ -260,6 +349,11 @@ public final class OpRunner {
                 txn.touch(coll, oid);
             }
             exists = true;
+            inStore = true;
+        }
+
+        void changed(long offset, long length) {
+            modified = modified.with(offset, length);
         }
     }
 
@@ -272,8 +366,10 @@ public final class OpRunner {
                 ByteString data = op.getWrite().getData();
                 // a write makes the object by itself: no touch first
                 txn.write(coll, oid, op.getWrite().getOffset(), data.asReadOnlyByteBuffer());
+                shape.changed(op.getWrite().getOffset(), data.size());
                 shape.size = Math.max(shape.size, op.getWrite().getOffset() + data.size());
                 shape.exists = true;
+                shape.inStore = true;
             }
             case WRITE_FULL -> {
                 ByteString data = op.getWriteFull().getData();
@@ -284,6 +380,7 @@ public final class OpRunner {
                 if (!data.isEmpty()) {
                     txn.write(coll, oid, 0, data.asReadOnlyByteBuffer());
                 }
+                shape.changed(0, Math.max(shape.size, data.size()));
                 shape.size = data.size();
             }
             case APPEND -> {
@@ -296,31 +393,68 @@ public final class OpRunner {
                 if (!data.isEmpty()) {
                     txn.write(coll, oid, shape.size, data.asReadOnlyByteBuffer());
                 }
+                shape.changed(shape.size, data.size());
                 shape.size += data.size();
             }
             case TRUNCATE -> {
                 shape.ensure(txn, coll, oid);
                 txn.truncate(coll, oid, op.getTruncate().getSize());
+                shape.changed(Math.min(shape.size, op.getTruncate().getSize()),
+                        Math.max(0, shape.size - op.getTruncate().getSize()));
                 shape.size = op.getTruncate().getSize();
             }
             case ZERO -> {
                 long end = Math.min(shape.size, op.getZero().getOffset() + op.getZero().getLength());
                 if (shape.exists && end > op.getZero().getOffset()) {
                     txn.zero(coll, oid, op.getZero().getOffset(), end - op.getZero().getOffset());
+                    shape.changed(op.getZero().getOffset(), end - op.getZero().getOffset());
                 }
             }
-            case REMOVE -> {
-                if (shape.exists) {
-                    txn.remove(coll, oid);
-                }
-                shape.exists = false;
-                shape.size = 0;
-            }
+            case REMOVE -> remove(txn, coll, oid, shape);
+            case ROLLBACK -> rollback(txn, coll, oid, op.getRollback().getSnapId(), shape);
             default -> {
                 return false;
             }
         }
         return true;
+    }
+
+    private static void remove(Transaction txn, CollectionId coll, ObjectId oid, Shape shape) {
+        if (shape.inStore) {
+            txn.remove(coll, oid);
+        }
+        shape.changed(0, shape.size);
+        shape.exists = false;
+        shape.inStore = false;
+        shape.size = 0;
+    }
+
+    /**
+     * The head becomes the object as it was at {@code snap}: a copy of the clone that holds it
+     * (data, xattrs, omap and size), itself if the snap is newer than every clone, or removed if
+     * the object did not exist then. Only the bytes the head no longer shares with that clone count
+     * as changed.
+     */
+    private static void rollback(Transaction txn, CollectionId coll, ObjectId oid, long snap, Shape shape) {
+        java.util.OptionalLong target = shape.snaps.readTarget(snap == 0 ? SnapSet.HEAD : snap, shape.exists);
+        if (target.isEmpty()) {
+            if (shape.exists) {
+                remove(txn, coll, oid, shape);
+            }
+            return;
+        }
+        if (target.getAsLong() == SnapSet.HEAD) {
+            return;
+        }
+        SnapSet.Clone clone = shape.snaps.clone(target.getAsLong()).orElseThrow();
+        shape.modified = shape.modified.union(ByteRanges.of(0, shape.size).minus(shape.snaps.sharedWithHead(clone.id())));
+        if (shape.inStore) {
+            txn.remove(coll, oid);
+        }
+        txn.clone(coll, oid.withSnap(clone.id()), oid);
+        shape.exists = true;
+        shape.inStore = true;
+        shape.size = clone.sizeBytes();
     }
 
     /** The xattr and omap ops; reads and guards change nothing. */
@@ -363,16 +497,40 @@ public final class OpRunner {
     }
 
     /**
-     * Runs the reads of a read operation (guards checked first by the caller). Object data comes
-     * back as views of store buffers added to {@code lent}, which the caller gives back once the
-     * results are no longer used.
+     * The store object a read at {@code snapId} (0 = the head) sees: the head, the clone that holds
+     * the snap, or empty when the object did not exist then (or the head is a whiteout).
+     * {@code snaps}: the pool has had snaps (otherwise no object has a SnapSet to read).
      */
-    public List<OpResult> read(CollectionId coll, ObjectId oid, List<OsdOp> ops, LentBuffers lent) {
-        boolean exists = store.exists(coll, oid);
+    public Optional<ObjectId> readTarget(CollectionId coll, ObjectId head, long snapId, boolean snaps) {
+        boolean inStore = store.exists(coll, head);
+        SnapSet ss = snaps && inStore ? snapSet(coll, head) : SnapSet.EMPTY;
+        java.util.OptionalLong target = ss.readTarget(snapId == 0 ? SnapSet.HEAD : snapId, inStore && !ss.headWhiteout());
+        return target.isEmpty() ? Optional.empty() : Optional.of(head.withSnap(target.getAsLong()));
+    }
+
+    /** An operation made only of list_snaps reads the head's SnapSet, whatever the object is at a snap. */
+    public static boolean onlyListsSnaps(List<OsdOp> ops) {
+        return ops.stream().allMatch(OsdOp::hasListSnaps);
+    }
+
+    /**
+     * Runs the reads of a read operation on {@code target}, the store object the read sees (guards
+     * checked first by the caller; empty when there is none: every read but list_snaps gets
+     * ENOENT). Object data comes back as views of store buffers added to {@code lent}, which the
+     * caller gives back once the results are no longer used.
+     */
+    public List<OpResult> read(CollectionId coll, ObjectId head, Optional<ObjectId> target, List<OsdOp> ops,
+                               LentBuffers lent) {
+        boolean exists = target.isPresent();
+        ObjectId oid = target.orElse(head);
         java.util.ArrayList<OpResult> results = new java.util.ArrayList<>();
         for (OsdOp op : ops) {
             if (isGuard(op)) {
                 results.add(OpResult.getDefaultInstance());
+                continue;
+            }
+            if (op.hasListSnaps()) {
+                results.add(OpResult.newBuilder().setSnaps(listSnaps(coll, head)).build());
                 continue;
             }
             if (!exists) {
@@ -434,6 +592,27 @@ public final class OpRunner {
             });
         }
         return results;
+    }
+
+    /**
+     * librados' list_snaps: the clones oldest first, each with its snaps (ascending), overlap and size, then the
+     * head (id {@link SnapSet#HEAD}, no snaps) when it exists; and the SnapSet's seq.
+     */
+    private SnapSetInfo listSnaps(CollectionId coll, ObjectId head) {
+        if (!store.exists(coll, head)) {
+            throw CairnException.notFound("object does not exist");
+        }
+        SnapSet ss = snapSet(coll, head);
+        SnapSetInfo.Builder b = SnapSetInfo.newBuilder().setSeq(ss.seq());
+        for (SnapSet.Clone c : ss.clones()) {
+            // librados lists a clone's snaps oldest first
+            b.addClones(SnapSetCodec.cloneInfo(c.id(), c.snaps().reversed(), c.overlap(), c.sizeBytes()));
+        }
+        if (!ss.headWhiteout()) {
+            b.addClones(SnapSetCodec.cloneInfo(SnapSet.HEAD, List.of(), ByteRanges.EMPTY,
+                    store.stat(coll, head).sizeBytes()));
+        }
+        return b.build();
     }
 
     private static OmapQuery query(String startAfter, String prefix, int max) {

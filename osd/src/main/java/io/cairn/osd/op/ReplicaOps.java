@@ -17,11 +17,13 @@ import io.cairn.osd.pg.Pg;
 import io.cairn.osd.pg.PgCopies;
 import io.cairn.osd.pg.PgRegistry;
 import io.cairn.osd.pg.Versions;
+import io.cairn.osd.snap.SnapSetCodec;
 import io.cairn.proto.v1.OsdOp;
 import io.cairn.proto.v1.RepOpReply;
 import io.cairn.proto.v1.RepOpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -88,9 +90,11 @@ public final class ReplicaOps {
                 return CompletableFuture.completedFuture(null);
             }
             Transaction txn = new Transaction();
+            // the primary's snap context: the same clone on every member
             OpRunner.Mutated m = runner.mutate(txn, pg.coll(), oid, req.getOpsList(), version.version(),
-                    req.getMtimeMs());
-            if (m.exists() && !req.getOloc().getKey().isEmpty()) {
+                    req.getMtimeMs(), req.hasSnapc() ? Optional.of(SnapSetCodec.fromProto(req.getSnapc()))
+                            : Optional.empty());
+            if (m.stored() && !req.getOloc().getKey().isEmpty()) {
                 txn.setAttr(pg.coll(), oid, PgCopies.KEY_ATTR, req.getOloc().getKey().getBytes(StandardCharsets.UTF_8));
             }
             boolean newest = pg.recordReplicaVersion(version);

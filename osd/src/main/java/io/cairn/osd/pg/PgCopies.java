@@ -13,6 +13,9 @@ import io.cairn.osd.peering.Eversion;
 import io.cairn.osd.peering.LogEntry;
 import io.cairn.osd.peering.PgInfo;
 import io.cairn.osd.peering.PgLog;
+import io.cairn.osd.snap.SnapSet;
+import io.cairn.osd.snap.SnapSetCodec;
+import io.cairn.proto.v1.CloneState;
 import io.cairn.proto.v1.ObjectLocator;
 import io.cairn.proto.v1.ObjectState;
 import io.cairn.proto.v1.PgLogEntry;
@@ -47,6 +50,7 @@ public final class PgCopies {
     public static final long LOG_ENTRIES_KEPT = 3000;
     private static final long TRIM_EVERY = 256;
     private static final int PAGE = 1000;
+    private static final int CLONE_PAGE = 64;
     private static final int PAGES_MAX = 100_000;
 
     private final ObjectStore store;
@@ -302,11 +306,46 @@ public final class PgCopies {
         }
     }
 
-    /** Everything about one object on this member (or exists=false). */
+    /**
+     * Everything about one object on this member (or exists=false): the head as stored (a whiteout
+     * too) with every clone of it, so an object travels with its snapshots.
+     */
     public ObjectState read(CollectionId coll, ObjectId oid) {
         if (!store.collectionExists(coll) || !store.exists(coll, oid)) {
             return ObjectState.newBuilder().setExists(false).build();
         }
+        ObjectState.Builder b = readOne(coll, oid).toBuilder();
+        for (ObjectId clone : clonesOf(coll, oid)) {
+            b.addClones(CloneState.newBuilder().setSnap(clone.snap()).setState(readOne(coll, clone)));
+        }
+        return b.build();
+    }
+
+    /**
+     * The clones of a head in this copy, oldest first: the store objects of the same name at a snap
+     * id (they sort just before the head).
+     */
+    public List<ObjectId> clonesOf(CollectionId coll, ObjectId head) {
+        List<ObjectId> out = new ArrayList<>();
+        Optional<ObjectId> after = Optional.of(head.withSnap(0));
+        for (int page = 0; page < PAGES_MAX; page++) {
+            var lp = store.list(coll, after, CLONE_PAGE);
+            for (ObjectId o : lp.objects()) {
+                if (o.hash() != head.hash() || !o.name().equals(head.name()) || !o.namespace().equals(head.namespace())
+                        || o.snap() == ObjectId.HEAD) {
+                    return out;
+                }
+                out.add(o);
+            }
+            if (lp.next().isEmpty() || lp.objects().isEmpty()) {
+                break;
+            }
+            after = Optional.of(lp.objects().get(lp.objects().size() - 1));
+        }
+        return out;
+    }
+
+    private ObjectState readOne(CollectionId coll, ObjectId oid) {
         ObjectState.Builder b = ObjectState.newBuilder().setExists(true);
         long size = store.stat(coll, oid).sizeBytes();
         if (size > 0) {
@@ -329,8 +368,24 @@ public final class PgCopies {
         return b.build();
     }
 
-    /** Replaces this member's copy of an object with {@code state} (removing it if it does not exist). */
+    /**
+     * Replaces this member's copy of an object and its clones with {@code state} (removing them if
+     * it does not exist).
+     */
     public void write(Transaction txn, CollectionId coll, ObjectId oid, ObjectState state) {
+        for (ObjectId clone : store.collectionExists(coll) ? clonesOf(coll, oid) : List.<ObjectId>of()) {
+            txn.remove(coll, clone);
+        }
+        writeOne(txn, coll, oid, state);
+        for (CloneState c : state.getClonesList()) {
+            if (c.getSnap() == 0 || c.getSnap() == ObjectId.HEAD) {
+                throw new IllegalArgumentException("clone of " + oid + " with snap id " + c.getSnap());
+            }
+            writeOne(txn, coll, oid.withSnap(c.getSnap()), c.getState());
+        }
+    }
+
+    private void writeOne(Transaction txn, CollectionId coll, ObjectId oid, ObjectState state) {
         if (store.exists(coll, oid)) {
             txn.remove(coll, oid);
         }
@@ -356,10 +411,13 @@ public final class PgCopies {
         }
     }
 
-    /** Every client object in this member's copy, as locators (for backfill). */
+    /** Every client object in this member's copy (heads: clones travel with theirs), as locators (for backfill). */
     public List<ObjectLocator> objects(CollectionId coll, long pool) {
         List<ObjectLocator> out = new ArrayList<>();
         forEachClientObject(coll, o -> {
+            if (o.snap() != ObjectId.HEAD) {
+                return;
+            }
             byte[] key = store.getAttr(coll, o, KEY_ATTR).orElse(new byte[0]);
             out.add(ObjectLocator.newBuilder().setPool(pool).setName(o.name()).setNspace(o.namespace())
                     .setKey(new String(key, StandardCharsets.UTF_8)).build());
@@ -367,12 +425,24 @@ public final class PgCopies {
         return out;
     }
 
-    /** Client objects and their bytes in this copy: {objects, bytes}, by one scan (taken once per activation). */
+    /**
+     * Client objects and their bytes in this copy: {objects, bytes}, by one scan (taken once per
+     * activation). Counted as writes count them: heads a client sees and clones; a head's bytes and
+     * the bytes its clones no longer share with it (whiteouts count for nothing).
+     */
     public long[] counts(CollectionId coll) {
         long[] out = new long[2];
         forEachClientObject(coll, o -> {
-            out[0]++;
-            out[1] += store.stat(coll, o).sizeBytes();
+            if (o.snap() != ObjectId.HEAD) {
+                out[0]++;
+                return;
+            }
+            SnapSet ss = store.getAttr(coll, o, SnapSetCodec.ATTR).map(SnapSetCodec::decode).orElse(SnapSet.EMPTY);
+            out[1] += ss.cloneBytes();
+            if (!ss.headWhiteout()) {
+                out[0]++;
+                out[1] += store.stat(coll, o).sizeBytes();
+            }
         });
         return out;
     }

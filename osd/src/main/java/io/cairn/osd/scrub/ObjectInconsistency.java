@@ -7,9 +7,11 @@ import java.util.Set;
 /**
  * An object whose copies disagree or cannot be read. {@code authOsd} holds the authoritative
  * copy (readable, and agreed on by the most members, the earliest in the acting set on a tie);
- * -1 when no copy qualifies, and then repair cannot fix the object.
+ * -1 when no copy qualifies, and then repair cannot fix the object. {@code snap}: -2 for a head,
+ * else the clone's snap id (a repair rewrites the head with all its clones).
  */
-public record ObjectInconsistency(String nspace, String name, String key, int authOsd, List<ShardResult> shards) {
+public record ObjectInconsistency(String nspace, String name, String key, long snap, int authOsd,
+                                  List<ShardResult> shards) {
     public ObjectInconsistency {
         shards = List.copyOf(shards);
     }

@@ -32,14 +32,16 @@ public final class ScrubCompare {
         if (acting.isEmpty() || !maps.keySet().containsAll(acting)) {
             throw new IllegalArgumentException("scrub maps " + maps.keySet() + " do not cover acting " + acting);
         }
-        // every object any member holds, in a stable order (namespace, name)
+        // every object (head or clone) any member holds, in a stable order (namespace, name, snap)
         Map<List<String>, Map<Integer, ScrubObject>> byObject = new TreeMap<>((a, b) -> {
             int c = a.get(0).compareTo(b.get(0));
-            return c != 0 ? c : a.get(1).compareTo(b.get(1));
+            c = c != 0 ? c : a.get(1).compareTo(b.get(1));
+            return c != 0 ? c : Long.compareUnsigned(Long.parseUnsignedLong(a.get(2)), Long.parseUnsignedLong(b.get(2)));
         });
         for (int osd : acting) {
             for (ScrubObject o : maps.get(osd)) {
-                byObject.computeIfAbsent(List.of(o.getNspace(), o.getName()), k -> new LinkedHashMap<>()).put(osd, o);
+                byObject.computeIfAbsent(List.of(o.getNspace(), o.getName(), Long.toUnsignedString(o.getSnap())),
+                        k -> new LinkedHashMap<>()).put(osd, o);
             }
         }
         List<ObjectInconsistency> out = new ArrayList<>();
@@ -85,7 +87,8 @@ public final class ScrubCompare {
         }
         ScrubObject any = copies.values().iterator().next();
         String key = authOsd >= 0 ? copies.get(authOsd).getKey() : any.getKey();
-        return Optional.of(new ObjectInconsistency(any.getNspace(), any.getName(), key, authOsd, shards));
+        return Optional.of(new ObjectInconsistency(any.getNspace(), any.getName(), key, any.getSnap() == 0 ? -2 : any.getSnap(), authOsd,
+                shards));
     }
 
     private static Signature signature(ScrubObject o, boolean deep) {

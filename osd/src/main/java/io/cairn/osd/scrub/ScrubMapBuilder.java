@@ -67,6 +67,9 @@ public final class ScrubMapBuilder {
     /** Empty if the object went away while listing. */
     private Optional<ScrubObject> summarize(CollectionId coll, ObjectId o, boolean deep) {
         ScrubObject.Builder b = ScrubObject.newBuilder().setName(o.name()).setNspace(o.namespace()).setHash(o.hash());
+        if (o.snap() != ObjectId.HEAD) {
+            b.setSnap(o.snap());
+        }
         try {
             long size = store.stat(coll, o).sizeBytes();
             b.setSize(size);

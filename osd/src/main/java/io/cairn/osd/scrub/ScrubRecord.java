@@ -55,7 +55,7 @@ public record ScrubRecord(long lastScrubMs, long lastDeepScrubMs, long errors, i
         obj.put("name", i.name());
         obj.put("nspace", i.nspace());
         obj.put("locator", i.key());
-        obj.put("snap", "head");
+        obj.put("snap", i.snap() == -2 ? "head" : Long.toUnsignedString(i.snap()));
         ScrubObject auth = i.shards().stream().filter(s -> s.osd() == i.authOsd()).findFirst()
                 .flatMap(ShardResult::copy).orElse(null);
         obj.put("version", auth == null ? 0 : auth.getVersion());
@@ -65,7 +65,7 @@ public record ScrubRecord(long lastScrubMs, long lastDeepScrubMs, long errors, i
         out.put("union_shard_errors", i.unionShardErrors().stream().map(e -> e.cephName()).sorted().toList());
         if (auth != null) {
             Map<String, Object> sel = new LinkedHashMap<>();
-            sel.put("oid", Map.of("oid", i.name(), "key", i.key(), "snapid", -2, "hash", Integer.toUnsignedLong(auth.getHash()),
+            sel.put("oid", Map.of("oid", i.name(), "key", i.key(), "snapid", i.snap(), "hash", Integer.toUnsignedLong(auth.getHash()),
                     "max", 0, "pool", pool, "namespace", i.nspace()));
             sel.put("version", auth.getVersion());
             sel.put("size", auth.getSize());

@@ -57,14 +57,14 @@ class OpRunnerTest {
         runner.validate(list);
         runner.checkGuards(COLL, OID, list);
         Transaction t = new Transaction();
-        runner.mutate(t, COLL, OID, list, ++version, 1000 + version);
+        runner.mutate(t, COLL, OID, list, ++version, 1000 + version, java.util.Optional.empty());
         store.queueTransactions(List.of(t)).join();
     }
 
     private List<OpResult> read(OsdOp... ops) {
         runner.validate(List.of(ops));
         runner.checkGuards(COLL, OID, List.of(ops));
-        return runner.read(COLL, OID, List.of(ops), new LentBuffers());
+        return runner.read(COLL, OID, runner.readTarget(COLL, OID, 0, false), List.of(ops), new LentBuffers());
     }
 
     private static OsdOp write(long off, String s) {

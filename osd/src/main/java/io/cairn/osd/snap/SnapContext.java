@@ -1,0 +1,61 @@
+package io.cairn.osd.snap;
+
+import io.cairn.common.CairnException;
+import io.cairn.common.osdmap.Pool;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a write knows of the pool's snaps, as Ceph's SnapContext: the newest snap id ({@code seq})
+ * and the live snaps, newest first. A write under a context newer than an object's SnapSet first
+ * keeps the head as a clone for the snaps taken since.
+ */
+public record SnapContext(long seq, List<Long> snaps) {
+    public static final SnapContext EMPTY = new SnapContext(0, List.of());
+
+    public SnapContext {
+        snaps = List.copyOf(snaps);
+    }
+
+    /**
+     * Refuses (EINVAL) a context whose snaps are not strictly newest first, not above 0, or newer
+     * than its seq (Ceph's {@code SnapContext::is_valid}).
+     */
+    public SnapContext checked() {
+        long prev = seq + 1;
+        for (long s : snaps) {
+            if (Long.compareUnsigned(s, prev) >= 0 || s == 0) {
+                throw CairnException.invalid("bad snap context: seq " + Long.toUnsignedString(seq) + " snaps "
+                        + snaps.stream().map(Long::toUnsignedString).toList());
+            }
+            prev = s;
+        }
+        return this;
+    }
+
+    /** The pool's own context, for a pool in pool-snaps mode: every pool snap, newest first. */
+    public static SnapContext ofPool(Pool pool) {
+        List<Long> ids = new ArrayList<>(pool.snaps().keySet());
+        java.util.Collections.reverse(ids);
+        return new SnapContext(pool.snapSeq(), ids);
+    }
+
+    /** Without the snaps the pool has removed (a client may write with a context from before a removal). */
+    public SnapContext withoutRemoved(Pool pool) {
+        if (pool.removedSnapsQueue().isEmpty()) {
+            return this;
+        }
+        return new SnapContext(seq, snaps.stream().filter(s -> !pool.removedSnapsQueue().contains(s)).toList());
+    }
+
+    /** The context a write to this pool is applied under; empty for a pool that never had a snap. */
+    public static java.util.Optional<SnapContext> forWrite(Pool pool, SnapContext fromClient) {
+        if (pool.snapSeq() == 0) {
+            return java.util.Optional.empty();
+        }
+        if (pool.isPoolSnapsMode()) {
+            return java.util.Optional.of(ofPool(pool));
+        }
+        return java.util.Optional.of(fromClient.checked().withoutRemoved(pool));
+    }
+}
