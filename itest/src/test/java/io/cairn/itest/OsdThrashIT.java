@@ -251,7 +251,7 @@ class OsdThrashIT {
         double toClean = awaitClean(cluster, FINAL_CLEAN_TIMEOUT);
         if (toClean < 0) {
             violations.add("PGs not active+clean within " + FINAL_CLEAN_TIMEOUT.toSeconds() + " s after thrashing: "
-                    + pgStatLine(cluster));
+                    + ClusterChecks.pgStatLine(cluster));
         }
         log("after thrashing: %s in %.1f s", toClean < 0 ? "NOT CLEAN" : "active+clean",
                 (System.nanoTime() - cleanStart) / 1e9);
@@ -606,7 +606,7 @@ class OsdThrashIT {
 
     private void thrash(TestCluster cluster, SplittableRandom r, long deadline) {
         // give the workload a head start with a healthy cluster
-        sleepMs(3000 + r.nextInt(3000));
+        ClusterChecks.sleepMs(3000 + r.nextInt(3000));
         for (int n = 0; n < FAULTS_MAX && !stop.get(); n++) {
             // leave time for a fault to run its course before the workload stops
             if (System.nanoTime() > deadline - TimeUnit.SECONDS.toNanos(15)) {
@@ -616,7 +616,7 @@ class OsdThrashIT {
             String kind = pick < 45 ? "osd-kill" : pick < 80 ? "osd-out" : "mon-restart";
             if (!FAULT_KINDS.contains(kind)) {
                 // keep the random stream the same whatever is enabled; just wait a little instead
-                sleepMs(500);
+                ClusterChecks.sleepMs(500);
                 continue;
             }
             try {
@@ -634,13 +634,13 @@ class OsdThrashIT {
             double s = awaitClean(cluster, SETTLE_TIMEOUT);
             if (s < 0) {
                 String msg = String.format("%.1fs cluster did not settle within %d s after fault %d: %s", elapsed(),
-                        SETTLE_TIMEOUT.toSeconds(), n + 1, pgStatLine(cluster));
+                        SETTLE_TIMEOUT.toSeconds(), n + 1, ClusterChecks.pgStatLine(cluster));
                 warnings.add(msg);
                 log("thrash: %s; no more faults", msg);
                 return;
             }
             log("thrash: settled (active+clean) %.1f s after the fault was undone", (System.nanoTime() - t0) / 1e9);
-            sleepMs(1000 + r.nextInt(4000));
+            ClusterChecks.sleepMs(1000 + r.nextInt(4000));
         }
     }
 
@@ -654,16 +654,16 @@ class OsdThrashIT {
                 paused ? " with norecover and nobackfill set" : "");
         cluster.local.stop("osd." + osd, true);
         fault("kill -9 osd");
-        sleepMs(downMs);
+        ClusterChecks.sleepMs(downMs);
         if (paused) {
             setRecoveryFlags(cluster, true);
             fault("norecover/nobackfill");
         }
         cluster.local.start("osd." + osd);
-        awaitMap(cluster, m -> m.isUp(osd), Duration.ofSeconds(60), "osd." + osd + " up again after restart");
+        ClusterChecks.awaitMap(cluster, m -> m.isUp(osd), Duration.ofSeconds(60), "osd." + osd + " up again after restart");
         log("thrash: osd.%d is up again", osd);
         if (paused) {
-            sleepMs(3000 + r.nextInt(5000));
+            ClusterChecks.sleepMs(3000 + r.nextInt(5000));
             setRecoveryFlags(cluster, false);
             log("thrash: norecover and nobackfill unset");
         }
@@ -688,14 +688,14 @@ class OsdThrashIT {
         fault("osd out/in");
         if (settleWhileOut) {
             long t0 = System.nanoTime();
-            double s = awaitClean(cluster, SETTLE_TIMEOUT, osd);
+            double s = ClusterChecks.awaitClean(cluster, OSDS, SETTLE_TIMEOUT, osd);
             log("thrash: with osd.%d out: %s after %.1f s", osd, s < 0 ? "NOT clean" : "clean", (System.nanoTime() - t0) / 1e9);
             if (s < 0) {
                 warnings.add(String.format("%.1fs with osd.%d out the cluster did not go clean within %d s: %s", elapsed(),
-                        osd, SETTLE_TIMEOUT.toSeconds(), pgStatLine(cluster)));
+                        osd, SETTLE_TIMEOUT.toSeconds(), ClusterChecks.pgStatLine(cluster)));
             }
         } else {
-            sleepMs(outMs);
+            ClusterChecks.sleepMs(outMs);
         }
         try (MonClient mon = cluster.client()) {
             TestCluster.ok(mon.command("osd in", Map.of("ids", Integer.toString(osd))));
@@ -711,7 +711,7 @@ class OsdThrashIT {
         log("thrash: %s %s, restart in %.1f s", kill ? "kill -9" : "stop", name, downMs / 1e3);
         cluster.local.stop(name, kill);
         fault(kill ? "kill -9 mon" : "stop mon");
-        sleepMs(downMs);
+        ClusterChecks.sleepMs(downMs);
         cluster.local.start(name);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         String last = "";
@@ -727,7 +727,7 @@ class OsdThrashIT {
                 } catch (RuntimeException e) {
                     last = e.toString();
                 }
-                sleepMs(500);
+                ClusterChecks.sleepMs(500);
             }
         }
         warnings.add(String.format("%.1fs %s did not answer within 90 s of its restart: %s", elapsed(), name, last));
@@ -759,55 +759,8 @@ class OsdThrashIT {
 
     // ---------------------------------------------------------------- cluster state
 
-    private static void awaitMap(TestCluster cluster, java.util.function.Predicate<OsdMap> cond, Duration timeout, String what)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (MonClient mon = cluster.client()) {
-            while (System.nanoTime() < deadline) {
-                try {
-                    if (cond.test(mon.getMap(0))) {
-                        return;
-                    }
-                } catch (RuntimeException e) {
-                    // the monitors may be electing
-                }
-                Thread.sleep(300);
-            }
-        }
-        throw new AssertionError("timed out after " + timeout.toSeconds() + " s: " + what);
-    }
-
     private double awaitClean(TestCluster cluster, Duration timeout) {
-        return awaitClean(cluster, timeout, -1);
-    }
-
-    /**
-     * Seconds until every OSD (but {@code outOsd}) is up and in and every PG has been
-     * active+clean for three polls in a row; -1 on timeout.
-     */
-    private static double awaitClean(TestCluster cluster, Duration timeout, int outOsd) {
-        long start = System.nanoTime();
-        long deadline = start + timeout.toNanos();
-        int good = 0;
-        try (MonClient mon = cluster.client()) {
-            while (System.nanoTime() < deadline) {
-                try {
-                    OsdMap m = mon.getMap(0);
-                    boolean osdsOk = true;
-                    for (int osd = 0; osd < OSDS; osd++) {
-                        osdsOk &= m.isUp(osd) && (osd == outOsd ? !m.isIn(osd) : m.isIn(osd));
-                    }
-                    good = osdsOk && allClean(mon) ? good + 1 : 0;
-                    if (good >= 3) {
-                        return (System.nanoTime() - start) / 1e9;
-                    }
-                } catch (RuntimeException e) {
-                    good = 0;
-                }
-                sleepMs(700);
-            }
-        }
-        return -1;
+        return ClusterChecks.awaitClean(cluster, OSDS, timeout, -1);
     }
 
     /**
@@ -849,48 +802,6 @@ class OsdThrashIT {
             return stamp != null && java.time.Instant.parse(stamp.toString()).toEpochMilli() >= sinceMs - 1000;
         } catch (java.time.format.DateTimeParseException e) {
             return false;
-        }
-    }
-
-    /** A PG counts as clean while a scrub reads it: scrubbing does not make it unclean. */
-    private static boolean cleanWhileScrubbing(String state) {
-        Set<String> flags = new HashSet<>(List.of(state.split("\\+")));
-        flags.removeAll(Set.of("scrubbing", "deep"));
-        return flags.equals(Set.of("active", "clean"));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static boolean allClean(MonClient mon) {
-        CommandReply r = mon.command("pg stat", Map.of());
-        if (r.getCode() != 0) {
-            return false;
-        }
-        Map<String, Object> summary = (Map<String, Object>) ((Map<String, Object>) Json.parse(r.getOutputJson())).get("pg_summary");
-        long pgs = ((Number) summary.get("num_pgs")).longValue();
-        long clean = 0;
-        for (Object o : (List<Object>) summary.get("num_pg_by_state")) {
-            Map<String, Object> s = (Map<String, Object>) o;
-            if (cleanWhileScrubbing(String.valueOf(s.get("name")))) {
-                clean += ((Number) s.get("num")).longValue();
-            }
-        }
-        return pgs > 0 && clean == pgs;
-    }
-
-    private static String pgStatLine(TestCluster cluster) {
-        try (MonClient mon = cluster.client()) {
-            return mon.command("pg stat", Map.of()).getOutputPlain().strip() + " | "
-                    + mon.command("health", Map.of("detail", "true")).getOutputPlain().strip().replace('\n', ' ');
-        } catch (RuntimeException e) {
-            return "pg stat failed: " + e;
-        }
-    }
-
-    private static void sleepMs(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -72,6 +72,7 @@ final class HealthChecks {
         List<String> damaged = new ArrayList<>();
         List<String> notScrubbed = new ArrayList<>();
         List<String> notDeep = new ArrayList<>();
+        List<String> slowTrim = new ArrayList<>();
         PgStatsTable.Thresholds t = stats.thresholds();
         long scrubCutoff = stats.nowMs() - (long) (t.scrubMaxIntervalMs() * (1 + t.notScrubbedRatio()));
         long deepCutoff = stats.nowMs() - (long) (t.deepScrubIntervalMs() * (1 + t.notDeepScrubbedRatio()));
@@ -91,6 +92,13 @@ final class HealthChecks {
             if (s.getLastDeepScrubStampMs() > 0 && s.getLastDeepScrubStampMs() < deepCutoff) {
                 notDeep.add("pg " + e.getKey() + " not deep-scrubbed since " + stamp(s.getLastDeepScrubStampMs()));
             }
+            if (s.getSnaptrimqLen() >= t.snapTrimQueueWarnOn()) {
+                slowTrim.add("snap trim queue for pg " + e.getKey() + " at " + s.getSnaptrimqLen());
+            }
+        }
+        if (!slowTrim.isEmpty()) {
+            checks.add(new Check("PG_SLOW_SNAP_TRIMMING", Severity.HEALTH_WARN, "snap trim queue for " + slowTrim.size()
+                    + " pg(s) >= " + t.snapTrimQueueWarnOn() + " (mon_osd_snap_trim_queue_warn_on)", slowTrim));
         }
         if (errors > 0) {
             checks.add(new Check("OSD_SCRUB_ERRORS", Severity.HEALTH_ERR, errors + " scrub errors", List.of()));

@@ -107,6 +107,7 @@ public final class MonDaemon implements AutoCloseable {
     private final HealthLog healthLog = new HealthLog();
     /** One for the monitor's life, fed every applied map; guarded by leaderLock. */
     private final FailureDetector detector = new FailureDetector();
+    private final SnapPurges snapPurges = new SnapPurges();
     /** The Raft term this monitor last led in, or -1 while it does not lead (ticker thread only). */
     private long leaderTerm = -1;
     private long lastInitProposalMs;
@@ -233,7 +234,7 @@ public final class MonDaemon implements AutoCloseable {
                 config.get(CairnConfigKeys.Osd.Scrub.WARN_NOT_SCRUBBED_RATIO),
                 config.get(CairnConfigKeys.Osd.Scrub.WARN_NOT_DEEP_SCRUBBED_RATIO),
                 config.get(CairnConfigKeys.Osd.NEARFULL_RATIO), config.get(CairnConfigKeys.Osd.BACKFILLFULL_RATIO),
-                config.get(CairnConfigKeys.Osd.FULL_RATIO));
+                config.get(CairnConfigKeys.Osd.FULL_RATIO), config.get(CairnConfigKeys.Osd.SnapTrim.QUEUE_WARN_ON));
     }
 
     private static RaftProperties raftProperties(CairnConfig config, MonMap.Member me, Path dir) {
@@ -619,6 +620,10 @@ public final class MonDaemon implements AutoCloseable {
                         e != null ? describe(e) : r.getMessage()));
             }
             if (map != null) {
+                for (CommandRequest c : snapPurges.due(map, pgStats, config.entity())) {
+                    propose(c, true).whenComplete((r, e) -> LOG.info("{} {} -> {}", c.getPrefix(), c.getArgsMap(),
+                            e != null ? describe(e) : r.getMessage()));
+                }
                 followHealth(map, stats);
             }
         } catch (RuntimeException e) {

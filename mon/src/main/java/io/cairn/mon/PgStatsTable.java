@@ -2,6 +2,7 @@ package io.cairn.mon;
 
 import io.cairn.common.osdmap.OsdMap;
 import io.cairn.common.osdmap.PgId;
+import io.cairn.common.osdmap.SnapIntervals;
 import io.cairn.common.osdmap.Pool;
 import io.cairn.proto.v1.OsdStatsRequest;
 import io.cairn.proto.v1.PgStat;
@@ -34,9 +35,9 @@ final class PgStatsTable {
     /** The monitors' health thresholds that judge the reports (Ceph's mon_warn_* options). */
     record Thresholds(long warnNumRepaired, long scrubMaxIntervalMs, long deepScrubIntervalMs,
                       double notScrubbedRatio, double notDeepScrubbedRatio, double nearfullRatio,
-                      double backfillfullRatio, double fullRatio) {
+                      double backfillfullRatio, double fullRatio, long snapTrimQueueWarnOn) {
         static final Thresholds DEFAULTS = new Thresholds(10, 7 * 86_400_000L, 7 * 86_400_000L, 0.5, 0.75, 0.85, 0.90,
-                0.95);
+                0.95, 32_768);
     }
 
     /**
@@ -111,6 +112,26 @@ final class PgStatsTable {
             return last.startsWith("stale+") ? last : "stale+" + last;
         }
         return "unknown";
+    }
+
+    /**
+     * The snaps of the pool's removed queue that every one of its PGs last reported trimmed (none
+     * while a PG has not reported).
+     */
+    synchronized SnapIntervals purgedByEveryPg(Pool pool) {
+        SnapIntervals common = pool.removedSnapsQueue();
+        for (int seed = 0; seed < pool.pgNum() && !common.isEmpty(); seed++) {
+            PgStat s = lastStat.get(new PgId(pool.id(), seed));
+            if (s == null) {
+                return SnapIntervals.EMPTY;
+            }
+            SnapIntervals mine = SnapIntervals.EMPTY;
+            for (long id : s.getPurgedSnapsList()) {
+                mine = mine.with(id);
+            }
+            common = common.intersect(mine);
+        }
+        return common;
     }
 
     /** Joins the reports with the map: a PG counts only as reported by its current acting primary. */

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  */
 final class WriteCommands {
     /** Commands only monitors propose (boot, failure decisions); clients get EPERM. */
-    static final Set<String> INTERNAL = Set.of("osd boot", "osd mark-down", "osd auto-out");
+    static final Set<String> INTERNAL = Set.of("osd boot", "osd mark-down", "osd auto-out", "osd pool snaps-purged");
     static final Set<String> PREFIXES = Set.of("osd create", "osd boot", "osd alive", "osd down", "osd out", "osd in", "osd rm", "osd purge", "osd destroy",
             "osd mark-down", "osd auto-out", "osd reweight", "osd reweightn", "osd set", "osd unset", "osd pg-temp", "osd pool create",
             "osd pool set", "osd pool rename", "osd pool rm", "osd crush add-bucket", "osd crush move",
@@ -68,7 +68,8 @@ final class WriteCommands {
                 case "osd pool rename" -> poolRename(map, a, nowMs);
                 case "osd pool rm" -> poolRemove(map, a, nowMs);
                 case "osd pool mksnap", "osd pool rmsnap", "osd pool selfmanaged-snap create",
-                     "osd pool selfmanaged-snap rm" -> SnapCommands.apply(map, req.getPrefix(), a, nowMs);
+                     "osd pool selfmanaged-snap rm", "osd pool snaps-purged" ->
+                        SnapCommands.apply(map, req.getPrefix(), a, nowMs);
                 default -> CrushCommands.apply(map, req.getPrefix(), a, nowMs);
             };
         } catch (CairnException e) {

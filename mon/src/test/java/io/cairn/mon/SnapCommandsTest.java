@@ -82,4 +82,31 @@ class SnapCommandsTest {
         assertEquals(after, before.apply(inc));
         assertEquals("[1~1]", before.apply(inc).pool("p").removedSnapsQueue().toString());
     }
+
+    @Test
+    void snapsEveryPgTrimmedMoveFromTheQueueToThePurgedSnaps() {
+        OsdMap m = withPool();
+        for (int i = 0; i < 4; i++) {
+            m = WriteCommandsTest.ok(run(m, "osd pool selfmanaged-snap create", Map.of("pool", "p")));
+        }
+        for (String id : List.of("2", "3", "5")) {
+            m = WriteCommandsTest.ok(run(m, "osd pool selfmanaged-snap rm", Map.of("pool", "p", "snapid", id)));
+        }
+        assertEquals("[2~2,5~1]", m.pool("p").removedSnapsQueue().toString());
+        WriteCommandsTest.refused(ErrorCode.EPERM, "'osd pool snaps-purged' is for monitors only",
+                run(m, "osd pool snaps-purged", Map.of("pool", "p", "snaps", "[2~2]")));
+        OsdMap purged = WriteCommandsTest.ok(WriteCommandsTest.internal(m, "osd pool snaps-purged",
+                Map.of("pool", "p", "snaps", "[2~2,9~1]")));
+        Pool p = purged.pool("p");
+        assertEquals("[5~1]", p.removedSnapsQueue().toString());
+        assertEquals("[2~2]", p.purgedSnaps().toString(), "only what was queued");
+        assertTrue(p.isSnapRemoved(2) && p.isSnapRemoved(5) && !p.isSnapRemoved(4));
+        assertNull(WriteCommandsTest.internal(purged, "osd pool snaps-purged", Map.of("pool", "p", "snaps", "[2~2]"))
+                .newMap(), "a repeated proposal changes nothing");
+        assertNull(run(purged, "osd pool selfmanaged-snap rm", Map.of("pool", "p", "snapid", "2")).newMap(),
+                "removing a purged snap again queues nothing");
+        assertEquals(purged, OsdMapCodec.decode(OsdMapCodec.encode(purged)));
+        WriteCommandsTest.refused(ErrorCode.EINVAL, "bad snap interval 'x~1' in [x~1]",
+                WriteCommandsTest.internal(m, "osd pool snaps-purged", Map.of("pool", "p", "snaps", "[x~1]")));
+    }
 }

@@ -266,6 +266,6 @@ class WriteCommandsTest {
         CommandResult r = internal(m, "osd auto-out", Map.of("ids", "1", "min_in_ratio", "0"));
         assertNull(r.newMap(), "noout keeps a down OSD in");
         refused(ErrorCode.EINVAL, "unknown flag 'nofun' (noout, noin, nodown, noup, norecover, nobackfill, noscrub, "
-                + "nodeep-scrub, pause, full)", run(m, "osd set", Map.of("key", "nofun")));
+                + "nodeep-scrub, pause, full, nosnaptrim)", run(m, "osd set", Map.of("key", "nofun")));
     }
 }

@@ -30,6 +30,7 @@ import io.cairn.osd.op.OpTracker;
 import io.cairn.osd.op.ReplicaOps;
 import io.cairn.osd.op.Replicator;
 import io.cairn.osd.op.WriteGate;
+import io.cairn.osd.peering.PgStateFlag;
 import io.cairn.osd.peering.driver.PeeringDriver;
 import io.cairn.osd.peering.driver.PeeringMember;
 import io.cairn.osd.pg.IntervalCheck;
@@ -40,7 +41,7 @@ import io.cairn.osd.pg.PgMapHandler;
 import io.cairn.osd.pg.PgRegistry;
 import io.cairn.osd.pg.PgRemover;
 import io.cairn.osd.pg.PgSplitter;
-import io.cairn.osd.recovery.BackfillReserver;
+import io.cairn.osd.pg.SlotReserver;
 import io.cairn.osd.recovery.ObjectCopier;
 import io.cairn.osd.recovery.PgRecovery;
 import io.cairn.osd.scrub.PgScrubber;
@@ -49,6 +50,8 @@ import io.cairn.osd.scrub.ScrubContext;
 import io.cairn.osd.scrub.ScrubMapBuilder;
 import io.cairn.osd.scrub.ScrubSchedule;
 import io.cairn.osd.scrub.ShardsRepaired;
+import io.cairn.osd.snap.SnapTrimmer;
+import io.cairn.osd.snap.driver.SnapTrimDriver;
 import io.cairn.osd.stats.PgCommands;
 import io.cairn.osd.stats.PgStates;
 import io.cairn.osd.stats.StatsReporter;
@@ -73,6 +76,7 @@ import org.slf4j.LoggerFactory;
 public final class OsdDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OsdDaemon.class);
     private static final long SCRUB_TICK_MS = 1000;
+    private static final long SNAP_TRIM_TICK_MS = 500;
     private static final long PEERING_TICK_MS = 500;
     /** How often replica writes past osd_peer_op_timeout are failed. */
     private static final long REPLICA_EXPIRY_MS = 1000;
@@ -95,12 +99,13 @@ public final class OsdDaemon implements AutoCloseable {
     private final PgRecovery recovery;
     private final PeeringDriver driver;
     private final PgScrubber scrubber;
+    private final SnapTrimDriver snapTrimmer;
     private final PgMapHandler mapHandler;
     private final Heartbeater heartbeater;
     private final StatsReporter stats;
     private final Replicator replicator;
     private final OsdService service;
-    private final BackfillReserver<PgId> remoteBackfills;
+    private final SlotReserver<PgId> remoteBackfills;
     private final PrometheusMeterRegistry metricsRegistry;
     private Server grpc;
     private MetricsServer metrics;
@@ -144,7 +149,8 @@ public final class OsdDaemon implements AutoCloseable {
         scrubber = new PgScrubber(store, copies, writeGate, new ScrubContext(maps, registry, peers, mon, me,
                 id -> states[0].cleanActing(id, maps.map())), clock::wallMs, this::scrubOptions, me,
                 shardsRepaired.saved(), OsdThreads.named("osd-scrub"));
-        states[0] = new PgStates(registry, recovery, scrubber, copies, me);
+        SnapTrimDriver[] trimmer = new SnapTrimDriver[1];
+        states[0] = new PgStates(registry, recovery, scrubber, copies, id -> trimmer[0].flags(id), me);
         OpRunner runner = new OpRunner(store, config.get(CairnConfigKeys.Osd.Op.MAX_OBJECT_SIZE), maxWrite);
         replicator = new Replicator(peers, clock, () -> config.get(CairnConfigKeys.Osd.Op.PEER_OP_TIMEOUT).toMillis());
         OpTracker tracker = new OpTracker(config.get(CairnConfigKeys.Osd.Op.CLIENT_MESSAGE_CAP), clock, metricsRegistry);
@@ -152,7 +158,13 @@ public final class OsdDaemon implements AutoCloseable {
                 copies, store, replicator, new RepairOnRead(peers, copies, store, scrubber, mon, me), tracker,
                 mon::lastContactMs, () -> config.get(CairnConfigKeys.Osd.MON_CONTACT_GRACE).toMillis(), clock,
                 threads.ops), me);
-        remoteBackfills = new BackfillReserver<>(() -> config.get(CairnConfigKeys.Osd.Recovery.MAX_BACKFILLS));
+        remoteBackfills = new SlotReserver<>(() -> config.get(CairnConfigKeys.Osd.Recovery.MAX_BACKFILLS));
+        snapTrimmer = trimmer[0] = new SnapTrimDriver(new SnapTrimDriver.Deps(maps::map, registry, store,
+                clientOps::trimWrite, (id, m) -> states[0].cleanActing(id, m).isPresent(),
+                id -> scrubber.flags(id).contains(PgStateFlag.SCRUBBING),
+                new SlotReserver<>(() -> config.get(CairnConfigKeys.Osd.SnapTrim.MAX_TRIMMING_PGS)),
+                () -> new SnapTrimmer.Settings(config.get(CairnConfigKeys.Osd.SnapTrim.MAX_CONCURRENT),
+                        config.get(CairnConfigKeys.Osd.SnapTrim.SLEEP).toMillis())), threads.snapTrim, me);
         PgRemover remover = new PgRemover(store, registry, maps::map, threads.removal, me);
         remover.onRemoved(id -> {
             scrubber.forget(id);
@@ -166,7 +178,7 @@ public final class OsdDaemon implements AutoCloseable {
                 () -> config.get(CairnConfigKeys.Osd.Heartbeat.HEARTBEAT_INTERVAL).toMillis(),
                 () -> config.get(CairnConfigKeys.Osd.Heartbeat.HEARTBEAT_GRACE).toMillis(), clock, me);
         stats = new StatsReporter(mon, maps::map, registry, states[0], store, tracker, copier, scrubber, shardsRepaired,
-                () -> config.get(CairnConfigKeys.Osd.Op.OP_COMPLAINT_TIME).toMillis(), clock, me);
+                snapTrimmer, () -> config.get(CairnConfigKeys.Osd.Op.OP_COMPLAINT_TIME).toMillis(), clock, me);
         service = new OsdService(clientOps, new ReplicaOps(gate, history, registry, runner, copies, store, threads.ops,
                 me), new ObjectLister(gate, registry, store, recovery, runner, me), member,
                 new PgCommands(gate, states[0], scrubber, new ScrubMapBuilder(store), me), gate, threads.ops, me);
@@ -282,6 +294,7 @@ public final class OsdDaemon implements AutoCloseable {
         long heartbeatMs = Math.max(200, config.get(CairnConfigKeys.Osd.Heartbeat.HEARTBEAT_INTERVAL).toMillis());
         threads.heartbeat.scheduleWithFixedDelay(heartbeater::round, heartbeatMs, heartbeatMs, TimeUnit.MILLISECONDS);
         threads.timers.scheduleWithFixedDelay(scrubber::tick, SCRUB_TICK_MS, SCRUB_TICK_MS, TimeUnit.MILLISECONDS);
+        snapTrimmer.start(SNAP_TRIM_TICK_MS);
         threads.timers.scheduleWithFixedDelay(driver::tick, PEERING_TICK_MS, PEERING_TICK_MS, TimeUnit.MILLISECONDS);
         threads.timers.scheduleWithFixedDelay(replicator::expire, REPLICA_EXPIRY_MS, REPLICA_EXPIRY_MS,
                 TimeUnit.MILLISECONDS);

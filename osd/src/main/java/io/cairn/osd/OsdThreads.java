@@ -36,6 +36,7 @@ final class OsdThreads implements AutoCloseable {
     final ScheduledExecutorService timers;
     final ScheduledExecutorService stats;
     final ScheduledExecutorService heartbeat;
+    final ScheduledExecutorService snapTrim;
 
     OsdThreads(CairnConfig config) {
         int opThreads = config.get(CairnConfigKeys.Osd.Op.OP_THREADS);
@@ -48,6 +49,7 @@ final class OsdThreads implements AutoCloseable {
         timers = Executors.newSingleThreadScheduledExecutor(named("osd-timers"));
         stats = Executors.newSingleThreadScheduledExecutor(named("osd-stats"));
         heartbeat = Executors.newSingleThreadScheduledExecutor(named("osd-heartbeat"));
+        snapTrim = Executors.newSingleThreadScheduledExecutor(named("osd-snaptrim"));
     }
 
     static ThreadFactory named(String name) {
@@ -65,7 +67,7 @@ final class OsdThreads implements AutoCloseable {
 
     @Override
     public void close() {
-        for (ExecutorService e : List.of(timers, stats, heartbeat, maps, removal, ops, pgQueues, peering, mon)) {
+        for (ExecutorService e : List.of(timers, stats, heartbeat, snapTrim, maps, removal, ops, pgQueues, peering, mon)) {
             e.shutdownNow();
         }
     }

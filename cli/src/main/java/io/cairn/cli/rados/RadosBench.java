@@ -54,6 +54,13 @@ public final class RadosBench implements java.util.concurrent.Callable<Integer> 
     @Option(names = "--no-cleanup", description = "Keep the written objects (needed for a later seq or rand).")
     boolean noCleanup;
 
+    @Option(names = "--max-objects", defaultValue = "0", paramLabel = "N",
+            description = "Stop a write bench after N objects (0: only the time limit).")
+    long maxObjects;
+
+    @Option(names = "--reuse-bench", description = "Write over the objects the last write bench left (their names).")
+    boolean reuseBench;
+
     private record Sample(long startNanos, long endNanos) { }
 
     @Override
@@ -61,6 +68,9 @@ public final class RadosBench implements java.util.concurrent.Callable<Integer> 
         if (seconds < 1 || seconds > SECONDS_MAX || concurrency < 1 || concurrency > 1024 || blockBytes < 1
                 || blockBytes > (64 << 20)) {
             throw new UserInputException("need 1 <= SECONDS <= 3600, 1 <= -t <= 1024, 1 <= -b <= 64 MiB");
+        }
+        if (maxObjects < 0) {
+            throw new UserInputException("--max-objects must be >= 0");
         }
         if (!List.of("write", "seq", "rand").contains(mode)) {
             throw new UserInputException("unknown bench mode '" + mode + "' (write, seq, rand)");
@@ -79,15 +89,19 @@ public final class RadosBench implements java.util.concurrent.Callable<Integer> 
     }
 
     private void write(IoCtx io, PrintWriter out) {
-        String prefix = "benchmark_data_" + hostname() + "_" + ProcessHandle.current().pid();
+        // reusing: the same names again (overwrites, as Ceph's --reuse-bench), at least as many objects as before
+        String[] previous = reuseBench ? metadata(io) : null;
+        String prefix = previous != null ? previous[0] : "benchmark_data_" + hostname() + "_" + ProcessHandle.current().pid();
         out.printf("hints = 1%nMaintaining %d concurrent writes of %d bytes to objects of size %d for up to %d seconds "
-                + "or 0 objects%nObject prefix: %s%n", concurrency, blockBytes, blockBytes, seconds, prefix);
+                + "or %d objects%nObject prefix: %s%n", concurrency, blockBytes, blockBytes, seconds, maxObjects, prefix);
         byte[] data = new byte[blockBytes];
         new SplittableRandom(42).nextBytes(data);
         AtomicLong next = new AtomicLong();
-        Result r = run(out, i -> io.writeFullAsync(prefix + "_object" + i, data).thenApply(v -> null), next, Long.MAX_VALUE);
+        Result r = run(out, i -> io.writeFullAsync(prefix + "_object" + i, data).thenApply(v -> null), next,
+                maxObjects > 0 ? maxObjects : Long.MAX_VALUE);
         long objects = next.get();
-        io.writeFull(METADATA, (prefix + "\n" + r.done + "\n" + blockBytes + "\n").getBytes(StandardCharsets.UTF_8));
+        long kept = previous != null ? Math.max(r.done, Long.parseLong(previous[1])) : r.done;
+        io.writeFull(METADATA, (prefix + "\n" + kept + "\n" + blockBytes + "\n").getBytes(StandardCharsets.UTF_8));
         summary(out, r, "writes", "Write size", true);
         if (!noCleanup) {
             long cleanStart = System.nanoTime();
@@ -103,13 +117,17 @@ public final class RadosBench implements java.util.concurrent.Callable<Integer> 
         }
     }
 
-    private void read(IoCtx io, PrintWriter out, boolean random) {
-        String[] meta;
+    /** The last write bench's prefix, object count and block size. */
+    private static String[] metadata(IoCtx io) {
         try {
-            meta = new String(io.read(METADATA, 0, 0), StandardCharsets.UTF_8).split("\n");
+            return new String(io.read(METADATA, 0, 0), StandardCharsets.UTF_8).split("\n");
         } catch (io.cairn.client.RadosException.NotFound e) {
             throw new UserInputException("no benchmark objects: run 'rados bench ... write --no-cleanup' first");
         }
+    }
+
+    private void read(IoCtx io, PrintWriter out, boolean random) {
+        String[] meta = metadata(io);
         String prefix = meta[0];
         long objects = Long.parseLong(meta[1]);
         blockBytes = Integer.parseInt(meta[2]);

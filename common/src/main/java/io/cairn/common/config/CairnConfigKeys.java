@@ -266,7 +266,26 @@ public final class CairnConfigKeys {
                     .builder("mon_warn_pg_not_deep_scrubbed_ratio", ConfigType.DOUBLE, 0.75).check(v -> v >= 0, ">= 0")
                     .description("PG_NOT_DEEP_SCRUBBED once a PG is this fraction of osd_deep_scrub_interval overdue.")
                     .runtime().build();
-    
+        }
+
+        /** The snap trimmer: how fast removed snaps' clones are freed, against client I/O. */
+        public static final class SnapTrim {
+            private SnapTrim() {}
+
+            public static final ConfigOption<Integer> MAX_CONCURRENT = intOpt("osd_pg_max_concurrent_snap_trims", 2)
+                    .check(v -> v >= 1 && v <= 64, "1..64").unit("objects")
+                    .description("Objects one PG trims at once (each a replicated write).").runtime().build();
+            public static final ConfigOption<Duration> SLEEP = ConfigOption
+                    .<Duration>builder("osd_snap_trim_sleep", ConfigType.SECONDS, Duration.ZERO).unit("seconds")
+                    .check(v -> !v.isNegative() && v.compareTo(Duration.ofSeconds(10)) <= 0, "0..10 s")
+                    .description("Pause between a PG's batches of trimmed objects.").runtime().build();
+            public static final ConfigOption<Integer> MAX_TRIMMING_PGS = intOpt("osd_max_trimming_pgs", 1)
+                    .check(v -> v >= 1 && v <= 64, "1..64").unit("PGs")
+                    .description("PGs an OSD trims snaps in at once as primary.").runtime().build();
+            public static final ConfigOption<Integer> QUEUE_WARN_ON = intOpt("mon_osd_snap_trim_queue_warn_on", 32_768)
+                    .check(v -> v >= 1, ">= 1").unit("snaps")
+                    .description("PG_SLOW_SNAP_TRIMMING once a PG has this many removed snaps still to trim.").runtime()
+                    .build();
         }
 
         /** Pings between OSDs that share PGs, and failure reports. */

@@ -11,7 +11,8 @@ public enum ClusterFlag {
     NOSCRUB("noscrub"),
     NODEEP_SCRUB("nodeep-scrub"),
     PAUSE("pause"),
-    FULL("full");
+    FULL("full"),
+    NOSNAPTRIM("nosnaptrim");
 
     private final String cephName;
 

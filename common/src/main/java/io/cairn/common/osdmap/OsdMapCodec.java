@@ -98,6 +98,8 @@ public final class OsdMapCodec {
         }
         p.removedSnapsQueue().runs().forEach((start, len) -> b.addRemovedSnapsQueue(
                 io.cairn.proto.v1.SnapInterval.newBuilder().setStart(start).setLength(len)));
+        p.purgedSnaps().runs().forEach((start, len) -> b.addPurgedSnaps(
+                io.cairn.proto.v1.SnapInterval.newBuilder().setStart(start).setLength(len)));
         return b.build();
     }
 
@@ -106,12 +108,15 @@ public final class OsdMapCodec {
         for (io.cairn.proto.v1.PoolSnapEntry s : e.getSnapsList()) {
             snaps.put(s.getId(), new PoolSnap(s.getId(), s.getName(), s.getStampMs()));
         }
-        java.util.Map<Long, Long> queue = new java.util.TreeMap<>();
-        for (io.cairn.proto.v1.SnapInterval i : e.getRemovedSnapsQueueList()) {
-            queue.put(i.getStart(), i.getLength());
-        }
         return new Pool(e.getId(), e.getName(), e.getType(), e.getSize(), e.getMinSize(), e.getPgNum(), e.getPgpNum(),
-                e.getCrushRule(), e.getFlags(), e.getSnapSeq(), e.getCreatedEpoch(), snaps, SnapIntervals.of(queue));
+                e.getCrushRule(), e.getFlags(), e.getSnapSeq(), e.getCreatedEpoch(), snaps,
+                intervals(e.getRemovedSnapsQueueList()), intervals(e.getPurgedSnapsList()));
+    }
+
+    private static SnapIntervals intervals(List<io.cairn.proto.v1.SnapInterval> runs) {
+        java.util.Map<Long, Long> m = new java.util.TreeMap<>();
+        runs.forEach(i -> m.put(i.getStart(), i.getLength()));
+        return SnapIntervals.of(m);
     }
 
     private static PgTempEntry pgTemp(PgId pg, List<Integer> osds) {

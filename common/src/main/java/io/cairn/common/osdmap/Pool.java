@@ -7,12 +7,12 @@ import java.util.TreeMap;
 /**
  * A pool: replicas (size, min_size), placement groups (pg_num, pgp_num), the CRUSH rule that
  * places them, flags, and its snapshots: the snap sequence every new snap id comes from, the pool
- * snaps by id, and the removed snaps whose clones are still to be trimmed (Ceph's
- * {@code removed_snaps_queue}). A pool is in one snap mode at most: pool snaps or self-managed.
+ * snaps by id, the removed snaps whose clones are still to be trimmed (Ceph's
+ * {@code removed_snaps_queue}) and those every PG has trimmed (purged: never to be written under again). A pool is in one snap mode at most: pool snaps or self-managed.
  */
 public record Pool(long id, String name, int type, int size, int minSize, int pgNum, int pgpNum, int crushRule,
                    long flags, long snapSeq, int createdEpoch, SortedMap<Long, PoolSnap> snaps,
-                   SnapIntervals removedSnapsQueue) {
+                   SnapIntervals removedSnapsQueue, SnapIntervals purgedSnaps) {
     public static final int TYPE_REPLICATED = 1;
     /** Hash the placement seed with the pool id, so pools do not share PG layouts (Ceph's default). */
     public static final long FLAG_HASHPSPOOL = 1L;
@@ -26,12 +26,13 @@ public record Pool(long id, String name, int type, int size, int minSize, int pg
     public Pool(long id, String name, int type, int size, int minSize, int pgNum, int pgpNum, int crushRule,
                 long flags, long snapSeq, int createdEpoch) {
         this(id, name, type, size, minSize, pgNum, pgpNum, crushRule, flags, snapSeq, createdEpoch, new TreeMap<>(),
-                SnapIntervals.EMPTY);
+                SnapIntervals.EMPTY, SnapIntervals.EMPTY);
     }
 
     public Pool {
         snaps = Collections.unmodifiableSortedMap(new TreeMap<>(snaps));
         removedSnapsQueue = removedSnapsQueue == null ? SnapIntervals.EMPTY : removedSnapsQueue;
+        purgedSnaps = purgedSnaps == null ? SnapIntervals.EMPTY : purgedSnaps;
         if (snapSeq < 0 || (!snaps.isEmpty() && snaps.lastKey() > snapSeq)) {
             throw new IllegalArgumentException("pool " + name + ": snap ids come from snap_seq " + snapSeq);
         }
@@ -60,22 +61,22 @@ public record Pool(long id, String name, int type, int size, int minSize, int pg
 
     public Pool withName(String newName) {
         return new Pool(id, newName, type, size, minSize, pgNum, pgpNum, crushRule, flags, snapSeq, createdEpoch, snaps,
-                removedSnapsQueue);
+                removedSnapsQueue, purgedSnaps);
     }
 
     public Pool withSize(int newSize, int newMinSize) {
         return new Pool(id, name, type, newSize, newMinSize, pgNum, pgpNum, crushRule, flags, snapSeq, createdEpoch, snaps,
-                removedSnapsQueue);
+                removedSnapsQueue, purgedSnaps);
     }
 
     public Pool withPgNum(int newPgNum, int newPgpNum) {
         return new Pool(id, name, type, size, minSize, newPgNum, newPgpNum, crushRule, flags, snapSeq, createdEpoch, snaps,
-                removedSnapsQueue);
+                removedSnapsQueue, purgedSnaps);
     }
 
     public Pool withCrushRule(int rule) {
         return new Pool(id, name, type, size, minSize, pgNum, pgpNum, rule, flags, snapSeq, createdEpoch, snaps,
-                removedSnapsQueue);
+                removedSnapsQueue, purgedSnaps);
     }
 
     public boolean isPoolSnapsMode() {
@@ -102,7 +103,7 @@ public record Pool(long id, String name, int type, int size, int minSize, int pg
         TreeMap<Long, PoolSnap> s = new TreeMap<>(snaps);
         s.put(next, new PoolSnap(next, snapName, stampMs));
         return new Pool(id, name, type, size, minSize, pgNum, pgpNum, crushRule, flags | FLAG_POOL_SNAPS, next,
-                createdEpoch, s, removedSnapsQueue);
+                createdEpoch, s, removedSnapsQueue, purgedSnaps);
     }
 
     /**
@@ -112,7 +113,7 @@ public record Pool(long id, String name, int type, int size, int minSize, int pg
     public Pool withSelfManagedSnap() {
         long next = Math.max(snapSeq, 1) + 1;
         return new Pool(id, name, type, size, minSize, pgNum, pgpNum, crushRule, flags | FLAG_SELFMANAGED_SNAPS, next,
-                createdEpoch, snaps, removedSnapsQueue);
+                createdEpoch, snaps, removedSnapsQueue, purgedSnaps);
     }
 
     /**
@@ -123,7 +124,18 @@ public record Pool(long id, String name, int type, int size, int minSize, int pg
         TreeMap<Long, PoolSnap> s = new TreeMap<>(snaps);
         s.remove(snapId);
         return new Pool(id, name, type, size, minSize, pgNum, pgpNum, crushRule, flags, snapSeq + 1, createdEpoch, s,
-                removedSnapsQueue.with(snapId));
+                removedSnapsQueue.with(snapId), purgedSnaps);
     }
 
+    /** Whether snap {@code snapId} was removed (queued for trimming or already purged). */
+    public boolean isSnapRemoved(long snapId) {
+        return removedSnapsQueue.contains(snapId) || purgedSnaps.contains(snapId);
+    }
+
+    /** With {@code done} (snaps every PG has trimmed) moved from the removed queue to the purged snaps. */
+    public Pool withSnapsPurged(SnapIntervals done) {
+        SnapIntervals moved = done.intersect(removedSnapsQueue);
+        return new Pool(id, name, type, size, minSize, pgNum, pgpNum, crushRule, flags, snapSeq, createdEpoch, snaps,
+                removedSnapsQueue.minus(moved), purgedSnaps.union(moved));
+    }
 }

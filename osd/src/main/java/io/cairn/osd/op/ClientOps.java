@@ -76,7 +76,7 @@ public final class ClientOps {
         long start = System.nanoTime();
         CompletableFuture<OpReply> f;
         try {
-            f = CompletableFuture.supplyAsync(() -> route(req, lent), d.opExecutor()).thenCompose(x -> x);
+            f = CompletableFuture.supplyAsync(() -> route(req, lent, false), d.opExecutor()).thenCompose(x -> x);
         } catch (RejectedExecutionException e) {
             f = CompletableFuture.completedFuture(OsdErrors.opError(ErrorCode.EAGAIN, "osd." + me + " is busy", 0));
         }
@@ -95,7 +95,21 @@ public final class ClientOps {
         return OsdErrors.opError(code, OsdErrors.messageOf(t), d.maps().epoch());
     }
 
-    private CompletableFuture<OpReply> route(OpRequest req, LentBuffers lent) {
+    /**
+     * A write the OSD makes itself (the snap trimmer's, on one head): the client path's map and PG
+     * checks, version, log and replication, with no request id and no client snap context.
+     */
+    public CompletableFuture<OpReply> trimWrite(ObjectLocator oloc, List<OsdOp> ops) {
+        OpRequest req = OpRequest.newBuilder().setEpoch(d.maps().epoch()).setOloc(oloc).addAllOps(ops).build();
+        try {
+            return CompletableFuture.supplyAsync(() -> route(req, new LentBuffers(), true), d.opExecutor())
+                    .thenCompose(x -> x);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new CairnException(ErrorCode.EAGAIN, "osd." + me + " is busy"));
+        }
+    }
+
+    private CompletableFuture<OpReply> route(OpRequest req, LentBuffers lent, boolean internal) {
         OsdMap map = d.maps().atLeast(req.getEpoch());
         ObjectLocator oloc = req.getOloc();
         Pool pool = map.pool(oloc.getPool());
@@ -122,6 +136,9 @@ public final class ClientOps {
                     + " OSDs up, min_size " + pool.minSize());
         }
         d.runner().validate(req.getOpsList());
+        if (!internal && req.getOpsList().stream().anyMatch(OsdOp::hasSnapTrim)) {
+            throw CairnException.invalid("snap_trim is the OSD's own op");
+        }
         d.registry().ensureCollection(pgid, map);
         if (!d.activator().ensureActive(map, pgid, pm)) {
             throw new CairnException(ErrorCode.EAGAIN, "pg " + pgid + " is peering");
@@ -132,11 +149,13 @@ public final class ClientOps {
         if (write && req.getSnapId() != 0) {
             throw new CairnException(ErrorCode.EROFS, "a snap is read-only: writes go to the head");
         }
-        Optional<SnapContext> snapc = write ? SnapContext.forWrite(pool, SnapSetCodec.fromProto(req.getSnapc()))
-                : Optional.empty();
+        // the trimmer writes under an empty context: it never clones, and an object's seq never stops it
+        Optional<SnapContext> snapc = internal ? Optional.of(SnapContext.EMPTY)
+                : write ? SnapContext.forWrite(pool, SnapSetCodec.fromProto(req.getSnapc())) : Optional.empty();
         boolean snaps = pool.snapSeq() > 0;
         return d.missing().submit(pgid, ObjectIds.nameOf(oloc),
-                () -> write ? write(map, pg, pm, oid, req, snapc) : read(map, pg, oid, req, lent, snaps), d.opExecutor());
+                () -> write ? write(map, pg, pm, oid, req, snapc, internal) : read(map, pg, oid, req, lent, snaps),
+                d.opExecutor());
     }
 
     private CompletableFuture<OpReply> read(OsdMap map, Pg pg, ObjectId oid, OpRequest req, LentBuffers lent,
@@ -168,7 +187,7 @@ public final class ClientOps {
     private record Applied(Eversion version, RepOpRequest rep, List<Integer> replicas, CompletableFuture<?> local) { }
 
     private CompletableFuture<OpReply> write(OsdMap map, Pg pg, PgMapping pm, ObjectId oid, OpRequest req,
-                                             Optional<SnapContext> snapc) {
+                                             Optional<SnapContext> snapc, boolean internal) {
         String reqid = req.getClient().isEmpty() ? "" : req.getClient() + ":" + req.getTid();
         CompletableFuture<Void> done = new CompletableFuture<>();
         Applied applied;
@@ -179,7 +198,8 @@ public final class ClientOps {
             Optional<CompletableFuture<Void>> held = d.writeGate().waitFor(pg.id(), oid);
             if (held.isPresent()) {
                 // a scrub is comparing this object's copies: go once its chunk is done
-                return held.get().thenComposeAsync(v -> write(map, pg, pm, oid, req, snapc), d.opExecutor());
+                return held.get().thenComposeAsync(v -> write(map, pg, pm, oid, req, snapc, internal),
+                        d.opExecutor());
             }
             if (d.missing().lacks(pg.id(), ObjectIds.nameOf(req.getOloc()))) {
                 // a member lacks the object's base: writing now would build on a stale copy
@@ -195,7 +215,7 @@ public final class ClientOps {
                         OpReply.newBuilder().setEpoch(map.epoch()).setVersion(seen.get()).build());
             }
             d.runner().checkGuards(pg.coll(), oid, req.getOpsList());
-            if (snapc.isPresent() && !map.pool(pg.id().pool()).isPoolSnapsMode()) {
+            if (snapc.isPresent() && !internal && !map.pool(pg.id().pool()).isPoolSnapsMode()) {
                 d.runner().checkSnapContext(pg.coll(), oid, snapc.get());
             }
             applied = apply(map, pg, pm, oid, req, reqid, snapc);

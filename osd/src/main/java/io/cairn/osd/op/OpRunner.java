@@ -4,22 +4,23 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.cairn.common.CairnException;
 import io.cairn.common.ErrorCode;
+import io.cairn.common.IntervalSet;
 import io.cairn.objectstore.CollectionId;
 import io.cairn.objectstore.ObjectId;
 import io.cairn.objectstore.ObjectStore;
-import io.cairn.objectstore.ReadBuffer;
 import io.cairn.objectstore.OmapKeys;
 import io.cairn.objectstore.OmapPage;
 import io.cairn.objectstore.OmapQuery;
+import io.cairn.objectstore.ReadBuffer;
 import io.cairn.objectstore.Transaction;
+import io.cairn.osd.snap.SnapContext;
+import io.cairn.osd.snap.SnapMapper;
+import io.cairn.osd.snap.SnapSet;
+import io.cairn.osd.snap.SnapSetCodec;
 import io.cairn.proto.v1.CmpOp;
 import io.cairn.proto.v1.OpResult;
 import io.cairn.proto.v1.OsdOp;
 import io.cairn.proto.v1.SnapSetInfo;
-import io.cairn.osd.snap.ByteRanges;
-import io.cairn.osd.snap.SnapContext;
-import io.cairn.osd.snap.SnapSet;
-import io.cairn.osd.snap.SnapSetCodec;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -58,7 +59,7 @@ public final class OpRunner {
     public static boolean isMutation(OsdOp op) {
         return switch (op.getOpCase()) {
             case WRITE, WRITE_FULL, APPEND, TRUNCATE, ZERO, REMOVE, CREATE, SETXATTR, RMXATTR, OMAP_SET, OMAP_RM,
-                 OMAP_CLEAR, OMAP_SET_HEADER, ROLLBACK -> true;
+                 OMAP_CLEAR, OMAP_SET_HEADER, ROLLBACK, SNAP_TRIM -> true;
             default -> false;
         };
     }
@@ -124,10 +125,7 @@ public final class OpRunner {
 
     /** The head's SnapSet: empty when it has none (or the head is not stored). */
     public SnapSet snapSet(CollectionId coll, ObjectId head) {
-        if (!store.exists(coll, head)) {
-            return SnapSet.EMPTY;
-        }
-        return store.getAttr(coll, head, SNAPSET_ATTR).map(SnapSetCodec::decode).orElse(SnapSet.EMPTY);
+        return SnapSetCodec.load(store, coll, head);
     }
 
     /** Whether a client sees the head: stored and not a whiteout. */
@@ -251,11 +249,11 @@ public final class OpRunner {
      * how many clones it added and how their own bytes changed; whether the head is still stored
      * (as itself or as a whiteout).
      */
-    public record Mutated(boolean existed, long sizeBefore, boolean exists, long sizeAfter, int clonesAdded,
+    public record Mutated(boolean existed, long sizeBefore, boolean exists, long sizeAfter, int cloneDelta,
                           long cloneByteDelta, boolean stored) {
         /** Objects as pool statistics count them: heads a client sees, and clones. */
         public long objectDelta() {
-            return (exists ? 1 : 0) - (existed ? 1 : 0) + clonesAdded;
+            return (exists ? 1 : 0) - (existed ? 1 : 0) + cloneDelta;
         }
 
         public long byteDelta() {
@@ -274,7 +272,6 @@ public final class OpRunner {
         boolean existed = inStore && !before.headWhiteout();
         Shape shape = new Shape(existed, existed ? store.stat(coll, oid).sizeBytes() : 0, inStore, before);
         long sizeBefore = shape.size;
-        int clonesAdded = 0;
         if (snapc.isPresent()) {
             Optional<SnapSet.Clone> clone = before.cloneBeforeWrite(snapc.get(), existed, shape.size);
             if (clone.isPresent()) {
@@ -283,7 +280,6 @@ public final class OpRunner {
                 txn.clone(coll, oid, cloneOid);
                 txn.rmAttr(coll, cloneOid, SNAPSET_ATTR);
                 shape.snaps = shape.snaps.withClone(clone.get());
-                clonesAdded = 1;
             }
         }
         for (OsdOp op : ops) {
@@ -291,28 +287,38 @@ public final class OpRunner {
                 mutateMeta(txn, coll, oid, op, shape);
             }
         }
+        // the trimmer changes only clones and the SnapSet: the object's version and mtime stay the client's
+        boolean stamp = !ops.stream().allMatch(OsdOp::hasSnapTrim);
         if (snapc.isPresent()) {
-            keepSnapSet(txn, coll, oid, shape, snapc.get(), version);
+            keepSnapSet(txn, coll, oid, shape, snapc.get(), stamp ? version : 0, before);
         }
-        if (shape.exists) {
+        if (shape.exists && stamp) {
             txn.setAttr(coll, oid, VERSION_ATTR, encodeLong(version));
             txn.setAttr(coll, oid, MTIME_ATTR, encodeLong(mtimeMs));
         }
-        return new Mutated(existed, sizeBefore, shape.exists, shape.exists ? shape.size : 0, clonesAdded,
-                shape.snaps.cloneBytes() - before.cloneBytes(), shape.inStore);
+        return new Mutated(existed, sizeBefore, shape.exists, shape.exists ? shape.size : 0,
+                shape.snaps.clones().size() - before.clones().size(), shape.snaps.cloneBytes() - before.cloneBytes(),
+                shape.inStore);
     }
 
     /**
      * The head's SnapSet after the ops: the newest clone no longer shares what they changed, seq is
-     * the context's when newer, and a head removed while clones remain stays as a whiteout.
+     * the context's when newer, and a head removed while clones remain stays as a whiteout (one
+     * whose last clone went is removed). The PG's snap index follows.
      */
     private static void keepSnapSet(Transaction txn, CollectionId coll, ObjectId oid, Shape shape, SnapContext snapc,
-                                    long version) {
+                                    long version, SnapSet before) {
+        // version 0: leave the head's version as it is
         SnapSet after = shape.snaps.headModified(shape.modified).seenSeq(snapc.seq());
         boolean whiteout = !shape.exists && !after.clones().isEmpty();
         after = after.withWhiteout(whiteout);
         shape.snaps = after;
+        SnapMapper.update(txn, coll, oid, before, after);
         if (!shape.exists && !whiteout) {
+            if (shape.inStore) {
+                txn.remove(coll, oid);
+                shape.inStore = false;
+            }
             return;
         }
         if (!shape.inStore) {
@@ -320,7 +326,7 @@ public final class OpRunner {
             shape.inStore = true;
         }
         txn.setAttr(coll, oid, SNAPSET_ATTR, SnapSetCodec.encode(after));
-        if (whiteout) {
+        if (whiteout && version > 0) {
             txn.setAttr(coll, oid, VERSION_ATTR, encodeLong(version));
         }
     }
@@ -334,7 +340,7 @@ public final class OpRunner {
         long size;
         boolean inStore;
         SnapSet snaps;
-        ByteRanges modified = ByteRanges.EMPTY;
+        IntervalSet modified = IntervalSet.EMPTY;
 
         Shape(boolean exists, long size, boolean inStore, SnapSet snaps) {
             this.exists = exists;
@@ -412,6 +418,7 @@ public final class OpRunner {
             }
             case REMOVE -> remove(txn, coll, oid, shape);
             case ROLLBACK -> rollback(txn, coll, oid, op.getRollback().getSnapId(), shape);
+            case SNAP_TRIM -> trimClones(txn, coll, oid, op.getSnapTrim().getSnapsList(), shape);
             default -> {
                 return false;
             }
@@ -447,7 +454,7 @@ public final class OpRunner {
             return;
         }
         SnapSet.Clone clone = shape.snaps.clone(target.getAsLong()).orElseThrow();
-        shape.modified = shape.modified.union(ByteRanges.of(0, shape.size).minus(shape.snaps.sharedWithHead(clone.id())));
+        shape.modified = shape.modified.union(IntervalSet.of(0, shape.size).minus(shape.snaps.sharedWithHead(clone.id())));
         if (shape.inStore) {
             txn.remove(coll, oid);
         }
@@ -455,6 +462,29 @@ public final class OpRunner {
         shape.exists = true;
         shape.inStore = true;
         shape.size = clone.sizeBytes();
+    }
+
+    /**
+     * The snap trimmer's op: {@code removed} leave every clone's snaps; a clone left serving none is
+     * removed, and the next older clone now shares with what came after it only what both shared.
+     */
+    private static void trimClones(Transaction txn, CollectionId coll, ObjectId oid, List<Long> removed, Shape shape) {
+        java.util.Set<Long> drop = new HashSet<>(removed);
+        List<SnapSet.Clone> kept = new java.util.ArrayList<>();
+        for (SnapSet.Clone c : shape.snaps.clones()) {
+            List<Long> snaps = c.snaps().stream().filter(s -> !drop.contains(s)).toList();
+            if (!snaps.isEmpty()) {
+                kept.add(new SnapSet.Clone(c.id(), snaps, c.overlap(), c.sizeBytes()));
+                continue;
+            }
+            txn.remove(coll, oid.withSnap(c.id()));
+            if (!kept.isEmpty()) {
+                SnapSet.Clone older = kept.remove(kept.size() - 1);
+                kept.add(new SnapSet.Clone(older.id(), older.snaps(), older.overlap().intersect(c.overlap()),
+                        older.sizeBytes()));
+            }
+        }
+        shape.snaps = new SnapSet(shape.snaps.seq(), kept, shape.snaps.headWhiteout() && !kept.isEmpty());
     }
 
     /** The xattr and omap ops; reads and guards change nothing. */
@@ -609,7 +639,7 @@ public final class OpRunner {
             b.addClones(SnapSetCodec.cloneInfo(c.id(), c.snaps().reversed(), c.overlap(), c.sizeBytes()));
         }
         if (!ss.headWhiteout()) {
-            b.addClones(SnapSetCodec.cloneInfo(SnapSet.HEAD, List.of(), ByteRanges.EMPTY,
+            b.addClones(SnapSetCodec.cloneInfo(SnapSet.HEAD, List.of(), IntervalSet.EMPTY,
                     store.stat(coll, head).sizeBytes()));
         }
         return b.build();

@@ -13,6 +13,7 @@ import io.cairn.osd.peering.Eversion;
 import io.cairn.osd.peering.LogEntry;
 import io.cairn.osd.peering.PgInfo;
 import io.cairn.osd.peering.PgLog;
+import io.cairn.osd.snap.SnapMapper;
 import io.cairn.osd.snap.SnapSet;
 import io.cairn.osd.snap.SnapSetCodec;
 import io.cairn.proto.v1.CloneState;
@@ -345,6 +346,11 @@ public final class PgCopies {
         return out;
     }
 
+    /** A stored head's SnapSet (empty when it has none or is not here). */
+    public SnapSet snapSet(CollectionId coll, ObjectId head) {
+        return SnapSetCodec.load(store, coll, head);
+    }
+
     private ObjectState readOne(CollectionId coll, ObjectId oid) {
         ObjectState.Builder b = ObjectState.newBuilder().setExists(true);
         long size = store.stat(coll, oid).sizeBytes();
@@ -370,12 +376,17 @@ public final class PgCopies {
 
     /**
      * Replaces this member's copy of an object and its clones with {@code state} (removing them if
-     * it does not exist).
+     * it does not exist); the PG's snap index follows.
      */
     public void write(Transaction txn, CollectionId coll, ObjectId oid, ObjectState state) {
-        for (ObjectId clone : store.collectionExists(coll) ? clonesOf(coll, oid) : List.<ObjectId>of()) {
+        boolean collExists = store.collectionExists(coll);
+        for (ObjectId clone : collExists ? clonesOf(coll, oid) : List.<ObjectId>of()) {
             txn.remove(coll, clone);
         }
+        SnapSet before = collExists ? snapSet(coll, oid) : SnapSet.EMPTY;
+        com.google.protobuf.ByteString ss = state.getAttrsMap().get(SnapSetCodec.ATTR);
+        SnapSet after = state.getExists() && ss != null ? SnapSetCodec.decode(ss.toByteArray()) : SnapSet.EMPTY;
+        SnapMapper.update(txn, coll, oid, before, after);
         writeOne(txn, coll, oid, state);
         for (CloneState c : state.getClonesList()) {
             if (c.getSnap() == 0 || c.getSnap() == ObjectId.HEAD) {
@@ -437,7 +448,7 @@ public final class PgCopies {
                 out[0]++;
                 return;
             }
-            SnapSet ss = store.getAttr(coll, o, SnapSetCodec.ATTR).map(SnapSetCodec::decode).orElse(SnapSet.EMPTY);
+            SnapSet ss = snapSet(coll, o);
             out[1] += ss.cloneBytes();
             if (!ss.headWhiteout()) {
                 out[0]++;

@@ -10,6 +10,8 @@ import io.cairn.objectstore.Transaction;
 import io.cairn.osd.peering.LogEntry;
 import io.cairn.osd.peering.PgInfo;
 import io.cairn.osd.peering.PgLog;
+import io.cairn.osd.snap.SnapMapper;
+import io.cairn.osd.snap.SnapSet;
 import io.cairn.proto.v1.ObjectLocator;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -100,6 +102,13 @@ public final class PgSplitter {
                 txn.remove(cc, oid);
             }
             txn.moveRename(pc, oid, cc, oid);
+            // clones go with their head, and so do their entries in the snap index
+            for (var clone : copies.clonesOf(pc, oid)) {
+                txn.moveRename(pc, clone, cc, clone);
+            }
+            SnapSet ss = copies.snapSet(pc, oid);
+            SnapMapper.update(txn, pc, oid, ss, SnapSet.EMPTY);
+            SnapMapper.update(txn, cc, oid, SnapSet.EMPTY, ss);
             moved++;
             if (++inTxn >= MOVES_PER_TXN) {
                 store.queueTransactions(List.of(txn)).join();

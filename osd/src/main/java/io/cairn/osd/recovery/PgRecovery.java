@@ -12,6 +12,7 @@ import io.cairn.osd.net.PeerChannels;
 import io.cairn.osd.op.MissingObjects;
 import io.cairn.osd.op.ObjectOrder;
 import io.cairn.osd.peering.ObjectName;
+import io.cairn.osd.pg.SlotReserver;
 import io.cairn.proto.v1.BackfillReserveReply;
 import io.cairn.proto.v1.BackfillReserveRequest;
 import java.util.ArrayList;
@@ -129,7 +130,7 @@ public final class PgRecovery implements MissingObjects, AutoCloseable {
     private final AtomicLong nextStartMs = new AtomicLong();
     private final ThreadPoolExecutor background;
     private final ThreadPoolExecutor onDemand;
-    private final BackfillReserver<Active> local;
+    private final SlotReserver<Active> local;
 
     public PgRecovery(ObjectCopier copier, PeerChannels peers, ObjectOrder order, Supplier<OsdMap> maps,
                       ScheduledExecutorService timers, Throttles throttles, Clock clock, int me, ThreadFactory threads) {
@@ -141,7 +142,7 @@ public final class PgRecovery implements MissingObjects, AutoCloseable {
         this.throttles = throttles;
         this.clock = clock;
         this.me = me;
-        this.local = new BackfillReserver<>(throttles.maxBackfills());
+        this.local = new SlotReserver<>(throttles.maxBackfills());
         this.background = new ThreadPoolExecutor(BACKGROUND_THREADS_MAX, BACKGROUND_THREADS_MAX, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(QUEUED_MAX), threads);
         this.background.allowCoreThreadTimeOut(true);

@@ -40,12 +40,15 @@ public record SnapContext(long seq, List<Long> snaps) {
         return new SnapContext(pool.snapSeq(), ids);
     }
 
-    /** Without the snaps the pool has removed (a client may write with a context from before a removal). */
+    /**
+     * Without the snaps the pool has removed, queued or purged (a client may write with a context
+     * from before a removal: a clone for a purged snap would never be trimmed).
+     */
     public SnapContext withoutRemoved(Pool pool) {
-        if (pool.removedSnapsQueue().isEmpty()) {
+        if (pool.removedSnapsQueue().isEmpty() && pool.purgedSnaps().isEmpty()) {
             return this;
         }
-        return new SnapContext(seq, snaps.stream().filter(s -> !pool.removedSnapsQueue().contains(s)).toList());
+        return new SnapContext(seq, snaps.stream().filter(s -> !pool.isSnapRemoved(s)).toList());
     }
 
     /** The context a write to this pool is applied under; empty for a pool that never had a snap. */

@@ -1,5 +1,6 @@
 package io.cairn.osd.snap;
 
+import io.cairn.common.IntervalSet;
 import io.cairn.common.Invariants;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ public record SnapSet(long seq, List<Clone> clones, boolean headWhiteout) {
     /** The head's id among clone ids (Ceph's CEPH_NOSNAP). */
     public static final long HEAD = -2L;
 
-    public record Clone(long id, List<Long> snaps, ByteRanges overlap, long sizeBytes) {
+    public record Clone(long id, List<Long> snaps, IntervalSet overlap, long sizeBytes) {
         public Clone {
             snaps = List.copyOf(snaps);
             Invariants.check(!snaps.isEmpty(), "clone %s serves no snap", id);
@@ -35,7 +36,7 @@ public record SnapSet(long seq, List<Clone> clones, boolean headWhiteout) {
 
         /** Bytes the clone holds of its own: what the head no longer shares (Ceph's clone bytes). */
         public long ownBytes() {
-            return sizeBytes - overlap.sizeBytes();
+            return sizeBytes - overlap.size();
         }
     }
 
@@ -102,7 +103,7 @@ public record SnapSet(long seq, List<Clone> clones, boolean headWhiteout) {
             }
             newer.add(s);
         }
-        return Optional.of(new Clone(snapc.seq(), newer, ByteRanges.of(0, headSizeBytes), headSizeBytes));
+        return Optional.of(new Clone(snapc.seq(), newer, IntervalSet.of(0, headSizeBytes), headSizeBytes));
     }
 
     /** With a new newest clone; seq becomes the clone's id (the context's seq it was made under). */
@@ -118,7 +119,7 @@ public record SnapSet(long seq, List<Clone> clones, boolean headWhiteout) {
     }
 
     /** The head changed {@code modified}: the newest clone no longer shares those bytes with it. */
-    public SnapSet headModified(ByteRanges modified) {
+    public SnapSet headModified(IntervalSet modified) {
         if (clones.isEmpty() || modified.isEmpty()) {
             return this;
         }
@@ -133,14 +134,14 @@ public record SnapSet(long seq, List<Clone> clones, boolean headWhiteout) {
      * The bytes of clone {@code id} the head still holds unchanged: its overlap intersected with
      * that of every newer clone (what a rollback to it need not rewrite).
      */
-    public ByteRanges sharedWithHead(long id) {
-        ByteRanges shared = null;
+    public IntervalSet sharedWithHead(long id) {
+        IntervalSet shared = null;
         for (Clone c : clones) {
             if (Long.compareUnsigned(c.id(), id) >= 0) {
                 shared = shared == null ? c.overlap() : shared.intersect(c.overlap());
             }
         }
-        return shared == null ? ByteRanges.EMPTY : shared;
+        return shared == null ? IntervalSet.EMPTY : shared;
     }
 
     public SnapSet withWhiteout(boolean whiteout) {

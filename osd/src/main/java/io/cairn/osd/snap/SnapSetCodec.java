@@ -1,6 +1,10 @@
 package io.cairn.osd.snap;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.cairn.common.IntervalSet;
+import io.cairn.objectstore.CollectionId;
+import io.cairn.objectstore.ObjectId;
+import io.cairn.objectstore.ObjectStore;
 import io.cairn.proto.v1.CloneInfo;
 import io.cairn.proto.v1.Extent;
 import io.cairn.proto.v1.SnapSetInfo;
@@ -23,7 +27,7 @@ public final class SnapSetCodec {
         return b.build();
     }
 
-    public static CloneInfo cloneInfo(long id, List<Long> snaps, ByteRanges overlap, long sizeBytes) {
+    public static CloneInfo cloneInfo(long id, List<Long> snaps, IntervalSet overlap, long sizeBytes) {
         CloneInfo.Builder b = CloneInfo.newBuilder().setId(id).addAllSnaps(snaps).setSize(sizeBytes);
         overlap.runs().forEach((o, l) -> b.addOverlap(Extent.newBuilder().setOffset(o).setLength(l)));
         return b.build();
@@ -34,9 +38,17 @@ public final class SnapSetCodec {
         for (CloneInfo c : p.getClonesList()) {
             TreeMap<Long, Long> runs = new TreeMap<>();
             c.getOverlapList().forEach(e -> runs.merge(e.getOffset(), e.getLength(), Math::max));
-            clones.add(new SnapSet.Clone(c.getId(), c.getSnapsList(), ByteRanges.of(runs), c.getSize()));
+            clones.add(new SnapSet.Clone(c.getId(), c.getSnapsList(), IntervalSet.of(runs), c.getSize()));
         }
         return new SnapSet(p.getSeq(), clones, p.getHeadWhiteout());
+    }
+
+    /** A stored head's SnapSet: empty when it has none or is not there. */
+    public static SnapSet load(ObjectStore store, CollectionId coll, ObjectId head) {
+        if (!store.exists(coll, head)) {
+            return SnapSet.EMPTY;
+        }
+        return store.getAttr(coll, head, ATTR).map(SnapSetCodec::decode).orElse(SnapSet.EMPTY);
     }
 
     public static byte[] encode(SnapSet ss) {

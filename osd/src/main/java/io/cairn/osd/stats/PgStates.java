@@ -22,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A PG's state as the primary sees it, in Ceph's words: from its newest peering machine, whether
@@ -33,13 +35,16 @@ public final class PgStates {
     private final PgRecovery recovery;
     private final PgScrubber scrubber;
     private final PgCopies copies;
+    private final Function<PgId, Set<PgStateFlag>> snapTrimFlags;
     private final int me;
 
-    public PgStates(PgRegistry registry, PgRecovery recovery, PgScrubber scrubber, PgCopies copies, int me) {
+    public PgStates(PgRegistry registry, PgRecovery recovery, PgScrubber scrubber, PgCopies copies,
+                    Function<PgId, Set<PgStateFlag>> snapTrimFlags, int me) {
         this.registry = registry;
         this.recovery = recovery;
         this.scrubber = scrubber;
         this.copies = copies;
+        this.snapTrimFlags = snapTrimFlags;
         this.me = me;
     }
 
@@ -71,6 +76,7 @@ public final class PgStates {
             }
         }
         flags.addAll(scrubber.flags(id));
+        flags.addAll(snapTrimFlags.apply(id));
         return PgStateFlag.format(flags);
     }
 

@@ -4,6 +4,7 @@ import io.cairn.common.osdmap.OsdMap;
 import io.cairn.common.osdmap.PgId;
 import io.cairn.common.osdmap.PgMapping;
 import io.cairn.common.osdmap.Pool;
+import io.cairn.common.osdmap.SnapIntervals;
 import io.cairn.common.time.Clock;
 import io.cairn.objectstore.ObjectStore;
 import io.cairn.osd.mon.MonLink;
@@ -15,8 +16,11 @@ import io.cairn.osd.recovery.ObjectCopier;
 import io.cairn.osd.scrub.PgScrubber;
 import io.cairn.osd.scrub.ScrubRecord;
 import io.cairn.osd.scrub.ShardsRepaired;
+import io.cairn.osd.snap.driver.SnapTrimDriver;
 import io.cairn.proto.v1.OsdStatsRequest;
 import io.cairn.proto.v1.PgStat;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -39,13 +43,15 @@ public final class StatsReporter {
     private final ObjectCopier copier;
     private final PgScrubber scrubber;
     private final ShardsRepaired shardsRepaired;
+    private final SnapTrimDriver snapTrim;
     private final LongSupplier complaintMs;
     private final Clock clock;
     private final int me;
 
     public StatsReporter(MonLink mon, Supplier<OsdMap> maps, PgRegistry registry, PgStates states, ObjectStore store,
                          OpTracker tracker, ObjectCopier copier, PgScrubber scrubber, ShardsRepaired shardsRepaired,
-                         LongSupplier complaintMs, Clock clock, int me) {
+                         SnapTrimDriver snapTrim, LongSupplier complaintMs, Clock clock, int me) {
+        this.snapTrim = snapTrim;
         this.mon = mon;
         this.maps = maps;
         this.registry = registry;
@@ -110,6 +116,17 @@ public final class StatsReporter {
                 .setScrubErrors(scrub.errors()).setDegradedObjects(dm[0]).setMisplacedObjects(dm[1])
                 .setObjects(objects).setBytes(pg.bytes())
                 .setLogSize(Math.min(pg.lastVersion(), PgCopies.LOG_ENTRIES_KEPT))
-                .addAllActing(pm.acting()).setEpoch(m.epoch()).build();
+                .addAllActing(pm.acting()).setEpoch(m.epoch())
+                .addAllPurgedSnaps(ids(snapTrim.purged(id))).setSnaptrimqLen(snapTrim.queueLength(id)).build();
+    }
+
+    private static List<Long> ids(SnapIntervals s) {
+        List<Long> out = new ArrayList<>();
+        s.runs().forEach((start, len) -> {
+            for (long i = 0; i < len; i++) {
+                out.add(start + i);
+            }
+        });
+        return out;
     }
 }

@@ -16,12 +16,14 @@ import io.cairn.objectstore.Transaction;
 import io.cairn.objectstore.mem.MemStore;
 import io.cairn.osd.pg.PgCopies;
 import io.cairn.osd.snap.SnapContext;
+import io.cairn.osd.snap.SnapMapper;
 import io.cairn.proto.v1.CloneInfo;
 import io.cairn.proto.v1.OpAppend;
 import io.cairn.proto.v1.OpListSnaps;
 import io.cairn.proto.v1.OpRead;
 import io.cairn.proto.v1.OpRemove;
 import io.cairn.proto.v1.OpRollback;
+import io.cairn.proto.v1.OpSnapTrim;
 import io.cairn.proto.v1.OpSetXattr;
 import io.cairn.proto.v1.OpGetXattrs;
 import io.cairn.proto.v1.OpTruncate;
@@ -70,7 +72,9 @@ class SnapshotOpsTest {
         List<OsdOp> list = List.of(ops);
         runner.validate(list);
         runner.checkGuards(COLL, OID, list);
-        runner.checkSnapContext(COLL, OID, snapc);
+        if (!list.get(0).hasSnapTrim()) {
+            runner.checkSnapContext(COLL, OID, snapc);
+        }
         Transaction t = new Transaction();
         OpRunner.Mutated m = runner.mutate(t, COLL, OID, list, ++version, 1000 + version, Optional.of(snapc));
         store.queueTransactions(List.of(t)).join();
@@ -311,5 +315,56 @@ class SnapshotOpsTest {
         long[] scanned = copies.counts(COLL);
         assertEquals(objects, scanned[0]);
         assertEquals(bytes, scanned[1]);
+
+        // the trimmer's op for every removed snap: the live snaps still read the same, the index
+        // names only live snaps, and the counts still match a scan
+        java.util.Set<Long> removed = new java.util.HashSet<>();
+        for (long snap = 1; snap <= seq; snap++) {
+            if (!live.contains(snap)) {
+                removed.add(snap);
+            }
+        }
+        apply(SnapContext.EMPTY, trim(removed));
+        for (long snap : live) {
+            assertArrayEquals(atSnap.get(snap), readAt(snap), "snap " + snap + " after trimming");
+        }
+        for (long snap : removed) {
+            assertEquals(List.of(), SnapMapper.heads(store, COLL, snap, 10), "index entry left for removed snap " + snap);
+        }
+        checkOverlapsHold(-1);
+        assertEquals(objects, copies.counts(COLL)[0]);
+        assertEquals(bytes, copies.counts(COLL)[1]);
+
+        // and with every snap gone, only the head is left, with its own bytes
+        for (long snap : live) {
+            removed.add(snap);
+        }
+        apply(SnapContext.EMPTY, trim(removed));
+        assertEquals(List.of(), copies.clonesOf(COLL, OID));
+        assertEquals(head == null ? 0 : 1, objects);
+        assertEquals(head == null ? 0 : head.length, bytes);
+        assertEquals(head != null, store.exists(COLL, OID), "a whiteout goes with its last clone");
+    }
+
+    private static OsdOp trim(java.util.Collection<Long> snaps) {
+        return OsdOp.newBuilder().setSnapTrim(OpSnapTrim.newBuilder().addAllSnaps(snaps)).build();
+    }
+
+    @Test
+    void trimmingAMiddleCloneKeepsTheOlderOnesOverlapExact() {
+        apply(snapc(0), write(0, block('a', 300)));
+        apply(snapc(2, 2), write(0, block('b', 100)));      // clone 2 shares [100~200] with clone 3
+        apply(snapc(3, 3, 2), write(200, block('c', 100))); // clone 3 shares [0~200] with the head
+        assertEquals(List.of(OID), SnapMapper.heads(store, COLL, 3, 10));
+        apply(SnapContext.EMPTY, trim(List.of(3L)));
+        assertEquals(List.of(OID.withSnap(2)), copies.clonesOf(COLL, OID));
+        CloneInfo two = listSnaps().getClones(0);
+        assertEquals(1, two.getOverlapCount(), "clone 2 now shares with the head only [100~100]");
+        assertEquals(100, two.getOverlap(0).getOffset());
+        assertEquals(100, two.getOverlap(0).getLength());
+        assertArrayEquals(block('a', 300), readAt(2));
+        assertEquals(List.of(), SnapMapper.heads(store, COLL, 3, 10));
+        assertEquals(List.of(OID), SnapMapper.heads(store, COLL, 2, 10));
+        assertEquals(copies.counts(COLL)[1], bytes);
     }
 }

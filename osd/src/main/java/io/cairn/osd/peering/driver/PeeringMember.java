@@ -19,8 +19,8 @@ import io.cairn.osd.pg.ObjectIds;
 import io.cairn.osd.pg.Pg;
 import io.cairn.osd.pg.PgCopies;
 import io.cairn.osd.pg.PgRegistry;
+import io.cairn.osd.pg.SlotReserver;
 import io.cairn.osd.pg.Versions;
-import io.cairn.osd.recovery.BackfillReserver;
 import io.cairn.proto.v1.BackfillReserveReply;
 import io.cairn.proto.v1.BackfillReserveRequest;
 import io.cairn.proto.v1.PgInfoReply;
@@ -47,7 +47,7 @@ public final class PeeringMember {
     private final PgRegistry registry;
     private final PgCopies copies;
     private final ObjectStore store;
-    private final BackfillReserver<PgId> remoteBackfills;
+    private final SlotReserver<PgId> remoteBackfills;
     private final DoubleSupplier backfillFullRatio;
     /** Removes this OSD's copy of a PG in the background, saying why. */
     private final BiConsumer<PgId, String> remover;
@@ -56,7 +56,7 @@ public final class PeeringMember {
     private final int me;
 
     public PeeringMember(MapGate maps, MapHistory history, PgRegistry registry, PgCopies copies, ObjectStore store,
-                         BackfillReserver<PgId> remoteBackfills, DoubleSupplier backfillFullRatio,
+                         SlotReserver<PgId> remoteBackfills, DoubleSupplier backfillFullRatio,
                          BiConsumer<PgId, String> remover, Runnable repairedHere, int me) {
         this.maps = maps;
         this.history = history;

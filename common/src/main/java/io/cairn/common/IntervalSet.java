@@ -1,4 +1,4 @@
-package io.cairn.osd.snap;
+package io.cairn.common;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -8,26 +8,27 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * An immutable set of byte ranges of an object, kept as disjoint, non-adjacent runs (offset →
- * length): a clone's overlap with the next newer version, or the ranges a write changed.
+ * An immutable set of non-negative longs kept as disjoint, non-adjacent runs (start → length), as
+ * Ceph's {@code interval_set}: byte ranges of an object (a clone's overlap with the next newer
+ * version, the ranges a write changed) or sets of snap ids.
  */
-public final class ByteRanges {
-    public static final ByteRanges EMPTY = new ByteRanges(new TreeMap<>());
+public final class IntervalSet {
+    public static final IntervalSet EMPTY = new IntervalSet(new TreeMap<>());
 
     private final TreeMap<Long, Long> runs;
 
-    private ByteRanges(TreeMap<Long, Long> runs) {
+    private IntervalSet(TreeMap<Long, Long> runs) {
         this.runs = runs;
     }
 
     /** [offset, offset + length), or nothing for an empty range. */
-    public static ByteRanges of(long offset, long length) {
+    public static IntervalSet of(long offset, long length) {
         return EMPTY.with(offset, length);
     }
 
     /** Runs as (offset, length) pairs in any order, overlapping or not. */
-    public static ByteRanges of(Map<Long, Long> offsetToLength) {
-        ByteRanges r = EMPTY;
+    public static IntervalSet of(Map<Long, Long> offsetToLength) {
+        IntervalSet r = EMPTY;
         for (Map.Entry<Long, Long> e : offsetToLength.entrySet()) {
             r = r.with(e.getKey(), e.getValue());
         }
@@ -42,8 +43,13 @@ public final class ByteRanges {
         return runs.isEmpty();
     }
 
-    /** The bytes covered. */
-    public long sizeBytes() {
+    public boolean contains(long value) {
+        Map.Entry<Long, Long> e = runs.floorEntry(value);
+        return e != null && value < e.getKey() + e.getValue();
+    }
+
+    /** How many values (bytes, ids) the set covers. */
+    public long size() {
         long n = 0;
         for (long len : runs.values()) {
             n += len;
@@ -52,8 +58,8 @@ public final class ByteRanges {
     }
 
     /** With [offset, offset + length) added. */
-    public ByteRanges with(long offset, long length) {
-        if (offset < 0 || length < 0) {
+    public IntervalSet with(long offset, long length) {
+        if (offset < 0 || length < 0 || offset + length < offset) {
             throw new IllegalArgumentException("bad range " + offset + "~" + length);
         }
         if (length == 0) {
@@ -74,11 +80,11 @@ public final class ByteRanges {
             out.remove(e.getKey());
         }
         out.put(start, end - start);
-        return new ByteRanges(out);
+        return new IntervalSet(out);
     }
 
-    public ByteRanges union(ByteRanges other) {
-        ByteRanges r = this;
+    public IntervalSet union(IntervalSet other) {
+        IntervalSet r = this;
         for (Map.Entry<Long, Long> e : other.runs.entrySet()) {
             r = r.with(e.getKey(), e.getValue());
         }
@@ -86,7 +92,7 @@ public final class ByteRanges {
     }
 
     /** These ranges less every byte of {@code other}. */
-    public ByteRanges minus(ByteRanges other) {
+    public IntervalSet minus(IntervalSet other) {
         if (other.isEmpty() || isEmpty()) {
             return this;
         }
@@ -109,11 +115,11 @@ public final class ByteRanges {
                 out.put(pos, end - pos);
             }
         }
-        return new ByteRanges(out);
+        return new IntervalSet(out);
     }
 
-    /** The bytes in both. */
-    public ByteRanges intersect(ByteRanges other) {
+    /** The values in both. */
+    public IntervalSet intersect(IntervalSet other) {
         return minus(minus(other));
     }
 
@@ -126,7 +132,7 @@ public final class ByteRanges {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ByteRanges b && b.runs.equals(runs);
+        return o instanceof IntervalSet b && b.runs.equals(runs);
     }
 
     @Override

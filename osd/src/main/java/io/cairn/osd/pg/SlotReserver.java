@@ -1,4 +1,4 @@
-package io.cairn.osd.recovery;
+package io.cairn.osd.pg;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.function.BiPredicate;
 
 /**
- * osd_max_backfills slots of one OSD, for one side of backfill (Ceph keeps two: the primary's
+ * An OSD's slots for one kind of background work, each held by one PG: osd_max_trimming_pgs for
+ * the snap trimmer, or osd_max_backfills for one side of backfill (Ceph keeps two: the primary's
  * local reservations and the targets' remote ones, so two primaries backfilling to each other
  * cannot hold each other up). A PG holds at most one slot; asking again while holding it is a
  * yes. A refused PG asks again later. A slot is released exactly once. Keyed by PG on a target
@@ -16,25 +17,25 @@ import java.util.function.BiPredicate;
  *
  * @param <K> what holds a slot
  */
-public final class BackfillReserver<K> {
+public final class SlotReserver<K> {
     /** Who holds a slot: the PG's primary and the epoch it asked in. */
     public record Holder(int primary, int epoch) { }
 
     private final java.util.function.IntSupplier slots;
     private final Map<K, Holder> held = new LinkedHashMap<>();
 
-    public BackfillReserver(int slots) {
+    public SlotReserver(int slots) {
         this(checked(slots));
     }
 
-    /** Slots read at each reservation, so a runtime change of osd_max_backfills takes effect at once. */
-    public BackfillReserver(java.util.function.IntSupplier slots) {
+    /** Slots read at each reservation, so a runtime change of the option takes effect at once. */
+    public SlotReserver(java.util.function.IntSupplier slots) {
         this.slots = slots;
     }
 
     private static java.util.function.IntSupplier checked(int slots) {
         if (slots < 1) {
-            throw new IllegalArgumentException("osd_max_backfills must be at least 1, not " + slots);
+            throw new IllegalArgumentException("a reserver needs at least 1 slot, not " + slots);
         }
         return () -> slots;
     }

@@ -1,4 +1,4 @@
-package io.cairn.osd.snap;
+package io.cairn.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -7,10 +7,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Byte range sets against a model of one flag per byte. */
-class ByteRangesTest {
+class IntervalSetTest {
     private static final int SPAN = 200;
 
-    private static boolean[] model(ByteRanges r) {
+    private static boolean[] model(IntervalSet r) {
         boolean[] m = new boolean[SPAN + 64];
         r.runs().forEach((o, l) -> {
             for (long i = o; i < o + l; i++) {
@@ -20,8 +20,8 @@ class ByteRangesTest {
         return m;
     }
 
-    private static ByteRanges random(Random rnd) {
-        ByteRanges r = ByteRanges.EMPTY;
+    private static IntervalSet random(Random rnd) {
+        IntervalSet r = IntervalSet.EMPTY;
         for (int i = rnd.nextInt(6); i > 0; i--) {
             r = r.with(rnd.nextInt(SPAN), rnd.nextInt(40));
         }
@@ -32,8 +32,8 @@ class ByteRangesTest {
     void unionMinusAndIntersectMatchTheModel() {
         Random rnd = new Random(7);
         for (int round = 0; round < 2000; round++) {
-            ByteRanges a = random(rnd);
-            ByteRanges b = random(rnd);
+            IntervalSet a = random(rnd);
+            IntervalSet b = random(rnd);
             boolean[] ma = model(a);
             boolean[] mb = model(b);
             boolean[] union = model(a.union(b));
@@ -46,7 +46,7 @@ class ByteRangesTest {
                 assertEquals(ma[i] && mb[i], both[i], "intersect at " + i + " of " + a + " " + b);
                 count += ma[i] ? 1 : 0;
             }
-            assertEquals(count, a.sizeBytes());
+            assertEquals(count, a.size());
             // canonical: no two runs touch
             long end = -1;
             for (Map.Entry<Long, Long> e : a.runs().entrySet()) {
@@ -58,7 +58,7 @@ class ByteRangesTest {
 
     @Test
     void printsAsCephPrintsAnIntervalSet() {
-        assertEquals("[0~128,256~128]", ByteRanges.of(0, 384).minus(ByteRanges.of(128, 128)).toString());
-        assertEquals("[]", ByteRanges.EMPTY.toString());
+        assertEquals("[0~128,256~128]", IntervalSet.of(0, 384).minus(IntervalSet.of(128, 128)).toString());
+        assertEquals("[]", IntervalSet.EMPTY.toString());
     }
 }
