@@ -235,6 +235,8 @@ final class ReadCommands {
             snaps.add(Map.of("snapid", s.id(), "name", s.name(), "stamp", Instant.ofEpochMilli(s.stampMs()).toString()));
         }
         m.put("pool_snaps", snaps);
+        m.put("removed_snaps_queue", p.removedSnapsQueue().toString());
+        m.put("purged_snaps", p.purgedSnaps().toString());
         return m;
     }
 

@@ -14,7 +14,6 @@ import io.cairn.objectstore.OmapQuery;
 import io.cairn.objectstore.ReadBuffer;
 import io.cairn.objectstore.Transaction;
 import io.cairn.osd.snap.SnapContext;
-import io.cairn.osd.snap.SnapMapper;
 import io.cairn.osd.snap.SnapSet;
 import io.cairn.osd.snap.SnapSetCodec;
 import io.cairn.proto.v1.CmpOp;
@@ -26,6 +25,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -42,7 +42,6 @@ public final class OpRunner {
     public static final String VERSION_ATTR = "v";
     public static final String MTIME_ATTR = "m";
     public static final String USER_ATTR_PREFIX = "_";
-    public static final String SNAPSET_ATTR = SnapSetCodec.ATTR;
     private static final int OMAP_MAX_DEFAULT = 512;
     private static final byte[] EMPTY = new byte[0];
 
@@ -270,17 +269,10 @@ public final class OpRunner {
         boolean inStore = store.exists(coll, oid);
         SnapSet before = inStore && snapc.isPresent() ? snapSet(coll, oid) : SnapSet.EMPTY;
         boolean existed = inStore && !before.headWhiteout();
-        Shape shape = new Shape(existed, existed ? store.stat(coll, oid).sizeBytes() : 0, inStore, before);
+        HeadShape shape = new HeadShape(existed, existed ? store.stat(coll, oid).sizeBytes() : 0, inStore, before);
         long sizeBefore = shape.size;
         if (snapc.isPresent()) {
-            Optional<SnapSet.Clone> clone = before.cloneBeforeWrite(snapc.get(), existed, shape.size);
-            if (clone.isPresent()) {
-                // the head as the snaps taken since its last write saw it, kept before any op changes it
-                ObjectId cloneOid = oid.withSnap(clone.get().id());
-                txn.clone(coll, oid, cloneOid);
-                txn.rmAttr(coll, cloneOid, SNAPSET_ATTR);
-                shape.snaps = shape.snaps.withClone(clone.get());
-            }
+            HeadSnapshots.cloneBeforeWrite(txn, coll, oid, snapc.get(), shape);
         }
         for (OsdOp op : ops) {
             if (!mutateData(txn, coll, oid, op, shape)) {
@@ -290,7 +282,7 @@ public final class OpRunner {
         // the trimmer changes only clones and the SnapSet: the object's version and mtime stay the client's
         boolean stamp = !ops.stream().allMatch(OsdOp::hasSnapTrim);
         if (snapc.isPresent()) {
-            keepSnapSet(txn, coll, oid, shape, snapc.get(), stamp ? version : 0, before);
+            HeadSnapshots.keepSnapSet(txn, coll, oid, shape, snapc.get(), stamp ? version : 0, before);
         }
         if (shape.exists && stamp) {
             txn.setAttr(coll, oid, VERSION_ATTR, encodeLong(version));
@@ -301,70 +293,8 @@ public final class OpRunner {
                 shape.inStore);
     }
 
-    /**
-     * The head's SnapSet after the ops: the newest clone no longer shares what they changed, seq is
-     * the context's when newer, and a head removed while clones remain stays as a whiteout (one
-     * whose last clone went is removed). The PG's snap index follows.
-     */
-    private static void keepSnapSet(Transaction txn, CollectionId coll, ObjectId oid, Shape shape, SnapContext snapc,
-                                    long version, SnapSet before) {
-        // version 0: leave the head's version as it is
-        SnapSet after = shape.snaps.headModified(shape.modified).seenSeq(snapc.seq());
-        boolean whiteout = !shape.exists && !after.clones().isEmpty();
-        after = after.withWhiteout(whiteout);
-        shape.snaps = after;
-        SnapMapper.update(txn, coll, oid, before, after);
-        if (!shape.exists && !whiteout) {
-            if (shape.inStore) {
-                txn.remove(coll, oid);
-                shape.inStore = false;
-            }
-            return;
-        }
-        if (!shape.inStore) {
-            txn.touch(coll, oid);
-            shape.inStore = true;
-        }
-        txn.setAttr(coll, oid, SNAPSET_ATTR, SnapSetCodec.encode(after));
-        if (whiteout && version > 0) {
-            txn.setAttr(coll, oid, VERSION_ATTR, encodeLong(version));
-        }
-    }
-
-    /**
-     * The head as the ops applied so far leave it: whether it exists for clients and its size,
-     * whether the store holds it (perhaps as a whiteout), its SnapSet and the bytes changed.
-     */
-    private static final class Shape {
-        boolean exists;
-        long size;
-        boolean inStore;
-        SnapSet snaps;
-        IntervalSet modified = IntervalSet.EMPTY;
-
-        Shape(boolean exists, long size, boolean inStore, SnapSet snaps) {
-            this.exists = exists;
-            this.size = size;
-            this.inStore = inStore;
-            this.snaps = snaps;
-        }
-
-        /** The op makes the object exist: touched first if it did not. */
-        void ensure(Transaction txn, CollectionId coll, ObjectId oid) {
-            if (!exists) {
-                txn.touch(coll, oid);
-            }
-            exists = true;
-            inStore = true;
-        }
-
-        void changed(long offset, long length) {
-            modified = modified.with(offset, length);
-        }
-    }
-
     /** The data ops (create, writes, truncate, zero, remove); false for any other op. */
-    private boolean mutateData(Transaction txn, CollectionId coll, ObjectId oid, OsdOp op, Shape shape) {
+    private boolean mutateData(Transaction txn, CollectionId coll, ObjectId oid, OsdOp op, HeadShape shape) {
         switch (op.getOpCase()) {
             case CREATE -> shape.ensure(txn, coll, oid);
             case WRITE -> {
@@ -416,9 +346,9 @@ public final class OpRunner {
                     shape.changed(op.getZero().getOffset(), end - op.getZero().getOffset());
                 }
             }
-            case REMOVE -> remove(txn, coll, oid, shape);
-            case ROLLBACK -> rollback(txn, coll, oid, op.getRollback().getSnapId(), shape);
-            case SNAP_TRIM -> trimClones(txn, coll, oid, op.getSnapTrim().getSnapsList(), shape);
+            case REMOVE -> shape.remove(txn, coll, oid);
+            case ROLLBACK -> HeadSnapshots.rollback(txn, coll, oid, op.getRollback().getSnapId(), shape);
+            case SNAP_TRIM -> HeadSnapshots.trimClones(txn, coll, oid, op.getSnapTrim().getSnapsList(), shape);
             default -> {
                 return false;
             }
@@ -426,69 +356,8 @@ public final class OpRunner {
         return true;
     }
 
-    private static void remove(Transaction txn, CollectionId coll, ObjectId oid, Shape shape) {
-        if (shape.inStore) {
-            txn.remove(coll, oid);
-        }
-        shape.changed(0, shape.size);
-        shape.exists = false;
-        shape.inStore = false;
-        shape.size = 0;
-    }
-
-    /**
-     * The head becomes the object as it was at {@code snap}: a copy of the clone that holds it
-     * (data, xattrs, omap and size), itself if the snap is newer than every clone, or removed if
-     * the object did not exist then. Only the bytes the head no longer shares with that clone count
-     * as changed.
-     */
-    private static void rollback(Transaction txn, CollectionId coll, ObjectId oid, long snap, Shape shape) {
-        java.util.OptionalLong target = shape.snaps.readTarget(snap == 0 ? SnapSet.HEAD : snap, shape.exists);
-        if (target.isEmpty()) {
-            if (shape.exists) {
-                remove(txn, coll, oid, shape);
-            }
-            return;
-        }
-        if (target.getAsLong() == SnapSet.HEAD) {
-            return;
-        }
-        SnapSet.Clone clone = shape.snaps.clone(target.getAsLong()).orElseThrow();
-        shape.modified = shape.modified.union(IntervalSet.of(0, shape.size).minus(shape.snaps.sharedWithHead(clone.id())));
-        if (shape.inStore) {
-            txn.remove(coll, oid);
-        }
-        txn.clone(coll, oid.withSnap(clone.id()), oid);
-        shape.exists = true;
-        shape.inStore = true;
-        shape.size = clone.sizeBytes();
-    }
-
-    /**
-     * The snap trimmer's op: {@code removed} leave every clone's snaps; a clone left serving none is
-     * removed, and the next older clone now shares with what came after it only what both shared.
-     */
-    private static void trimClones(Transaction txn, CollectionId coll, ObjectId oid, List<Long> removed, Shape shape) {
-        java.util.Set<Long> drop = new HashSet<>(removed);
-        List<SnapSet.Clone> kept = new java.util.ArrayList<>();
-        for (SnapSet.Clone c : shape.snaps.clones()) {
-            List<Long> snaps = c.snaps().stream().filter(s -> !drop.contains(s)).toList();
-            if (!snaps.isEmpty()) {
-                kept.add(new SnapSet.Clone(c.id(), snaps, c.overlap(), c.sizeBytes()));
-                continue;
-            }
-            txn.remove(coll, oid.withSnap(c.id()));
-            if (!kept.isEmpty()) {
-                SnapSet.Clone older = kept.remove(kept.size() - 1);
-                kept.add(new SnapSet.Clone(older.id(), older.snaps(), older.overlap().intersect(c.overlap()),
-                        older.sizeBytes()));
-            }
-        }
-        shape.snaps = new SnapSet(shape.snaps.seq(), kept, shape.snaps.headWhiteout() && !kept.isEmpty());
-    }
-
     /** The xattr and omap ops; reads and guards change nothing. */
-    private static void mutateMeta(Transaction txn, CollectionId coll, ObjectId oid, OsdOp op, Shape shape) {
+    private static void mutateMeta(Transaction txn, CollectionId coll, ObjectId oid, OsdOp op, HeadShape shape) {
         switch (op.getOpCase()) {
             case SETXATTR -> {
                 shape.ensure(txn, coll, oid);
@@ -534,7 +403,7 @@ public final class OpRunner {
     public Optional<ObjectId> readTarget(CollectionId coll, ObjectId head, long snapId, boolean snaps) {
         boolean inStore = store.exists(coll, head);
         SnapSet ss = snaps && inStore ? snapSet(coll, head) : SnapSet.EMPTY;
-        java.util.OptionalLong target = ss.readTarget(snapId == 0 ? SnapSet.HEAD : snapId, inStore && !ss.headWhiteout());
+        OptionalLong target = ss.readTarget(snapId == 0 ? SnapSet.HEAD : snapId, inStore && !ss.headWhiteout());
         return target.isEmpty() ? Optional.empty() : Optional.of(head.withSnap(target.getAsLong()));
     }
 

@@ -1,5 +1,7 @@
 package io.cairn.osd.scrub;
 
+import io.cairn.objectstore.ObjectId;
+import io.cairn.osd.snap.SnapSetCodec;
 import io.cairn.proto.v1.ScrubObject;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -87,8 +89,8 @@ public final class ScrubCompare {
         }
         ScrubObject any = copies.values().iterator().next();
         String key = authOsd >= 0 ? copies.get(authOsd).getKey() : any.getKey();
-        return Optional.of(new ObjectInconsistency(any.getNspace(), any.getName(), key, any.getSnap() == 0 ? -2 : any.getSnap(), authOsd,
-                shards));
+        return Optional.of(new ObjectInconsistency(any.getNspace(), any.getName(), key,
+                any.getSnap() == 0 ? ObjectId.HEAD : any.getSnap(), authOsd, shards));
     }
 
     private static Signature signature(ScrubObject o, boolean deep) {
@@ -106,11 +108,17 @@ public final class ScrubCompare {
         if (mine.omapDigest() != auth.omapDigest() || mine.omapHeader() != auth.omapHeader()) {
             errors.add(ShardError.OMAP_DIGEST_MISMATCH);
         }
-        if (!mine.attrs().keySet().equals(auth.attrs().keySet())) {
+        // a SnapSet that differs is named as such, not as just another attr
+        Map<String, Integer> myAttrs = new TreeMap<>(mine.attrs());
+        Map<String, Integer> authAttrs = new TreeMap<>(auth.attrs());
+        if (!Objects.equals(myAttrs.remove(SnapSetCodec.ATTR), authAttrs.remove(SnapSetCodec.ATTR))) {
+            errors.add(ShardError.SNAPSET_INCONSISTENCY);
+        }
+        if (!myAttrs.keySet().equals(authAttrs.keySet())) {
             errors.add(ShardError.ATTR_NAME_MISMATCH);
         } else {
-            for (var e : mine.attrs().entrySet()) {
-                if (!Objects.equals(e.getValue(), auth.attrs().get(e.getKey()))) {
+            for (var e : myAttrs.entrySet()) {
+                if (!Objects.equals(e.getValue(), authAttrs.get(e.getKey()))) {
                     errors.add(ShardError.ATTR_VALUE_MISMATCH);
                 }
             }

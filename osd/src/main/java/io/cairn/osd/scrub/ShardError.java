@@ -8,7 +8,9 @@ package io.cairn.osd.scrub;
  */
 public enum ShardError {
     MISSING, READ_ERROR, SIZE_MISMATCH, DATA_DIGEST_MISMATCH, OMAP_DIGEST_MISMATCH, ATTR_NAME_MISMATCH,
-    ATTR_VALUE_MISMATCH;
+    ATTR_VALUE_MISMATCH,
+    /** The head's SnapSet (its clones, their snaps and overlaps) differs from the authoritative copy's. */
+    SNAPSET_INCONSISTENCY;
 
     public String cephName() {
         return name().toLowerCase(java.util.Locale.ROOT);

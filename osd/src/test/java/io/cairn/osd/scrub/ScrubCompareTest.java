@@ -52,6 +52,22 @@ class ScrubCompareTest {
     }
 
     @Test
+    void clonesAreComparedOnTheirOwnAndADifferentSnapSetIsNamed() {
+        ScrubObject head = obj("a", 10, 1).toBuilder().putAttrDigests("ss", 40).build();
+        ScrubObject clone = obj("a", 8, 2).toBuilder().setSnap(4).build();
+        ScrubObject otherSnapSet = head.toBuilder().putAttrDigests("ss", 41).build();
+        var maps = Map.of(3, List.of(clone, head), 1, List.of(head), 2, List.of(clone, otherSnapSet));
+        List<ObjectInconsistency> found = ScrubCompare.compare(ACTING, maps, true);
+        assertEquals(2, found.size(), "the head and its clone, each once: " + found);
+        ObjectInconsistency h = found.stream().filter(i -> i.snap() == -2).findFirst().orElseThrow();
+        assertEquals(Set.of(ShardError.SNAPSET_INCONSISTENCY), h.objectErrors());
+        assertEquals(List.of(2), h.badOsds());
+        ObjectInconsistency c = found.stream().filter(i -> i.snap() == 4).findFirst().orElseThrow();
+        assertEquals(Set.of(ShardError.MISSING), c.unionShardErrors(), "osd.1 lacks the clone");
+        assertEquals(List.of(1), c.badOsds());
+    }
+
+    @Test
     void aMissingCopyIsRepairedFromTheOthers() {
         var maps = Map.of(3, List.of(obj("a", 10, 1)), 1, List.<ScrubObject>of(), 2, List.of(obj("a", 10, 1)));
         ObjectInconsistency i = ScrubCompare.compare(ACTING, maps, false).get(0);

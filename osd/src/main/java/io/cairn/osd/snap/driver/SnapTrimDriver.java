@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * all on one thread: each tick feeds every machine the queue and whether its PG may trim, hands
  * out the OSD's trimming slots, and carries out what the machines ask: find heads in the snap
  * index, trim them through the client write path (one replicated, logged write per head), sleep.
+ * The thread is the OSD's to stop.
  */
-public final class SnapTrimDriver implements AutoCloseable {
+public final class SnapTrimDriver {
     private static final Logger LOG = LoggerFactory.getLogger(SnapTrimDriver.class);
 
     /** How a head's trim is written: the primary's own write of {@code ops} on {@code oloc}. */
@@ -116,11 +117,7 @@ public final class SnapTrimDriver implements AutoCloseable {
             step(id, e, new SnapTrimmer.Queue(pool.removedSnapsQueue()));
             step(id, e, new SnapTrimmer.Conditions(d.activeClean().test(id, map), d.scrubbing().test(id),
                     map.hasFlag(ClusterFlag.NOSNAPTRIM)));
-            if (e.slotRound >= 0 && d.slots().tryReserve(id, me, map.epoch())) {
-                long round = e.slotRound;
-                e.slotRound = -1;
-                step(id, e, new SnapTrimmer.Reserved(round));
-            }
+            grant(id, e, map.epoch());
             if (pool.removedSnapsQueue().isEmpty() && e.machine.state() == SnapTrimmer.State.NOT_TRIMMING) {
                 entries.remove(id);
             }
@@ -133,6 +130,22 @@ public final class SnapTrimDriver implements AutoCloseable {
         }
     }
 
+    /** Gives a free slot to a PG that asked for one (trimmer thread). */
+    private void grant(PgId id, Entry e, int epoch) {
+        if (e.slotRound >= 0 && d.slots().tryReserve(id, me, epoch)) {
+            long round = e.slotRound;
+            e.slotRound = -1;
+            step(id, e, new SnapTrimmer.Reserved(round));
+        }
+    }
+
+    private void grantWaiting() {
+        OsdMap map = d.maps().get();
+        if (map != null) {
+            entries.forEach((id, e) -> grant(id, e, map.epoch()));
+        }
+    }
+
     /** Steps one machine and carries out its actions (trimmer thread). */
     private void step(PgId id, Entry e, SnapTrimmer.Event ev) {
         for (SnapTrimmer.Action a : e.machine.step(ev, d.settings().get())) {
@@ -140,21 +153,51 @@ public final class SnapTrimDriver implements AutoCloseable {
                 case SnapTrimmer.RequestSlot r -> e.slotRound = r.round();
                 case SnapTrimmer.ReleaseSlot r -> {
                     e.slotRound = -1;
-                    d.slots().release(id);
+                    if (d.slots().release(id)) {
+                        // the next PG waiting goes now, not at the next tick
+                        onThread(this::grantWaiting, 0);
+                    }
                 }
                 case SnapTrimmer.FindWork f -> later(id, e, () -> new SnapTrimmer.WorkFound(f.round(), f.snap(),
                         SnapMapper.heads(d.store(), CollectionId.of(id.toString()), f.snap(), f.max())));
-                case SnapTrimmer.Trim t -> trim(id, e, t);
-                case SnapTrimmer.StartTimer t -> thread.schedule(() -> step(id, e, new SnapTrimmer.TimerFired(t.round())),
-                        t.delayMs(), TimeUnit.MILLISECONDS);
+                case SnapTrimmer.Trim t -> {
+                    CompletableFuture<Void> batch;
+                    try {
+                        batch = trim(id, t);
+                    } catch (RuntimeException failed) {
+                        batch = CompletableFuture.failedFuture(failed);
+                    }
+                    batch.whenComplete((v, err) -> {
+                        if (err != null) {
+                            LOG.warn("pg {}: trimming snap {} failed: {}", id, t.snap(), err.toString());
+                        }
+                        later(id, e, () -> new SnapTrimmer.TrimDone(t.round(), err != null));
+                    });
+                }
+                case SnapTrimmer.StartTimer t -> onThread(() -> step(id, e, new SnapTrimmer.TimerFired(t.round())),
+                        t.delayMs());
             }
         }
     }
 
     /** Runs {@code work} on the trimmer thread after this step, and steps the machine with its answer. */
     private void later(PgId id, Entry e, Supplier<SnapTrimmer.Event> work) {
+        onThread(() -> {
+            SnapTrimmer.Event ev;
+            try {
+                ev = work.get();
+            } catch (RuntimeException failed) {
+                // e.g. the PG's collection went away: start the round over from the next tick
+                LOG.warn("pg {}: snap trim step failed: {}", id, failed.toString());
+                ev = new SnapTrimmer.Reset();
+            }
+            step(id, e, ev);
+        }, 0);
+    }
+
+    private void onThread(Runnable r, long delayMs) {
         try {
-            thread.execute(() -> step(id, e, work.get()));
+            thread.schedule(r, delayMs, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closing) {
             // the OSD is stopping
         }
@@ -164,7 +207,7 @@ public final class SnapTrimDriver implements AutoCloseable {
      * One batch: each head is trimmed of every removed snap its clones still serve, by a write of
      * its own; an index entry naming a head that has no clone for the snap (a stale one) is dropped.
      */
-    private void trim(PgId id, Entry e, SnapTrimmer.Trim t) {
+    private CompletableFuture<Void> trim(PgId id, SnapTrimmer.Trim t) {
         OsdMap map = d.maps().get();
         Pool pool = map.pool(id.pool());
         CollectionId coll = CollectionId.of(id.toString());
@@ -189,12 +232,7 @@ public final class SnapTrimDriver implements AutoCloseable {
         if (!stale.ops().isEmpty()) {
             writes.add(d.store().queueTransactions(List.of(stale)));
         }
-        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).whenComplete((v, err) -> {
-            if (err != null) {
-                LOG.warn("pg {}: trimming snap {} failed: {}", id, t.snap(), err.toString());
-            }
-            later(id, e, () -> new SnapTrimmer.TrimDone(t.round(), err != null));
-        });
+        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
     }
 
     /** The trimmer's state flags for a PG this OSD leads (none when it has nothing queued). */
@@ -213,10 +251,5 @@ public final class SnapTrimDriver implements AutoCloseable {
     public long queueLength(PgId id) {
         Entry e = entries.get(id);
         return e == null ? 0 : e.machine.trimQueue().size();
-    }
-
-    @Override
-    public void close() {
-        thread.shutdownNow();
     }
 }
