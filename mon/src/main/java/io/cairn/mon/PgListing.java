@@ -28,7 +28,7 @@ final class PgListing {
     private static final Set<String> STATES = Set.of("stale", "creating", "active", "activating", "clean",
             "recovery_wait", "recovery_toofull", "recovering", "down", "undersized", "degraded", "remapped", "scrubbing",
             "deep", "inconsistent", "peering", "repair", "backfill_wait", "backfilling", "backfill_toofull",
-            "incomplete", "peered", "unknown");
+            "incomplete", "peered", "snaptrim", "snaptrim_wait", "snaptrim_error", "unknown");
 
     static CommandResult ls(OsdMap map, PgStatsTable.Summary s, Predicate<PgId> which, List<String> states) {
         for (String st : states) {
@@ -197,6 +197,7 @@ final class PgListing {
         m.put("last_scrub_stamp", stamp(st.getLastScrubStampMs()));
         m.put("last_deep_scrub_stamp", stamp(st.getLastDeepScrubStampMs()));
         m.put("log_size", st.getLogSize());
+        m.put("snaptrimq_len", st.getSnaptrimqLen());
         Map<String, Object> sum = new LinkedHashMap<>();
         sum.put("num_bytes", st.getBytes());
         sum.put("num_objects", st.getObjects());

@@ -3,7 +3,9 @@ package io.cairn.osd.snap;
 import io.cairn.common.CairnException;
 import io.cairn.common.osdmap.Pool;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a write knows of the pool's snaps, as Ceph's SnapContext: the newest snap id ({@code seq})
@@ -36,7 +38,7 @@ public record SnapContext(long seq, List<Long> snaps) {
     /** The pool's own context, for a pool in pool-snaps mode: every pool snap, newest first. */
     public static SnapContext ofPool(Pool pool) {
         List<Long> ids = new ArrayList<>(pool.snaps().keySet());
-        java.util.Collections.reverse(ids);
+        Collections.reverse(ids);
         return new SnapContext(pool.snapSeq(), ids);
     }
 
@@ -52,13 +54,19 @@ public record SnapContext(long seq, List<Long> snaps) {
     }
 
     /** The context a write to this pool is applied under; empty for a pool that never had a snap. */
-    public static java.util.Optional<SnapContext> forWrite(Pool pool, SnapContext fromClient) {
+    public static Optional<SnapContext> forWrite(Pool pool, SnapContext fromClient) {
         if (pool.snapSeq() == 0) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         if (pool.isPoolSnapsMode()) {
-            return java.util.Optional.of(ofPool(pool));
+            return Optional.of(ofPool(pool));
         }
-        return java.util.Optional.of(fromClient.checked().withoutRemoved(pool));
+        // a seq the pool never reached would make the object refuse every honest writer after it
+        // (the OSD's map is at least as new as the client's, so a real one is never newer)
+        if (Long.compareUnsigned(fromClient.seq(), pool.snapSeq()) > 0) {
+            throw CairnException.invalid("snap context seq " + Long.toUnsignedString(fromClient.seq())
+                    + " is newer than pool " + pool.name() + "'s snap_seq " + pool.snapSeq());
+        }
+        return Optional.of(fromClient.checked().withoutRemoved(pool));
     }
 }
