@@ -253,7 +253,7 @@ public final class ClientOps {
         if (m.stored() && !req.getOloc().getKey().isEmpty()) {
             txn.setAttr(pg.coll(), oid, PgCopies.KEY_ATTR, req.getOloc().getKey().getBytes(StandardCharsets.UTF_8));
         }
-        d.copies().record(txn, pg.coll(), version, req.getOloc(), delete, true, reqid);
+        d.copies().record(txn, pg.coll(), version, req.getOloc(), delete, true, reqid, m.cloneMade(), m.clonesRemoved());
         CompletableFuture<?> local = d.store().queueTransactions(List.of(txn));
         pg.addCounts(m.objectDelta(), m.byteDelta());
         List<Integer> replicas = new ArrayList<>(pm.acting());

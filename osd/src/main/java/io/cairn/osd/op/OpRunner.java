@@ -245,14 +245,14 @@ public final class OpRunner {
 
     /**
      * What a mutation leaves: whether the head exists for clients, and its size, before and after;
-     * how many clones it added and how their own bytes changed; whether the head is still stored
-     * (as itself or as a whiteout).
+     * the clone it made first (0: none) and the clones it removed, and how the clones' own bytes
+     * changed; whether the head is still stored (as itself or as a whiteout).
      */
-    public record Mutated(boolean existed, long sizeBefore, boolean exists, long sizeAfter, int cloneDelta,
-                          long cloneByteDelta, boolean stored) {
+    public record Mutated(boolean existed, long sizeBefore, boolean exists, long sizeAfter, long cloneMade,
+                          List<Long> clonesRemoved, long cloneByteDelta, boolean stored) {
         /** Objects as pool statistics count them: heads a client sees, and clones. */
         public long objectDelta() {
-            return (exists ? 1 : 0) - (existed ? 1 : 0) + cloneDelta;
+            return (exists ? 1 : 0) - (existed ? 1 : 0) + (cloneMade != 0 ? 1 : 0) - clonesRemoved.size();
         }
 
         public long byteDelta() {
@@ -288,9 +288,11 @@ public final class OpRunner {
             txn.setAttr(coll, oid, VERSION_ATTR, encodeLong(version));
             txn.setAttr(coll, oid, MTIME_ATTR, encodeLong(mtimeMs));
         }
-        return new Mutated(existed, sizeBefore, shape.exists, shape.exists ? shape.size : 0,
-                shape.snaps.clones().size() - before.clones().size(), shape.snaps.cloneBytes() - before.cloneBytes(),
-                shape.inStore);
+        List<Long> kept = shape.snaps.clones().stream().map(SnapSet.Clone::id).toList();
+        long made = kept.isEmpty() || before.clone(kept.get(kept.size() - 1)).isPresent() ? 0 : kept.get(kept.size() - 1);
+        List<Long> removed = before.clones().stream().map(SnapSet.Clone::id).filter(id -> !kept.contains(id)).toList();
+        return new Mutated(existed, sizeBefore, shape.exists, shape.exists ? shape.size : 0, made, removed,
+                shape.snaps.cloneBytes() - before.cloneBytes(), shape.inStore);
     }
 
     /** The data ops (create, writes, truncate, zero, remove); false for any other op. */

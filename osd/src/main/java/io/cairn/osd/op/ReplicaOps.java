@@ -98,7 +98,8 @@ public final class ReplicaOps {
                 txn.setAttr(pg.coll(), oid, PgCopies.KEY_ATTR, req.getOloc().getKey().getBytes(StandardCharsets.UTF_8));
             }
             boolean newest = pg.recordReplicaVersion(version);
-            copies.record(txn, pg.coll(), version, req.getOloc(), delete, newest, req.getReqid());
+            copies.record(txn, pg.coll(), version, req.getOloc(), delete, newest, req.getReqid(), m.cloneMade(),
+                    m.clonesRemoved());
             pg.addCounts(m.objectDelta(), m.byteDelta());
             return store.queueTransactions(List.of(txn)).thenApply(x -> null);
         }

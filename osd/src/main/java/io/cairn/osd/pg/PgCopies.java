@@ -24,9 +24,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,11 +117,14 @@ public final class PgCopies {
         return b != null && parse(b).getVersion().getEpoch() == v.epoch();
     }
 
-    /** Records a log entry (and last_update), trimming the oldest entries now and then. */
+    /**
+     * Records a log entry (and last_update), trimming the oldest entries now and then; {@code cloneMade}
+     * and {@code clonesRemoved} name the write's snapshot changes (0 and none for most writes).
+     */
     public void record(Transaction txn, CollectionId coll, Eversion version, ObjectLocator oloc, boolean delete,
-                boolean raiseLastUpdate, String reqid) {
+                boolean raiseLastUpdate, String reqid, long cloneMade, List<Long> clonesRemoved) {
         PgLogEntry e = PgLogEntry.newBuilder().setVersion(Versions.toProto(version)).setOloc(oloc)
-                .setDelete(delete).setReqid(reqid).build();
+                .setDelete(delete).setReqid(reqid).setClone(cloneMade).addAllClonesRemoved(clonesRemoved).build();
         txn.omapSetKeys(coll, PGMETA, Map.of(key(version.version()), e.toByteArray()));
         if (raiseLastUpdate) {
             txn.setAttr(coll, PGMETA, LAST_UPDATE_ATTR, encode(version));
@@ -292,11 +297,13 @@ public final class PgCopies {
     /** A log entry as it is stored and sent. */
     public static PgLogEntry toProto(long pool, LogEntry e) {
         return PgLogEntry.newBuilder().setVersion(Versions.toProto(e.version()))
-                .setOloc(ObjectIds.locatorOf(pool, e.object())).setDelete(e.delete()).setReqid(e.reqid()).build();
+                .setOloc(ObjectIds.locatorOf(pool, e.object())).setDelete(e.delete()).setReqid(e.reqid())
+                .setClone(e.cloneMade()).addAllClonesRemoved(e.clonesRemoved()).build();
     }
 
     public static LogEntry fromProto(PgLogEntry e) {
-        return new LogEntry(Versions.fromProto(e.getVersion()), ObjectIds.nameOf(e.getOloc()), e.getDelete(), e.getReqid());
+        return new LogEntry(Versions.fromProto(e.getVersion()), ObjectIds.nameOf(e.getOloc()), e.getDelete(), e.getReqid(),
+                e.getClone(), e.getClonesRemovedList());
     }
 
     private static PgLogEntry parse(byte[] b) {
@@ -380,11 +387,16 @@ public final class PgCopies {
      */
     public void write(Transaction txn, CollectionId coll, ObjectId oid, ObjectState state) {
         boolean collExists = store.collectionExists(coll);
+        Set<Long> incoming = new HashSet<>();
+        state.getClonesList().forEach(c -> incoming.add(c.getSnap()));
         for (ObjectId clone : collExists ? clonesOf(coll, oid) : List.<ObjectId>of()) {
-            txn.remove(coll, clone);
+            // one the state brings is replaced below (a second remove in one transaction would fail it)
+            if (!incoming.contains(clone.snap())) {
+                txn.remove(coll, clone);
+            }
         }
         SnapSet before = collExists ? snapSet(coll, oid) : SnapSet.EMPTY;
-        com.google.protobuf.ByteString ss = state.getAttrsMap().get(SnapSetCodec.ATTR);
+        ByteString ss = state.getAttrsMap().get(SnapSetCodec.ATTR);
         SnapSet after = state.getExists() && ss != null ? SnapSetCodec.decode(ss.toByteArray()) : SnapSet.EMPTY;
         SnapMapper.update(txn, coll, oid, before, after);
         writeOne(txn, coll, oid, state);
@@ -437,25 +449,43 @@ public final class PgCopies {
     }
 
     /**
-     * Client objects and their bytes in this copy: {objects, bytes}, by one scan (taken once per
-     * activation). Counted as writes count them: heads a client sees and clones; a head's bytes and
-     * the bytes its clones no longer share with it (whiteouts count for nothing).
+     * Client objects and their bytes in this copy: {objects, bytes}, by one scan of the heads (taken
+     * once per activation). Counted as writes count them: heads a client sees and clones; a head's
+     * bytes and the bytes its clones no longer share with it (whiteouts count for nothing).
      */
     public long[] counts(CollectionId coll) {
         long[] out = new long[2];
         forEachClientObject(coll, o -> {
-            if (o.snap() != ObjectId.HEAD) {
-                out[0]++;
-                return;
-            }
-            SnapSet ss = snapSet(coll, o);
-            out[1] += ss.cloneBytes();
-            if (!ss.headWhiteout()) {
-                out[0]++;
-                out[1] += store.stat(coll, o).sizeBytes();
+            if (o.snap() == ObjectId.HEAD) {
+                long[] one = statsOf(coll, o);
+                out[0] += one[0];
+                out[1] += one[1];
             }
         });
         return out;
+    }
+
+    /** {objects, bytes} a head and its clones count for in pool statistics, as stored here. */
+    public long[] statsOf(CollectionId coll, ObjectId head) {
+        if (!store.exists(coll, head)) {
+            return new long[2];
+        }
+        SnapSet ss = snapSet(coll, head);
+        return statsOf(!ss.headWhiteout(), store.stat(coll, head).sizeBytes(), ss);
+    }
+
+    /** {objects, bytes} an object read out by {@link #read} counts for, once written in. */
+    public static long[] statsOf(ObjectState state) {
+        if (!state.getExists()) {
+            return new long[2];
+        }
+        ByteString ss = state.getAttrsMap().get(SnapSetCodec.ATTR);
+        SnapSet snaps = ss == null ? SnapSet.EMPTY : SnapSetCodec.decode(ss.toByteArray());
+        return statsOf(!snaps.headWhiteout(), state.getData().size(), snaps);
+    }
+
+    private static long[] statsOf(boolean visible, long headBytes, SnapSet ss) {
+        return new long[] {(visible ? 1 : 0) + ss.clones().size(), (visible ? headBytes : 0) + ss.cloneBytes()};
     }
 
     /** Walks the copy's client objects in order, a store page at a time (nothing if it is gone). */

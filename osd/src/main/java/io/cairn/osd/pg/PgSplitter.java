@@ -104,6 +104,9 @@ public final class PgSplitter {
             txn.moveRename(pc, oid, cc, oid);
             // clones go with their head, and so do their entries in the snap index
             for (var clone : copies.clonesOf(pc, oid)) {
+                if (store.exists(cc, clone)) {
+                    txn.remove(cc, clone);
+                }
                 txn.moveRename(pc, clone, cc, clone);
             }
             SnapSet ss = copies.snapSet(pc, oid);

@@ -103,17 +103,17 @@ public final class ObjectCopier {
             if (now == null || now.pgNum() != map.pool(pg.pool()).pgNum()) {
                 throw new CairnException(ErrorCode.EAGAIN, "pg " + pg + " split while recovering");
             }
-            boolean existed = store.exists(coll, oid);
-            long sizeBefore = existed ? store.stat(coll, oid).sizeBytes() : 0;
+            long[] before = copies.statsOf(coll, oid);
+            long[] after = PgCopies.statsOf(r.getState());
             store.queueTransactions(List.of(txn)).join();
-            state.addCounts((r.getState().getExists() ? 1 : 0) - (existed ? 1 : 0),
-                    (r.getState().getExists() ? r.getState().getData().size() : 0) - sizeBefore);
+            state.addCounts(after[0] - before[0], after[1] - before[1]);
         }
     }
 
     private void count(ObjectState state) {
         copiedObjects.incrementAndGet();
-        copiedBytes.addAndGet(state.getData().size());
+        copiedBytes.addAndGet(state.getData().size()
+                + state.getClonesList().stream().mapToLong(c -> c.getState().getData().size()).sum());
     }
 
     static void check(int code, String message, int osd) {

@@ -19,13 +19,13 @@ import io.cairn.osd.snap.SnapContext;
 import io.cairn.osd.snap.SnapMapper;
 import io.cairn.proto.v1.CloneInfo;
 import io.cairn.proto.v1.OpAppend;
+import io.cairn.proto.v1.OpGetXattrs;
 import io.cairn.proto.v1.OpListSnaps;
 import io.cairn.proto.v1.OpRead;
 import io.cairn.proto.v1.OpRemove;
 import io.cairn.proto.v1.OpRollback;
-import io.cairn.proto.v1.OpSnapTrim;
 import io.cairn.proto.v1.OpSetXattr;
-import io.cairn.proto.v1.OpGetXattrs;
+import io.cairn.proto.v1.OpSnapTrim;
 import io.cairn.proto.v1.OpTruncate;
 import io.cairn.proto.v1.OpWrite;
 import io.cairn.proto.v1.OpWriteFull;
@@ -68,7 +68,7 @@ class SnapshotOpsTest {
         return new SnapContext(seq, Arrays.stream(snapsNewestFirst).boxed().toList());
     }
 
-    private void apply(SnapContext snapc, OsdOp... ops) {
+    private OpRunner.Mutated apply(SnapContext snapc, OsdOp... ops) {
         List<OsdOp> list = List.of(ops);
         runner.validate(list);
         runner.checkGuards(COLL, OID, list);
@@ -80,6 +80,7 @@ class SnapshotOpsTest {
         store.queueTransactions(List.of(t)).join();
         objects += m.objectDelta();
         bytes += m.byteDelta();
+        return m;
     }
 
     /** The object's bytes at a snap (0 = head), or null when it did not exist then. */
@@ -232,6 +233,16 @@ class SnapshotOpsTest {
         assertEquals(List.of(OID.withSnap(2), OID.withSnap(3)), copies.clonesOf(other, OID));
         assertArrayEquals(block('b', 50), store.read(other, OID.withSnap(3), 0, 50));
         assertEquals(runner.snapSet(COLL, OID), runner.snapSet(other, OID));
+        // again onto a member that holds an older copy with one of the clones and one trimmed since
+        Transaction older = new Transaction();
+        older.write(other, OID.withSnap(1), 0, block('x', 10));
+        older.write(other, OID.withSnap(3), 0, block('y', 10));
+        store.queueTransactions(List.of(older)).join();
+        Transaction again = new Transaction();
+        copies.write(again, other, OID, state);
+        store.queueTransactions(List.of(again)).join();
+        assertEquals(List.of(OID.withSnap(2), OID.withSnap(3)), copies.clonesOf(other, OID));
+        assertArrayEquals(block('b', 50), store.read(other, OID.withSnap(3), 0, 50));
         assertEquals(objects, copies.counts(COLL)[0], "the scan counts what the writes counted");
         assertEquals(bytes, copies.counts(COLL)[1]);
     }
@@ -352,11 +363,16 @@ class SnapshotOpsTest {
 
     @Test
     void trimmingAMiddleCloneKeepsTheOlderOnesOverlapExact() {
-        apply(snapc(0), write(0, block('a', 300)));
-        apply(snapc(2, 2), write(0, block('b', 100)));      // clone 2 shares [100~200] with clone 3
+        assertEquals(0, apply(snapc(0), write(0, block('a', 300))).cloneMade());
+        assertEquals(2, apply(snapc(2, 2), write(0, block('b', 100))).cloneMade()); // clone 2 shares [100~200] with 3
         apply(snapc(3, 3, 2), write(200, block('c', 100))); // clone 3 shares [0~200] with the head
         assertEquals(List.of(OID), SnapMapper.heads(store, COLL, 3, 10));
-        apply(SnapContext.EMPTY, trim(List.of(3L)));
+        OpRunner.Mutated trimmed = apply(SnapContext.EMPTY, trim(List.of(3L)));
+        assertEquals(List.of(3L), trimmed.clonesRemoved(), "what the log entry names");
+        assertEquals(0, trimmed.cloneMade());
+        io.cairn.osd.peering.LogEntry logged = new io.cairn.osd.peering.LogEntry(new io.cairn.osd.peering.Eversion(1, 9),
+                new io.cairn.osd.peering.ObjectName("", "obj", ""), false, "", 0, trimmed.clonesRemoved());
+        assertEquals(logged, PgCopies.fromProto(PgCopies.toProto(1, logged)), "log entries keep it across peers");
         assertEquals(List.of(OID.withSnap(2)), copies.clonesOf(COLL, OID));
         CloneInfo two = listSnaps().getClones(0);
         assertEquals(1, two.getOverlapCount(), "clone 2 now shares with the head only [100~100]");

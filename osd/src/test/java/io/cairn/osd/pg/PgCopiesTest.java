@@ -39,7 +39,7 @@ class PgCopiesTest {
     private void write(int epoch, long from, long to) {
         for (long v = from; v <= to; v++) {
             Transaction t = new Transaction();
-            copies.record(t, COLL, new Eversion(epoch, v), oloc(v), false, true, "client.x:" + v);
+            copies.record(t, COLL, new Eversion(epoch, v), oloc(v), false, true, "client.x:" + v, 0, List.of());
             store.queueTransactions(List.of(t)).join();
         }
     }

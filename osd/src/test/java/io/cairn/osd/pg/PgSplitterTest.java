@@ -56,7 +56,7 @@ class PgSplitterTest {
             byte[] d = name.getBytes(StandardCharsets.UTF_8);
             ObjectLocator o = ObjectLocator.newBuilder().setPool(1).setName(name).build();
             t.touch(coll(1), ObjectIds.objectId(o)).write(coll(1), ObjectIds.objectId(o), 0, d);
-            copies.record(t, coll(1), new Eversion(3, ++v), o, false, true, "client.x:" + v);
+            copies.record(t, coll(1), new Eversion(3, ++v), o, false, true, "client.x:" + v, 0, List.of());
             data.put(name, d);
         }
         copies.setLastEpochStarted(t, coll(1), 3);
