@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.cairn.cli.CairnMain;
 import io.cairn.client.IoCtx;
 import io.cairn.client.Rados;
 import io.cairn.journaler.Journal;
@@ -24,8 +23,6 @@ import io.cairn.journaler.JournalReader;
 import io.cairn.journaler.JournalWriter;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -110,15 +107,7 @@ class JournalIT {
     }
 
     private String cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        String[] all = new String[args.length + 2];
-        all[0] = "-c";
-        all[1] = cluster.conf().toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        int code = CairnMain.run(new PrintWriter(out), new PrintWriter(err), all);
-        assertEquals(0, code, "cairn " + String.join(" ", args) + ": " + err);
-        return out.toString();
+        return cluster.cli(args);
     }
 
     @Test

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cairn.cli.CairnMain;
 import io.cairn.client.IoCtx;
 import io.cairn.client.ObjectReadOperation;
 import io.cairn.client.ObjectWriteOperation;
@@ -260,15 +259,7 @@ class OsdDataPathIT {
     }
 
     private String cli(String... args) {
-        java.io.StringWriter out = new java.io.StringWriter();
-        java.io.StringWriter err = new java.io.StringWriter();
-        String[] all = new String[args.length + 2];
-        all[0] = "-c";
-        all[1] = cluster.conf().toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        int code = CairnMain.run(new java.io.PrintWriter(out), new java.io.PrintWriter(err), all);
-        assertEquals(0, code, "cairn " + String.join(" ", args) + ": " + err);
-        return out.toString();
+        return cluster.cli(args);
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cairn.cli.CairnMain;
 import io.cairn.client.IoCtx;
 import io.cairn.client.Rados;
 import io.cairn.common.cli.Json;
@@ -19,9 +18,7 @@ import io.cairn.proto.v1.OsdServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.RandomAccessFile;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -343,13 +340,7 @@ class ScrubRepairIT {
     }
 
     private String cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> all = new ArrayList<>(List.of("-c", cluster.conf().toString()));
-        all.addAll(List.of(args));
-        int code = CairnMain.run(new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
-        assertEquals(0, code, String.join(" ", args) + ": " + err);
-        return out.toString();
+        return cluster.cli(args);
     }
 
     private String health() {

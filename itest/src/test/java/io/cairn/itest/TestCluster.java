@@ -1,10 +1,13 @@
 package io.cairn.itest;
 
-import io.cairn.common.mon.MonClient;
+import io.cairn.cli.CairnMain;
 import io.cairn.common.config.CairnConfig;
+import io.cairn.common.mon.MonClient;
 import io.cairn.deploy.LocalCluster;
 import io.cairn.proto.v1.CommandReply;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,6 +84,19 @@ final class TestCluster implements AutoCloseable {
 
     Path conf() {
         return local.conf();
+    }
+
+    /** Runs {@code cairn -c CONF ARGS...} in this JVM; its standard output (a non-zero exit fails the test). */
+    String cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> all = new java.util.ArrayList<>(List.of("-c", conf().toString()));
+        all.addAll(List.of(args));
+        int code = CairnMain.run(new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
+        if (code != 0) {
+            throw new AssertionError("cairn " + String.join(" ", args) + " exited " + code + ": " + err);
+        }
+        return out.toString();
     }
 
     MonClient client() {

@@ -151,7 +151,7 @@ public final class ClientOps {
         }
         // the trimmer writes under an empty context: it never clones, and an object's seq never stops it
         Optional<SnapContext> snapc = internal ? Optional.of(SnapContext.EMPTY)
-                : write ? SnapContext.forWrite(pool, SnapSetCodec.fromProto(req.getSnapc())) : Optional.empty();
+                : write ? SnapContext.forWrite(pool, req.getSnapc()) : Optional.empty();
         boolean snaps = pool.snapSeq() > 0;
         return d.missing().submit(pgid, ObjectIds.nameOf(oloc),
                 () -> write ? write(map, pg, pm, oid, req, snapc, internal) : read(map, pg, oid, req, lent, snaps),

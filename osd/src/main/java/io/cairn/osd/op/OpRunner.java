@@ -288,6 +288,10 @@ public final class OpRunner {
             txn.setAttr(coll, oid, VERSION_ATTR, encodeLong(version));
             txn.setAttr(coll, oid, MTIME_ATTR, encodeLong(mtimeMs));
         }
+        if (snapc.isEmpty()) {
+            return new Mutated(existed, sizeBefore, shape.exists, shape.exists ? shape.size : 0, 0, List.of(), 0,
+                    shape.inStore);
+        }
         List<Long> kept = shape.snaps.clones().stream().map(SnapSet.Clone::id).toList();
         long made = kept.isEmpty() || before.clone(kept.get(kept.size() - 1)).isPresent() ? 0 : kept.get(kept.size() - 1);
         List<Long> removed = before.clones().stream().map(SnapSet.Clone::id).filter(id -> !kept.contains(id)).toList();

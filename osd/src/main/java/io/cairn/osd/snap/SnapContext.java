@@ -54,10 +54,11 @@ public record SnapContext(long seq, List<Long> snaps) {
     }
 
     /** The context a write to this pool is applied under; empty for a pool that never had a snap. */
-    public static Optional<SnapContext> forWrite(Pool pool, SnapContext fromClient) {
+    public static Optional<SnapContext> forWrite(Pool pool, io.cairn.proto.v1.SnapContext wire) {
         if (pool.snapSeq() == 0) {
             return Optional.empty();
         }
+        SnapContext fromClient = SnapSetCodec.fromProto(wire);
         if (pool.isPoolSnapsMode()) {
             return Optional.of(ofPool(pool));
         }

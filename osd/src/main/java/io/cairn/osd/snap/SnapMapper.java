@@ -115,9 +115,4 @@ public final class SnapMapper {
         page.entries().forEach((k, v) -> out.add(parse(k, v)));
         return out;
     }
-
-    /** Whether any head still has a clone serving {@code snap}. */
-    public static boolean hasWork(ObjectStore store, CollectionId coll, long snap) {
-        return !heads(store, coll, snap, 1).isEmpty();
-    }
 }

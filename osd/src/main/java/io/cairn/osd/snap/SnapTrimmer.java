@@ -82,7 +82,6 @@ public final class SnapTrimmer {
     private boolean error;
     /** Whether the shell holds a slot for this PG (or has been asked for one). */
     private boolean slot;
-    private long trimmedObjects;
     /** A FindWork of this round is unanswered: another would only repeat it. */
     private boolean finding;
 
@@ -202,7 +201,6 @@ public final class SnapTrimmer {
         Invariants.check(w.heads().size() <= s.maxConcurrent(), "asked for %s heads, got %s", s.maxConcurrent(),
                 w.heads().size());
         state = State.WAIT_REPOPS;
-        trimmedObjects += w.heads().size();
         out.add(new Trim(round, w.snap(), w.heads()));
     }
 
@@ -229,11 +227,6 @@ public final class SnapTrimmer {
     /** Snaps still to trim here (Ceph's snap_trimq). */
     public synchronized SnapIntervals trimQueue() {
         return queue();
-    }
-
-    /** Heads handed to trim writes so far. */
-    public synchronized long trimmedObjects() {
-        return trimmedObjects;
     }
 
     /** The PG state flags the trimmer adds: snaptrim, snaptrim_wait or snaptrim_error. */
