@@ -117,7 +117,16 @@ final class BlockFile implements AutoCloseable {
     }
 
     private static ByteBuffer alignedBuffer(int align) {
-        return ByteBuffer.allocateDirect(DIRECT_STAGING_BYTES + align).alignedSlice(align);
+        return alignedDirect(DIRECT_STAGING_BYTES, align);
+    }
+
+    /**
+     * A direct buffer of exactly {@code bytes} whose start is {@code align}-aligned. The slice is cut
+     * to {@code bytes}: {@code alignedSlice} alone keeps the spare {@code align} bytes whenever the
+     * allocation happens to start aligned, and lent buffers are recognised by their capacity.
+     */
+    static ByteBuffer alignedDirect(int bytes, int align) {
+        return ByteBuffer.allocateDirect(bytes + align).alignedSlice(align).limit(bytes).slice();
     }
 
     static BlockFile open(Path path, long expectedSizeBytes) throws IOException {
@@ -277,7 +286,7 @@ final class BlockFile implements AutoCloseable {
         }
         for (int made = readBuffersMade.get(); made < READ_BUFFERS_MAX; made = readBuffersMade.get()) {
             if (readBuffersMade.compareAndSet(made, made + 1)) {
-                return ByteBuffer.allocateDirect(READ_BUFFER_BYTES + directAlignBytes).alignedSlice(directAlignBytes);
+                return alignedDirect(READ_BUFFER_BYTES, directAlignBytes);
             }
         }
         return null;

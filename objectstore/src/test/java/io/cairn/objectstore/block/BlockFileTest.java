@@ -36,6 +36,24 @@ class BlockFileTest {
         }
     }
 
+    /**
+     * Whatever address the allocator hands back, an aligned buffer is exactly the size asked for
+     * and starts aligned: a buffer that kept its spare alignment bytes was refused when given back
+     * as "not a lent read buffer" (seen in CI, where the allocation happened to start aligned).
+     */
+    @Test
+    void alignedDirectBuffersAreExactlyTheSizeAskedForAndStartAligned() {
+        for (int align : new int[] {512, 4096}) {
+            for (int bytes : new int[] {4096, 1 << 20, 4 << 20}) {
+                for (int i = 0; i < 8; i++) {
+                    ByteBuffer b = BlockFile.alignedDirect(bytes, align);
+                    assertEquals(bytes, b.capacity());
+                    assertEquals(0, b.alignmentOffset(0, align));
+                }
+            }
+        }
+    }
+
     private static int[] crcs(byte[] data) {
         int[] out = new int[data.length / 4096];
         for (int i = 0; i < out.length; i++) {
