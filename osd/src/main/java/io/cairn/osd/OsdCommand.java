@@ -25,7 +25,7 @@ import picocli.CommandLine.Unmatched;
  */
 @Command(name = "osd", mixinStandardHelpOptions = true,
         description = "Run an OSD daemon (--id N), prepare one (mkfs), or manage OSDs and pools.",
-        subcommands = {OsdCommand.Mkfs.class, OsdCommand.Prepare.class})
+        subcommands = {OsdCommand.Mkfs.class, OsdCommand.Prepare.class, OsdFsckCommand.class})
 public final class OsdCommand implements Runnable {
     @Spec
     CommandSpec spec;

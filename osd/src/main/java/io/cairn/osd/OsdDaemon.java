@@ -97,6 +97,7 @@ public final class OsdDaemon implements AutoCloseable {
     private final Booter booter;
     private final PgRegistry registry;
     private final PgRecovery recovery;
+    private final ObjectCopier copier;
     private final PeeringDriver driver;
     private final PgScrubber scrubber;
     private final SnapTrimDriver snapTrimmer;
@@ -133,12 +134,14 @@ public final class OsdDaemon implements AutoCloseable {
                 config.get(CairnConfigKeys.Osd.Op.PEER_OP_TIMEOUT).toMillis());
         mon = new MonLink(monClient, threads.mon, clock, me);
         booter = new Booter(mon, maps, clock, me, who.uuid(), () -> store.statfs().totalBytes());
-        PgCopies copies = new PgCopies(store);
+        // a piece must fit the peer messages, which are sized for the largest write
+        PgCopies copies = new PgCopies(store,
+                () -> Math.min(config.get(CairnConfigKeys.Osd.Recovery.RECOVERY_MAX_CHUNK), maxWrite));
         registry = new PgRegistry(store, copies, threads.pgQueues, clock);
         MapHistory history = new MapHistory(config.get(CairnConfigKeys.Osd.Recovery.MAP_CACHE_SIZE), monClient::getMap);
         MapGate gate = new MapGate(maps, registry, () -> config.get(CairnConfigKeys.Osd.Op.MAP_WAIT).toMillis(), me);
         ObjectOrder order = new ObjectOrder(threads.ops);
-        ObjectCopier copier = new ObjectCopier(peers, copies, store, registry, gate, me);
+        copier = new ObjectCopier(peers, copies, store, registry, gate, me);
         recovery = new PgRecovery(copier, peers, order, maps::map, threads.timers, recoveryThrottles(), clock, me,
                 OsdThreads.named("osd-recovery"));
         driver = new PeeringDriver(registry, gate, history, copies, store, peers, mon, recovery, threads.peering,
@@ -317,6 +320,15 @@ public final class OsdDaemon implements AutoCloseable {
                 .register(metricsRegistry);
         Gauge.builder("cairn.osd.recovery.ops.active", recovery, PgRecovery::runningCopies)
                 .description("Background recovery and backfill copies running now").register(metricsRegistry);
+        FunctionCounter.builder("cairn.osd.recovery.objects", copier, ObjectCopier::copiedObjects)
+                .description("Objects copied by recovery and backfill (pulled and pushed)").register(metricsRegistry);
+        FunctionCounter.builder("cairn.osd.recovery.bytes", copier, ObjectCopier::copiedBytes).baseUnit("bytes")
+                .description("Object data recovery and backfill copied, clones included").register(metricsRegistry);
+        FunctionCounter.builder("cairn.osd.recovery.objects.pieced", copier, ObjectCopier::copiedInPieces)
+                .description("Objects recovery and backfill copied in pieces of osd_recovery_max_chunk")
+                .register(metricsRegistry);
+        FunctionCounter.builder("cairn.osd.snaptrim.objects", snapTrimmer, SnapTrimDriver::trimmedObjects)
+                .description("Heads whose clones this OSD trimmed as primary").register(metricsRegistry);
         Gauge.builder("cairn.osd.store.total.bytes", store, s -> s.statfs().totalBytes()).baseUnit("bytes")
                 .description("Size of this OSD's store").register(metricsRegistry);
         Gauge.builder("cairn.osd.store.used.bytes", store, s -> s.statfs().allocatedBytes()).baseUnit("bytes")

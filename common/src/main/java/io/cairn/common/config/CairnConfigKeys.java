@@ -208,6 +208,11 @@ public final class CairnConfigKeys {
                     .<Duration>builder("osd_recovery_sleep", ConfigType.SECONDS, Duration.ZERO).unit("seconds")
                     .check(v -> !v.isNegative() && v.compareTo(Duration.ofSeconds(10)) <= 0, "0..10 s")
                     .description("Pause between the starts of an OSD's background recovery copies.").runtime().build();
+            public static final ConfigOption<Long> RECOVERY_MAX_CHUNK = ConfigOption
+                    .builder("osd_recovery_max_chunk", ConfigType.BYTES, 8L << 20).unit("bytes")
+                    .check(v -> v >= 4096 && v <= 64L << 20, "4 KiB..64 MiB")
+                    .description("Most object data one recovery, backfill or repair message carries; a larger "
+                            + "object (or a head with its clones) travels in pieces of this size.").runtime().build();
             public static final ConfigOption<Integer> MAX_BACKFILLS = intOpt("osd_max_backfills", 1)
                     .check(v -> v >= 1 && v <= 64, "1..64").unit("PGs")
                     .description("PGs an OSD backfills at once, as primary and, separately, as target.").runtime().build();

@@ -72,6 +72,7 @@ public final class BlockStore implements ObjectStore {
     private Thread committerThread;
     private ThreadPoolExecutor finisher;
     private volatile boolean mounted;
+    private StoreLock lock;
 
     public BlockStore(Path dir, BlockStoreOptions options) {
         this.dir = dir;
@@ -178,7 +179,13 @@ public final class BlockStore implements ObjectStore {
         if (!Files.isDirectory(dir.resolve(META_DIR)) || !Files.exists(dir.resolve(BLOCK_FILE))) {
             throw new ObjectStoreException.Unavailable("no object store at " + dir + " (run mkfs first)");
         }
-        db = MetaDb.open(dir.resolve(META_DIR), options.metadataMapBytes());
+        lock = StoreLock.acquire(dir);
+        try {
+            db = MetaDb.open(dir.resolve(META_DIR), options.metadataMapBytes());
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         try {
             // A process killed while reading leaves reader slots behind; free them.
             db.env.readerCheck();
@@ -224,9 +231,11 @@ public final class BlockStore implements ObjectStore {
                     superblock.blockFileBytes());
         } catch (IOException e) {
             db.close();
+            lock.close();
             throw new UncheckedIOException("mount " + dir, e);
         } catch (RuntimeException e) {
             db.close();
+            lock.close();
             throw e;
         }
     }
@@ -264,6 +273,7 @@ public final class BlockStore implements ObjectStore {
         } catch (IOException e) {
             throw new UncheckedIOException("umount " + dir, e);
         } finally {
+            lock.close();
             readerLock.writeLock().unlock();
         }
         log.info("unmounted {}", dir);

@@ -49,7 +49,8 @@ public final class Fsck {
 
     /** Checks (and with {@code repair}, fixes) the store at {@code dir}, which must not be mounted. */
     public static FsckReport run(Path dir, boolean deep, boolean repair) {
-        try (MetaDb db = MetaDb.open(dir.resolve(BlockStore.META_DIR), BlockStoreOptions.METADATA_MAP_BYTES_DEFAULT)) {
+        try (StoreLock held = StoreLock.acquire(dir);
+             MetaDb db = MetaDb.open(dir.resolve(BlockStore.META_DIR), BlockStoreOptions.METADATA_MAP_BYTES_DEFAULT)) {
             Superblock sb;
             try (Txn<byte[]> txn = db.env.txnRead()) {
                 byte[] v = db.meta.get(txn, MetaDb.name(MetaDb.SUPERBLOCK));

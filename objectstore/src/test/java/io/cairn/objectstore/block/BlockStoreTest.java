@@ -144,6 +144,21 @@ class BlockStoreTest {
     }
 
     @Test
+    void aMountedStoreCannotBeMountedOrCheckedAgainUntilItIsUnmounted() {
+        try (BlockStore s = mkfsAndMount(32 << 20)) {
+            var second = assertThrows(ObjectStoreException.Unavailable.class, () -> new BlockStore(dir).mount());
+            assertTrue(second.getMessage().contains("in use"), second.getMessage());
+            assertThrows(ObjectStoreException.Unavailable.class, () -> Fsck.run(dir, false, false));
+            s.apply(new Transaction().write(C, oid("a"), 0, new byte[4096]));
+        }
+        assertTrue(Fsck.run(dir, false, false).clean());
+        try (BlockStore s = new BlockStore(dir)) {
+            s.mount();
+            assertArrayEquals(new byte[4096], s.read(C, oid("a"), 0, 0));
+        }
+    }
+
+    @Test
     void fsckFindsAndRepairsLeakedSpace() {
         try (BlockStore s = mkfsAndMount(32 << 20)) {
             s.apply(new Transaction().write(C, oid("a"), 0, new byte[8192]));

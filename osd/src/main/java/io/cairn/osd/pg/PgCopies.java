@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,10 +57,31 @@ public final class PgCopies {
     private static final int CLONE_PAGE = 64;
     private static final int PAGES_MAX = 100_000;
 
+    /** Ceph's osd_recovery_max_chunk default: what tests and tools get unless they say otherwise. */
+    public static final long TRANSFER_CHUNK_BYTES_DEFAULT = 8L << 20;
+
     private final ObjectStore store;
+    private final ObjectPieces pieces;
+    private final LongSupplier transferChunkBytes;
 
     public PgCopies(ObjectStore store) {
+        this(store, () -> TRANSFER_CHUNK_BYTES_DEFAULT);
+    }
+
+    /** {@code transferChunkBytes}: most object data one recovery, backfill or repair message carries. */
+    public PgCopies(ObjectStore store, LongSupplier transferChunkBytes) {
         this.store = store;
+        this.pieces = new ObjectPieces(store, this);
+        this.transferChunkBytes = transferChunkBytes;
+    }
+
+    /** Objects copied in pieces: how this member reads and writes them. */
+    public ObjectPieces pieces() {
+        return pieces;
+    }
+
+    public long transferChunkBytes() {
+        return transferChunkBytes.getAsLong();
     }
 
     public static String key(long version) {
@@ -364,6 +386,11 @@ public final class PgCopies {
         if (size > 0) {
             b.setData(UnsafeByteOperations.unsafeWrap(store.read(coll, oid, 0, size)));
         }
+        return readMeta(b, coll, oid).build();
+    }
+
+    /** Adds a stored object's attrs, omap and omap header to {@code b}. */
+    ObjectState.Builder readMeta(ObjectState.Builder b, CollectionId coll, ObjectId oid) {
         store.getAttrs(coll, oid).forEach((k, v) -> b.putAttrs(k, ByteString.copyFrom(v)));
         String start = null;
         for (int page = 0; page < PAGES_MAX; page++) {
@@ -378,7 +405,7 @@ public final class PgCopies {
         if (header.length > 0) {
             b.setOmapHeader(ByteString.copyFrom(header));
         }
-        return b.build();
+        return b;
     }
 
     /**
@@ -386,6 +413,9 @@ public final class PgCopies {
      * it does not exist); the PG's snap index follows.
      */
     public void write(Transaction txn, CollectionId coll, ObjectId oid, ObjectState state) {
+        if (state.getPiece()) {
+            throw new IllegalArgumentException("a piece of " + oid + " written as a whole object");
+        }
         boolean collExists = store.collectionExists(coll);
         Set<Long> incoming = new HashSet<>();
         state.getClonesList().forEach(c -> incoming.add(c.getSnap()));
@@ -419,6 +449,11 @@ public final class PgCopies {
         if (!state.getData().isEmpty()) {
             txn.write(coll, oid, 0, state.getData().asReadOnlyByteBuffer());
         }
+        writeMeta(txn, coll, oid, state);
+    }
+
+    /** Sets {@code state}'s attrs, omap and omap header on an object the transaction has made. */
+    static void writeMeta(Transaction txn, CollectionId coll, ObjectId oid, ObjectState state) {
         Map<String, byte[]> attrs = new HashMap<>();
         state.getAttrsMap().forEach((k, v) -> attrs.put(k, v.toByteArray()));
         if (!attrs.isEmpty()) {

@@ -6,24 +6,22 @@ import io.cairn.common.osdmap.OsdMap;
 import io.cairn.common.osdmap.PgId;
 import io.cairn.common.osdmap.Pool;
 import io.cairn.objectstore.CollectionId;
+import io.cairn.objectstore.ObjectId;
 import io.cairn.objectstore.ObjectStore;
 import io.cairn.objectstore.Transaction;
 import io.cairn.osd.net.PeerChannels;
 import io.cairn.osd.peering.ObjectName;
 import io.cairn.osd.pg.MapGate;
 import io.cairn.osd.pg.ObjectIds;
+import io.cairn.osd.pg.ObjectTransfer;
 import io.cairn.osd.pg.PgCopies;
 import io.cairn.osd.pg.PgRegistry;
 import io.cairn.proto.v1.ObjectLocator;
-import io.cairn.proto.v1.ObjectState;
-import io.cairn.proto.v1.PullReply;
-import io.cairn.proto.v1.PullRequest;
-import io.cairn.proto.v1.PushObject;
-import io.cairn.proto.v1.PushRequest;
-import io.cairn.proto.v1.RepOpReply;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Copies one whole object to every member of a PG that lacks it: the primary first takes it from
@@ -31,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * threads; the caller holds the object's slot, so no client op on it runs meanwhile.
  */
 public final class ObjectCopier {
+    private static final Logger LOG = LoggerFactory.getLogger(ObjectCopier.class);
     private final PeerChannels peers;
     private final PgCopies copies;
     private final ObjectStore store;
@@ -39,6 +38,7 @@ public final class ObjectCopier {
     private final int me;
     private final AtomicLong copiedObjects = new AtomicLong();
     private final AtomicLong copiedBytes = new AtomicLong();
+    private final AtomicLong copiedInPieces = new AtomicLong();
 
     public ObjectCopier(PeerChannels peers, PgCopies copies, ObjectStore store, PgRegistry registry, MapGate maps,
                         int me) {
@@ -59,6 +59,11 @@ public final class ObjectCopier {
         return copiedBytes.get();
     }
 
+    /** Of those, the objects too large (with their clones) for one message, copied in pieces. */
+    public long copiedInPieces() {
+        return copiedInPieces.get();
+    }
+
     /** Copies {@code o} where {@code missing} says it lacks; returns the members now complete. */
     public List<Integer> copy(OsdMap map, PgId pg, PgMissing missing, ObjectName o) {
         Set<Integer> lack = missing.whoLacks(o);
@@ -67,35 +72,25 @@ public final class ObjectCopier {
         }
         CollectionId coll = CollectionId.of(pg.toString());
         ObjectLocator loc = ObjectIds.locatorOf(pg.pool(), o);
+        ObjectId oid = ObjectIds.objectId(loc);
+        long chunk = copies.transferChunkBytes();
         if (lack.contains(me)) {
-            pull(map, pg, coll, loc, missing.authority());
+            int authority = missing.authority();
+            // its log entry came with the authority's history
+            count(ObjectTransfer.copy(ObjectTransfer.pulled(peers.blocking(map, authority), authority, pg, loc, chunk),
+                    ObjectTransfer.stored(copies, coll, oid, txn -> commitPulled(map, pg, coll, oid, txn))));
         }
         for (int osd : lack) {
             if (osd != me) {
-                ObjectState state = copies.read(coll, ObjectIds.objectId(loc));
-                push(map, pg, osd, PushObject.newBuilder().setOloc(loc).setState(state).build());
-                count(state);
+                count(ObjectTransfer.copy(ObjectTransfer.local(copies, coll, oid, chunk),
+                        ObjectTransfer.pushed(peers.blocking(map, osd), osd, map.epoch(), pg, loc, false)));
             }
         }
         return missing.recovered(o);
     }
 
-    /** Sends {@code object} to {@code osd}'s copy of {@code pg}, from {@code map}'s interval. */
-    public void push(OsdMap map, PgId pg, int osd, PushObject object) {
-        RepOpReply r = peers.blocking(map, osd).push(PushRequest.newBuilder().setEpoch(map.epoch())
-                .setPool(pg.pool()).setSeed(pg.seed()).setObject(object).build());
-        check(r.getCode(), r.getMessage(), osd);
-    }
-
-    /** Copies one object from the authority; its log entry came with the authority's history. */
-    private void pull(OsdMap map, PgId pg, CollectionId coll, ObjectLocator o, int authority) {
-        PullReply r = peers.blocking(map, authority).pull(PullRequest.newBuilder().setPool(pg.pool())
-                .setSeed(pg.seed()).setOloc(o).build());
-        check(r.getCode(), r.getMessage(), authority);
-        count(r.getState());
-        Transaction txn = new Transaction();
-        var oid = ObjectIds.objectId(o);
-        copies.write(txn, coll, oid, r.getState());
+    /** Applies one transaction of an object pulled into this primary's copy, and counts what it changed. */
+    private void commitPulled(OsdMap map, PgId pg, CollectionId coll, ObjectId oid, Transaction txn) {
         var state = registry.get(pg);
         synchronized (state.lock()) {
             // a split since the copy began moved the PG's objects: this one must not land in the old place
@@ -104,16 +99,19 @@ public final class ObjectCopier {
                 throw new CairnException(ErrorCode.EAGAIN, "pg " + pg + " split while recovering");
             }
             long[] before = copies.statsOf(coll, oid);
-            long[] after = PgCopies.statsOf(r.getState());
             store.queueTransactions(List.of(txn)).join();
+            long[] after = copies.statsOf(coll, oid);
             state.addCounts(after[0] - before[0], after[1] - before[1]);
         }
     }
 
-    private void count(ObjectState state) {
+    private void count(ObjectTransfer.Copied c) {
         copiedObjects.incrementAndGet();
-        copiedBytes.addAndGet(state.getData().size()
-                + state.getClonesList().stream().mapToLong(c -> c.getState().getData().size()).sum());
+        copiedBytes.addAndGet(c.bytes());
+        if (c.messages() > 1) {
+            copiedInPieces.incrementAndGet();
+            LOG.debug("copied an object in {} pieces ({} bytes)", c.messages(), c.bytes());
+        }
     }
 
     static void check(int code, String message, int osd) {

@@ -16,15 +16,12 @@ import io.cairn.osd.op.WriteGate;
 import io.cairn.osd.peering.PgStateFlag;
 import io.cairn.osd.pg.ListCursor;
 import io.cairn.osd.pg.ObjectIds;
+import io.cairn.osd.pg.ObjectTransfer;
 import io.cairn.osd.pg.PgCopies;
 import io.cairn.osd.scrub.ScrubSchedule.Decision;
 import io.cairn.osd.scrub.ScrubSchedule.Kind;
 import io.cairn.proto.v1.ObjectLocator;
-import io.cairn.proto.v1.ObjectState;
 import io.cairn.proto.v1.OsdServiceGrpc;
-import io.cairn.proto.v1.PullRequest;
-import io.cairn.proto.v1.PushObject;
-import io.cairn.proto.v1.PushRequest;
 import io.cairn.proto.v1.ScrubMapReply;
 import io.cairn.proto.v1.ScrubMapRequest;
 import io.cairn.proto.v1.ScrubObject;
@@ -393,33 +390,19 @@ public final class PgScrubber implements AutoCloseable {
         ObjectLocator oloc = ObjectLocator.newBuilder().setPool(pg.pool()).setName(i.name()).setNspace(i.nspace())
                 .setKey(i.key()).build();
         ObjectId oid = ObjectIds.objectId(oloc);
-        ObjectState auth;
-        if (i.authOsd() == me) {
-            auth = copies.read(coll, oid);
-        } else {
-            var r = shell.stub(map, i.authOsd()).pull(PullRequest.newBuilder().setPool(pg.pool()).setSeed(pg.seed())
-                    .setOloc(oloc).build());
-            if (r.getCode() != 0) {
-                LOG.warn("pg {} repair of {}: osd.{} did not give its copy: {}", pg, i.name(), i.authOsd(), r.getMessage());
-                return 0;
-            }
-            auth = r.getState();
-        }
+        long chunk = copies.transferChunkBytes();
+        ObjectTransfer.Source auth = i.authOsd() == me ? ObjectTransfer.local(copies, coll, oid, chunk)
+                : ObjectTransfer.pulled(shell.stub(map, i.authOsd()), i.authOsd(), pg, oloc, chunk);
         int fixed = 0;
         for (int osd : i.badOsds()) {
             try {
                 if (osd == me) {
-                    Transaction txn = new Transaction();
-                    copies.write(txn, coll, oid, auth);
-                    store.queueTransactions(List.of(txn)).join();
+                    ObjectTransfer.copy(auth, ObjectTransfer.stored(copies, coll, oid,
+                            txn -> store.queueTransactions(List.of(txn)).join()));
                     repairedHere();
                 } else {
-                    var r = shell.stub(map, osd).push(PushRequest.newBuilder().setEpoch(map.epoch()).setPool(pg.pool())
-                            .setSeed(pg.seed()).setObject(PushObject.newBuilder().setOloc(oloc).setState(auth)
-                                    .setRepair(true)).build());
-                    if (r.getCode() != 0) {
-                        throw new CairnException(ErrorCode.of(r.getCode()), r.getMessage());
-                    }
+                    ObjectTransfer.copy(auth, ObjectTransfer.pushed(shell.stub(map, osd), osd, map.epoch(), pg, oloc,
+                            true));
                 }
                 fixed++;
                 LOG.info("pg {} repair: {} on osd.{} rewritten from osd.{}", pg, i.name(), osd, i.authOsd());

@@ -6,15 +6,14 @@ import io.cairn.objectstore.CollectionId;
 import io.cairn.objectstore.ObjectId;
 import io.cairn.objectstore.ObjectStore;
 import io.cairn.objectstore.ObjectStoreException;
-import io.cairn.objectstore.Transaction;
 import io.cairn.osd.mon.MonLink;
 import io.cairn.osd.net.OsdErrors;
 import io.cairn.osd.net.PeerChannels;
 import io.cairn.osd.op.ReadRepair;
+import io.cairn.osd.pg.ObjectTransfer;
 import io.cairn.osd.pg.PgCopies;
 import io.cairn.proto.v1.ObjectLocator;
-import io.cairn.proto.v1.PullReply;
-import io.cairn.proto.v1.PullRequest;
+import io.cairn.proto.v1.ObjectState;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,14 +51,14 @@ public final class RepairOnRead implements ReadRepair {
                 continue;
             }
             try {
-                PullReply r = peers.blocking(map, osd).pull(PullRequest.newBuilder().setPool(pg.pool())
-                        .setSeed(pg.seed()).setOloc(oloc).build());
-                if (r.getCode() != 0 || !r.getState().getExists()) {
+                ObjectTransfer.Source from = ObjectTransfer.pulled(peers.blocking(map, osd), osd, pg, oloc,
+                        copies.transferChunkBytes());
+                ObjectState first = from.piece(0, 0);
+                if (!first.getExists()) {
                     continue;
                 }
-                Transaction txn = new Transaction();
-                copies.write(txn, coll, oid, r.getState());
-                store.queueTransactions(List.of(txn)).join();
+                ObjectTransfer.copy((snap, offset) -> snap == 0 && offset == 0 ? first : from.piece(snap, offset),
+                        ObjectTransfer.stored(copies, coll, oid, txn -> store.queueTransactions(List.of(txn)).join()));
                 scrubber.repairedHere();
                 String line = pg + " " + oloc.getName() + " : read error on osd." + me + " ("
                         + cause.getMessage() + "), repaired from osd." + osd;

@@ -147,6 +147,8 @@ final class Activation {
             requireSamePgNum(pg, map);
             store.queueTransactions(List.of(txn)).join();
         }
+        // copies of the interval that ended are over: what they left half done goes
+        copies.pieces().clearTemps(coll);
     }
 
     /** A member (or this primary) holds every object its log names again. */

@@ -6,6 +6,7 @@ import io.cairn.common.osdmap.OsdMap;
 import io.cairn.common.osdmap.PgId;
 import io.cairn.common.osdmap.PgMapping;
 import io.cairn.objectstore.CollectionId;
+import io.cairn.objectstore.ObjectId;
 import io.cairn.objectstore.ObjectStore;
 import io.cairn.objectstore.Transaction;
 import io.cairn.osd.peering.Eversion;
@@ -30,6 +31,7 @@ import io.cairn.proto.v1.PgLogRequest;
 import io.cairn.proto.v1.PullReply;
 import io.cairn.proto.v1.PullRequest;
 import io.cairn.proto.v1.PushActivate;
+import io.cairn.proto.v1.PushObject;
 import io.cairn.proto.v1.PushRequest;
 import io.cairn.proto.v1.RepOpReply;
 import java.util.List;
@@ -113,7 +115,12 @@ public final class PeeringMember {
 
     public PullReply pull(PullRequest req) {
         CollectionId coll = CollectionId.of(new PgId(req.getPool(), req.getSeed()).toString());
-        return PullReply.newBuilder().setState(copies.read(coll, ObjectIds.objectId(req.getOloc()))).build();
+        ObjectId oid = ObjectIds.objectId(req.getOloc());
+        if (req.getMaxBytes() == 0 && req.getSnap() == 0 && req.getOffset() == 0) {
+            return PullReply.newBuilder().setState(copies.read(coll, oid)).build();
+        }
+        return PullReply.newBuilder().setState(copies.pieces().read(coll, oid, req.getSnap(), req.getOffset(),
+                req.getMaxBytes())).build();
     }
 
     /** A primary brings this member's copy of a PG up to date, an object at a time, then its position. */
@@ -141,8 +148,15 @@ public final class PeeringMember {
                 case ACTIVATE -> activate(txn, pg, req.getActivate());
                 case OBJECT -> {
                     // its log entry came with the activation's history
-                    copies.write(txn, coll, ObjectIds.objectId(req.getObject().getOloc()), req.getObject().getState());
-                    if (req.getObject().getRepair()) {
+                    PushObject o = req.getObject();
+                    ObjectId oid = ObjectIds.objectId(o.getOloc());
+                    boolean landed = true;
+                    if (o.getState().getPiece()) {
+                        landed = copies.pieces().write(txn, coll, oid, o.getSnap(), o.getState());
+                    } else {
+                        copies.write(txn, coll, oid, o.getState());
+                    }
+                    if (o.getRepair() && landed) {
                         repairedHere.run();
                     }
                 }
@@ -151,6 +165,10 @@ public final class PeeringMember {
                 case REMOVE_STRAY, CHANGE_NOT_SET -> throw new IllegalStateException("handled above");
             }
             store.queueTransactions(List.of(txn)).join();
+            if (req.getChangeCase() == PushRequest.ChangeCase.ACTIVATE) {
+                // copies of the interval that ended are over: what they left half done goes
+                copies.pieces().clearTemps(coll);
+            }
         }
         return RepOpReply.getDefaultInstance();
     }

@@ -32,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
 import java.util.function.Predicate;
@@ -72,6 +73,7 @@ public final class SnapTrimDriver {
     private final ScheduledExecutorService thread;
     private final int me;
     private final Map<PgId, Entry> entries = new ConcurrentHashMap<>();
+    private final AtomicLong trimmedObjects = new AtomicLong();
 
     public SnapTrimDriver(Deps deps, ScheduledExecutorService thread, int me) {
         this.d = deps;
@@ -227,12 +229,18 @@ public final class SnapTrimDriver {
             ObjectLocator oloc = ObjectLocator.newBuilder().setPool(id.pool()).setName(head.name())
                     .setNspace(head.namespace()).setKey(key).build();
             writes.add(d.writer().write(oloc, List.of(OsdOp.newBuilder()
-                    .setSnapTrim(OpSnapTrim.newBuilder().addAllSnaps(drop)).build())));
+                    .setSnapTrim(OpSnapTrim.newBuilder().addAllSnaps(drop)).build()))
+                    .thenRun(trimmedObjects::incrementAndGet));
         }
         if (!stale.ops().isEmpty()) {
             writes.add(d.store().queueTransactions(List.of(stale)));
         }
         return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
+    }
+
+    /** Heads whose clones this OSD trimmed (as primary) since it started. */
+    public long trimmedObjects() {
+        return trimmedObjects.get();
     }
 
     /** The trimmer's state flags for a PG this OSD leads (none when it has nothing queued). */
