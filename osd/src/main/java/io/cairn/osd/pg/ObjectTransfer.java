@@ -48,9 +48,7 @@ public final class ObjectTransfer {
         return (snap, offset) -> {
             PullReply r = stub.pull(PullRequest.newBuilder().setPool(pg.pool()).setSeed(pg.seed()).setOloc(oloc)
                     .setSnap(snap).setOffset(offset).setMaxBytes(maxBytes).build());
-            if (r.getCode() != 0) {
-                throw new CairnException(ErrorCode.EAGAIN, "osd." + osd + ": " + r.getMessage());
-            }
+            check(r.getCode(), r.getMessage(), osd);
             return r.getState();
         };
     }
@@ -75,10 +73,15 @@ public final class ObjectTransfer {
             RepOpReply r = stub.push(PushRequest.newBuilder().setEpoch(epoch).setPool(pg.pool()).setSeed(pg.seed())
                     .setObject(PushObject.newBuilder().setOloc(oloc).setState(piece).setSnap(snap).setRepair(repair))
                     .build());
-            if (r.getCode() != 0) {
-                throw new CairnException(ErrorCode.EAGAIN, "osd." + osd + ": " + r.getMessage());
-            }
+            check(r.getCode(), r.getMessage(), osd);
         };
+    }
+
+    /** A member's refusal fails the copy, to be tried again (EAGAIN), with the member's own words. */
+    private static void check(int code, String message, int osd) {
+        if (code != 0) {
+            throw new CairnException(ErrorCode.EAGAIN, "osd." + osd + ": " + message);
+        }
     }
 
     /** What one copy sent: its data bytes and the messages they took (1: the object went whole). */

@@ -113,10 +113,4 @@ public final class ObjectCopier {
             LOG.debug("copied an object in {} pieces ({} bytes)", c.messages(), c.bytes());
         }
     }
-
-    static void check(int code, String message, int osd) {
-        if (code != 0) {
-            throw new CairnException(ErrorCode.EAGAIN, "osd." + osd + ": " + message);
-        }
-    }
 }
