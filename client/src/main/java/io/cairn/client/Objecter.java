@@ -51,16 +51,22 @@ final class Objecter implements AutoCloseable {
     private final AtomicLong tids = new AtomicLong();
     private final Messenger messenger = new Messenger(MESSAGE_MAX_BYTES);
     private final Map<String, CompletableFuture<?>> objectTails = new ConcurrentHashMap<>();
+    /** Requests (and replies) up to this size travel on the OSD's op stream; larger ones get a call each. */
+    static final int STREAM_OP_BYTES_MAX = 64 << 10;
+    private static final long EXPIRE_EVERY_MS = 100;
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "objecter-retry");
         t.setDaemon(true);
         return t;
     });
+    private final OsdSessions sessions = new OsdSessions(this::channel);
 
     Objecter(MapFollower maps, String client, Duration opTimeout) {
         this.maps = maps;
         this.client = client;
         this.opTimeout = opTimeout;
+        retries.scheduleWithFixedDelay(() -> sessions.expire(System.nanoTime()), EXPIRE_EVERY_MS, EXPIRE_EVERY_MS,
+                TimeUnit.MILLISECONDS);
     }
 
     /** Submits one compound operation; per-object order is kept for this client. */
@@ -132,6 +138,10 @@ final class Objecter implements AutoCloseable {
         }
         OpRequest req = OpRequest.newBuilder().setClient(client).setTid(op.tid).setEpoch(map.epoch()).setOloc(op.oloc)
                 .addAllOps(op.ops).setSnapc(op.snapc).setSnapId(op.snapId).build();
+        if (streamable(req)) {
+            sendOnStream(op, primary, map.osd(primary).address(), req);
+            return;
+        }
         // never wait on one OSD past the op's own deadline
         long tryMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNanos));
         OsdServiceGrpc.OsdServiceStub osd;
@@ -164,6 +174,53 @@ final class Objecter implements AutoCloseable {
             public void onCompleted() {
             }
         });
+    }
+
+    /**
+     * Whether an op goes on the OSD's stream: a small request whose reply is small too. Object data
+     * in bulk gets a call of its own, and its own HTTP/2 window, so many large transfers at once are
+     * not queued behind one stream's window.
+     */
+    static boolean streamable(OpRequest req) {
+        if (req.getSerializedSize() > STREAM_OP_BYTES_MAX) {
+            return false;
+        }
+        for (OsdOp o : req.getOpsList()) {
+            if (o.hasRead() && (o.getRead().getLength() == 0 || o.getRead().getLength() > STREAM_OP_BYTES_MAX)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void sendOnStream(InFlight op, int primary, String address, OpRequest req) {
+        OsdSessions.Waiter w = new OsdSessions.Waiter() {
+            @Override
+            public long deadlineNanos() {
+                return op.deadlineNanos;
+            }
+
+            @Override
+            public void onReply(OpReply reply) {
+                Objecter.this.onReply(op, primary, reply);
+            }
+
+            @Override
+            public void onFailure(String why, boolean resendable) {
+                if (resendable) {
+                    op.lastFailure = "osd." + primary + ": " + why;
+                    retryLater(op, op.backoffMs, true);
+                } else {
+                    op.result.completeExceptionally(new RadosException.IoError("osd." + primary + ": " + why));
+                }
+            }
+        };
+        try {
+            sessions.send(address, req, w);
+        } catch (CairnException e) {
+            // a bad address in this epoch's map: a later epoch may fix it, so this is not the op's failure
+            w.onFailure(e.getMessage(), true);
+        }
     }
 
     private void onReply(InFlight op, int primary, OpReply reply) {
@@ -288,6 +345,7 @@ final class Objecter implements AutoCloseable {
     @Override
     public void close() {
         retries.shutdownNow();
+        sessions.close();
         messenger.close();
     }
 }

@@ -24,7 +24,10 @@ final class FakeOsd extends OsdServiceGrpc.OsdServiceImplBase implements AutoClo
     private static final int MESSAGE_MAX_BYTES = 16 << 20;
     private static final long CLOSE_WAIT_MS = 5_000;
 
-    /** How the OSD answers one request; it may throw a StatusRuntimeException to fail the call instead. */
+    /**
+     * How the OSD answers one request; it may throw a StatusRuntimeException to fail the call instead,
+     * or return null to never answer (a frozen OSD).
+     */
     @FunctionalInterface
     interface Policy {
         OpReply answer(OpRequest req, FakeOsd osd);
@@ -81,9 +84,55 @@ final class FakeOsd extends OsdServiceGrpc.OsdServiceImplBase implements AutoClo
             out.onError(e);
             return;
         }
+        if (r == null) {
+            return;
+        }
         log.add(OpLog.Entry.of(id, req, ErrorCode.of(r.getCode()), r.getVersion()));
         out.onNext(r);
         out.onCompleted();
+    }
+
+    /**
+     * The op stream: each request answered by the policy, the reply naming its tid; a policy that
+     * throws fails the whole stream with its status (a stream has no per-op call to fail).
+     */
+    @Override
+    public StreamObserver<OpRequest> opStream(StreamObserver<OpReply> out) {
+        return new StreamObserver<>() {
+            private boolean failed;
+
+            @Override
+            public synchronized void onNext(OpRequest req) {
+                if (failed) {
+                    return;
+                }
+                OpReply r;
+                try {
+                    r = policy.answer(req, FakeOsd.this);
+                } catch (StatusRuntimeException e) {
+                    log.add(OpLog.Entry.of(id, req, RpcErrors.codeOf(e.getStatus()), 0));
+                    failed = true;
+                    out.onError(e);
+                    return;
+                }
+                if (r == null) {
+                    return;
+                }
+                log.add(OpLog.Entry.of(id, req, ErrorCode.of(r.getCode()), r.getVersion()));
+                out.onNext(r.toBuilder().setTid(req.getTid()).build());
+            }
+
+            @Override
+            public void onError(Throwable t) {
+            }
+
+            @Override
+            public synchronized void onCompleted() {
+                if (!failed) {
+                    out.onCompleted();
+                }
+            }
+        };
     }
 
     @Override

@@ -5,8 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import io.cairn.client.OpLog.Entry;
 import io.cairn.common.ErrorCode;
+import io.cairn.proto.v1.OpRead;
+import io.cairn.proto.v1.OpRequest;
+import io.cairn.proto.v1.OpWriteFull;
+import io.cairn.proto.v1.OsdOp;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -61,6 +66,43 @@ class ObjecterTimeoutTest {
             assertTrue(tries.size() <= ATTEMPTS_MAX, "backed off: " + tries.size() + " tries");
             assertTrue(tries.stream().allMatch(t -> t.tid() == tries.get(0).tid()), "every try is the same op");
         }
+    }
+
+    /**
+     * A small op goes on the OSD's stream, which has no deadline of its own: an OSD that takes it
+     * and never answers (frozen) still fails it at the op timeout, and the stream serves the next.
+     */
+    @Test
+    void anOpNeverAnsweredOnTheStreamFailsAtTheOpTimeout() throws Exception {
+        cluster = new FakeCluster(1);
+        try (Rados rados = cluster.connect(OP_TIMEOUT); IoCtx io = rados.ioCtx(FakeCluster.POOL)) {
+            io.writeFull("before", new byte[] {1});
+            cluster.osd(0).policy((req, osd) -> req.getOloc().getName().equals("frozen") ? null : osd.store().apply(req));
+            long start = System.nanoTime();
+            RadosException.Timeout e = assertThrows(RadosException.Timeout.class,
+                    () -> Await.result(io.writeFullAsync("frozen", new byte[] {2}), FAIL_WITHIN));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(e.getMessage().contains("did not answer in time"), e.getMessage());
+            assertTrue(took.compareTo(OP_TIMEOUT) >= 0, "not before the op timeout: " + took);
+            io.writeFull("after", new byte[] {3});
+            assertEquals(1, cluster.osd(0).store().data("after").size());
+        }
+    }
+
+    @Test
+    void smallOpsGoOnTheStreamAndBulkDataGetsACallOfItsOwn() {
+        OpRequest small = OpRequest.newBuilder().addOps(OsdOp.newBuilder()
+                .setWriteFull(OpWriteFull.newBuilder().setData(ByteString.copyFrom(new byte[4096])))).build();
+        OpRequest big = small.toBuilder().setOps(0, OsdOp.newBuilder().setWriteFull(OpWriteFull.newBuilder()
+                .setData(ByteString.copyFrom(new byte[Objecter.STREAM_OP_BYTES_MAX + 1])))).build();
+        OpRequest wholeRead = small.toBuilder().setOps(0, OsdOp.newBuilder().setRead(OpRead.newBuilder().setLength(0)))
+                .build();
+        OpRequest smallRead = small.toBuilder().setOps(0, OsdOp.newBuilder()
+                .setRead(OpRead.newBuilder().setLength(4096))).build();
+        assertTrue(Objecter.streamable(small));
+        assertTrue(Objecter.streamable(smallRead));
+        assertFalse(Objecter.streamable(big));
+        assertFalse(Objecter.streamable(wholeRead), "a read of the whole object may bring any size back");
     }
 
     @Test

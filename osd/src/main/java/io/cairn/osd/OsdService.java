@@ -90,6 +90,59 @@ final class OsdService extends OsdServiceGrpc.OsdServiceImplBase {
     }
 
     /**
+     * A client's small operations, each handled as {@link #op} handles one; replies, naming their
+     * tid, go back as each completes. A client that goes away leaves its replies nowhere to go.
+     */
+    @Override
+    public StreamObserver<OpRequest> opStream(StreamObserver<OpReply> out) {
+        ServerCallStreamObserver<OpReply> replies = (ServerCallStreamObserver<OpReply>) out;
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(OpRequest req) {
+                LentBuffers lent = new LentBuffers();
+                clientOps.handle(req, lent).whenComplete((r, e) -> {
+                    try {
+                        OpReply reply = e == null ? r.toBuilder().setTid(req.getTid()).build()
+                                : OpReply.newBuilder().setTid(req.getTid()).setCode(OsdErrors.codeOf(e).code())
+                                .setMessage(OsdErrors.messageOf(e)).build();
+                        sendOnStream(replies, reply);
+                    } finally {
+                        // sending copied the reply out: the store's buffers its data viewed can go back
+                        lent.closeAll();
+                    }
+                });
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                // the client went away: it resends what it still wants, elsewhere or here
+            }
+
+            @Override
+            public void onCompleted() {
+                endStream(replies);
+            }
+        };
+    }
+
+    /** One reply on a stream that many threads answer on (a stream observer is not thread-safe). */
+    private static <T> void sendOnStream(ServerCallStreamObserver<T> replies, T reply) {
+        synchronized (replies) {
+            if (!replies.isCancelled()) {
+                replies.onNext(reply);
+            }
+        }
+    }
+
+    private static <T> void endStream(ServerCallStreamObserver<T> replies) {
+        synchronized (replies) {
+            if (!replies.isCancelled()) {
+                replies.onCompleted();
+            }
+        }
+    }
+
+    /**
      * Replica writes from one primary: each is applied as it comes, and its reply, naming its tid,
      * goes back as soon as it is durable here, whatever the order. The stream ends when the
      * primary ends it; replies to writes still under way then go nowhere (the primary has failed
@@ -105,11 +158,7 @@ final class OsdService extends OsdServiceGrpc.OsdServiceImplBase {
                     RepOpReply reply = e == null ? r.toBuilder().setTid(req.getTid()).build()
                             : RepOpReply.newBuilder().setTid(req.getTid()).setCode(OsdErrors.codeOf(e).code())
                             .setMessage(OsdErrors.messageOf(e)).build();
-                    synchronized (replies) {
-                        if (!replies.isCancelled()) {
-                            replies.onNext(reply);
-                        }
-                    }
+                    sendOnStream(replies, reply);
                 });
             }
 
@@ -120,11 +169,7 @@ final class OsdService extends OsdServiceGrpc.OsdServiceImplBase {
 
             @Override
             public void onCompleted() {
-                synchronized (replies) {
-                    if (!replies.isCancelled()) {
-                        replies.onCompleted();
-                    }
-                }
+                endStream(replies);
             }
         };
     }

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One epoch of the OSDMap: which OSDs exist and are up and in, the pools, the CRUSH map, the
@@ -29,6 +30,9 @@ public final class OsdMap {
     private final SortedMap<PgId, List<UpmapPair>> upmapItems;
     private final long flags;
     private final int[] crushWeights;
+    /** PG placements computed so far (clients and OSDs ask for the same few PGs over and over). */
+    private final ConcurrentHashMap<PgId, PgMapping> mappings = new ConcurrentHashMap<>();
+    private static final int MAPPINGS_KEPT_MAX = 1 << 16;
 
     /** One pg_upmap_items substitution: use {@code to} where CRUSH chose {@code from}. */
     public record UpmapPair(int from, int to) { }
@@ -215,6 +219,19 @@ public final class OsdMap {
 
     /** Maps a PG as Ceph's {@code pg_to_up_acting_osds}: CRUSH, upmap, drop down OSDs, pg_temp. */
     public PgMapping mapPg(PgId pg) {
+        PgMapping known = mappings.get(pg);
+        if (known != null) {
+            return known;
+        }
+        PgMapping m = computeMapping(pg);
+        // the map never changes, so neither does a PG's place in it: every op on the PG asks again
+        if (mappings.size() < MAPPINGS_KEPT_MAX) {
+            mappings.putIfAbsent(pg, m);
+        }
+        return m;
+    }
+
+    private PgMapping computeMapping(PgId pg) {
         Pool pool = pools.get(pg.pool());
         if (pool == null) {
             throw new IllegalArgumentException("pool " + pg.pool() + " does not exist");
