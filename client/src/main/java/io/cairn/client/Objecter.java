@@ -44,6 +44,9 @@ final class Objecter implements AutoCloseable {
     private static final int MESSAGE_MAX_BYTES = 256 << 20;
     /** One try of a blocking PG call (a listing page, a pg command) before the map is refreshed. */
     private static final long COMMAND_TRY_TIMEOUT_MS = 10_000;
+    /** Requests (and replies) up to this size travel on the OSD's op stream; larger ones get a call each. */
+    static final int STREAM_OP_BYTES_MAX = 64 << 10;
+    private static final long EXPIRE_EVERY_MS = 100;
 
     private final MapFollower maps;
     private final String client;
@@ -51,9 +54,6 @@ final class Objecter implements AutoCloseable {
     private final AtomicLong tids = new AtomicLong();
     private final Messenger messenger = new Messenger(MESSAGE_MAX_BYTES);
     private final Map<String, CompletableFuture<?>> objectTails = new ConcurrentHashMap<>();
-    /** Requests (and replies) up to this size travel on the OSD's op stream; larger ones get a call each. */
-    static final int STREAM_OP_BYTES_MAX = 64 << 10;
-    private static final long EXPIRE_EVERY_MS = 100;
     private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "objecter-retry");
         t.setDaemon(true);

@@ -19,7 +19,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -40,7 +39,6 @@ public final class ObjectPieces {
     /** Temp objects live apart from client objects, at hash 0, so one listing finds them all. */
     static final String TEMP_NAMESPACE = ".cairn.temp";
     private static final int TEMP_PAGE = 64;
-    private static final int TEMP_PAGES_MAX = 10_000;
 
     private final ObjectStore store;
     private final PgCopies copies;
@@ -175,26 +173,12 @@ public final class ObjectPieces {
 
     /** The temp objects in a PG's copy (of copies under way or cut short). */
     public List<ObjectId> temps(CollectionId coll) {
-        List<ObjectId> out = new java.util.ArrayList<>();
         if (!store.collectionExists(coll)) {
-            return out;
+            return List.of();
         }
         // temp names are hex digests, so this sorts before all of them
-        Optional<ObjectId> after = Optional.of(new ObjectId("-", TEMP_NAMESPACE, ObjectId.HEAD, 0));
-        for (int page = 0; page < TEMP_PAGES_MAX; page++) {
-            var lp = store.list(coll, after, TEMP_PAGE);
-            for (ObjectId o : lp.objects()) {
-                if (o.hash() != 0 || !o.namespace().equals(TEMP_NAMESPACE)) {
-                    return out;
-                }
-                out.add(o);
-            }
-            if (lp.next().isEmpty() || lp.objects().isEmpty()) {
-                break;
-            }
-            after = Optional.of(lp.objects().get(lp.objects().size() - 1));
-        }
-        return out;
+        return copies.listWhile(coll, new ObjectId("-", TEMP_NAMESPACE, ObjectId.HEAD, 0), TEMP_PAGE,
+                o -> o.hash() == 0 && o.namespace().equals(TEMP_NAMESPACE));
     }
 
     /** Where the pieces of {@code target} gather: named by a digest, as names and namespaces can be long. */

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -356,13 +357,18 @@ public final class PgCopies {
      * id (they sort just before the head).
      */
     public List<ObjectId> clonesOf(CollectionId coll, ObjectId head) {
+        return listWhile(coll, head.withSnap(0), CLONE_PAGE, o -> o.hash() == head.hash()
+                && o.name().equals(head.name()) && o.namespace().equals(head.namespace()) && o.snap() != ObjectId.HEAD);
+    }
+
+    /** The objects listed after {@code after}, in store order, up to the first that {@code keep} refuses. */
+    List<ObjectId> listWhile(CollectionId coll, ObjectId after, int pageSize, Predicate<ObjectId> keep) {
         List<ObjectId> out = new ArrayList<>();
-        Optional<ObjectId> after = Optional.of(head.withSnap(0));
+        Optional<ObjectId> from = Optional.of(after);
         for (int page = 0; page < PAGES_MAX; page++) {
-            var lp = store.list(coll, after, CLONE_PAGE);
+            var lp = store.list(coll, from, pageSize);
             for (ObjectId o : lp.objects()) {
-                if (o.hash() != head.hash() || !o.name().equals(head.name()) || !o.namespace().equals(head.namespace())
-                        || o.snap() == ObjectId.HEAD) {
+                if (!keep.test(o)) {
                     return out;
                 }
                 out.add(o);
@@ -370,7 +376,7 @@ public final class PgCopies {
             if (lp.next().isEmpty() || lp.objects().isEmpty()) {
                 break;
             }
-            after = Optional.of(lp.objects().get(lp.objects().size() - 1));
+            from = Optional.of(lp.objects().get(lp.objects().size() - 1));
         }
         return out;
     }
