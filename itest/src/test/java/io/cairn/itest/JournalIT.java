@@ -76,12 +76,7 @@ class JournalIT {
 
     @AfterAll
     void down() throws Exception {
-        if (rados != null) {
-            rados.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+        TestCluster.closeAll(rados, cluster);
     }
 
     private JournalWriter create(String name) {

@@ -76,12 +76,7 @@ class OsdDataPathIT {
 
     @AfterAll
     void down() throws Exception {
-        if (rados != null) {
-            rados.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+        TestCluster.closeAll(rados, cluster);
     }
 
     private AdminReadReply adminRead(String address, String name) {

@@ -59,15 +59,8 @@ class SnapshotIT {
     private static final int TRIM_OBJECTS = 2000;
     private static final int MAX_OBJECT = 48 << 10;
     private static final Duration SETTLE = Duration.ofSeconds(90);
-    private static final String CONF = """
-
-            [global]
-            osd_heartbeat_interval = 1
-            osd_heartbeat_grace = 4
-            mon_tick_interval = 0.5
-            osd_mon_report_interval = 1
+    private static final String CONF = TestCluster.FAST_FAILURE_CONF + """
             mon_osd_down_out_interval = 600
-            rados_osd_op_timeout = 30
             # objects up to 48 KiB with clones: recovery moves most of them piece by piece, clones first
             osd_recovery_max_chunk = 16K
             """;
@@ -90,12 +83,7 @@ class SnapshotIT {
 
     @AfterAll
     void down() throws Exception {
-        if (rados != null) {
-            rados.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+        TestCluster.closeAll(rados, cluster);
     }
 
     /** The objects as the acknowledged operations left them: the head, and one layer per live snap. */

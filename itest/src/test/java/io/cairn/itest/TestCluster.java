@@ -82,6 +82,15 @@ final class TestCluster implements AutoCloseable {
         throw new IllegalStateException("no free ports found");
     }
 
+    /** Closes each of {@code things} not null, in order (a client before the cluster it talks to). */
+    static void closeAll(AutoCloseable... things) throws Exception {
+        for (AutoCloseable t : things) {
+            if (t != null) {
+                t.close();
+            }
+        }
+    }
+
     Path conf() {
         return local.conf();
     }

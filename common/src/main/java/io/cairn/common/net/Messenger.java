@@ -88,10 +88,7 @@ public final class Messenger implements AutoCloseable {
     private static ManagedChannel newChannel(HostPort to, int messageMaxBytes, boolean inlineCallbacks) {
         NettyChannelBuilder b = NettyChannelBuilder.forAddress(to.host(), to.port()).usePlaintext()
                 .flowControlWindow(FLOW_CONTROL_WINDOW_BYTES).intercept(AliasingMarshaller.CLIENT)
-                .maxInboundMessageSize(messageMaxBytes)
-                // every caller retries for itself (after a map refresh, to the PG's new primary); gRPC's
-                // own retry would buffer each request and wrap each call in a retriable stream for nothing
-                .disableRetry();
+                .maxInboundMessageSize(messageMaxBytes);
         InternalNettyChannelBuilder.setProtocolNegotiatorFactory(b,
                 () -> new ComposingCumulation(InternalProtocolNegotiators.plaintext()));
         if (inlineCallbacks) {

@@ -1,6 +1,5 @@
 package io.cairn.osd.pg;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.cairn.common.CairnException;
 import io.cairn.common.ErrorCode;
@@ -141,7 +140,7 @@ public final class ObjectPieces {
                     txn.remove(coll, clone);
                 }
             }
-            SnapSet after = offset == 0 ? snapSetOf(piece) : SnapSetCodec.load(store, coll, temp);
+            SnapSet after = offset == 0 ? PgCopies.snapSetOf(piece) : SnapSetCodec.load(store, coll, temp);
             SnapMapper.update(txn, coll, head, copies.snapSet(coll, head), after);
         }
         if (store.exists(coll, target)) {
@@ -149,11 +148,6 @@ public final class ObjectPieces {
         }
         txn.moveRename(coll, temp, coll, target);
         return snap == 0;
-    }
-
-    private static SnapSet snapSetOf(ObjectState piece) {
-        ByteString ss = piece.getAttrsMap().get(SnapSetCodec.ATTR);
-        return ss == null ? SnapSet.EMPTY : SnapSetCodec.decode(ss.toByteArray());
     }
 
     /**

@@ -432,9 +432,7 @@ public final class PgCopies {
             }
         }
         SnapSet before = collExists ? snapSet(coll, oid) : SnapSet.EMPTY;
-        ByteString ss = state.getAttrsMap().get(SnapSetCodec.ATTR);
-        SnapSet after = state.getExists() && ss != null ? SnapSetCodec.decode(ss.toByteArray()) : SnapSet.EMPTY;
-        SnapMapper.update(txn, coll, oid, before, after);
+        SnapMapper.update(txn, coll, oid, before, snapSetOf(state));
         writeOne(txn, coll, oid, state);
         for (CloneState c : state.getClonesList()) {
             if (c.getSnap() == 0 || c.getSnap() == ObjectId.HEAD) {
@@ -515,14 +513,10 @@ public final class PgCopies {
         return statsOf(!ss.headWhiteout(), store.stat(coll, head).sizeBytes(), ss);
     }
 
-    /** {objects, bytes} an object read out by {@link #read} counts for, once written in. */
-    public static long[] statsOf(ObjectState state) {
-        if (!state.getExists()) {
-            return new long[2];
-        }
+    /** The SnapSet a head read out by {@link #read} (or its first piece) carries in its attrs. */
+    static SnapSet snapSetOf(ObjectState state) {
         ByteString ss = state.getAttrsMap().get(SnapSetCodec.ATTR);
-        SnapSet snaps = ss == null ? SnapSet.EMPTY : SnapSetCodec.decode(ss.toByteArray());
-        return statsOf(!snaps.headWhiteout(), state.getData().size(), snaps);
+        return state.getExists() && ss != null ? SnapSetCodec.decode(ss.toByteArray()) : SnapSet.EMPTY;
     }
 
     private static long[] statsOf(boolean visible, long headBytes, SnapSet ss) {
