@@ -1,5 +1,6 @@
 package io.cairn.itest;
 
+import io.cairn.common.layout.StripeLayout;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,7 +16,6 @@ import io.cairn.client.Rados;
 import io.cairn.journaler.Journal;
 import io.cairn.journaler.JournalException;
 import io.cairn.journaler.JournalHeader;
-import io.cairn.journaler.JournalLayout;
 import io.cairn.journaler.JournalMetrics;
 import io.cairn.journaler.JournalObjects;
 import io.cairn.journaler.JournalOptions;
@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class JournalIT {
     private static final int OBJECT_BYTES = 64 << 10;
-    private static final JournalLayout SMALL = JournalLayout.ofObjectSize(OBJECT_BYTES);
+    private static final StripeLayout SMALL = StripeLayout.ofObjectSize(OBJECT_BYTES);
     /** 20 in bin/test; -Dcairn.journal.kills=200 (or -Pjournal-kills) for a long run. */
     private static final int KILLS = Integer.getInteger("cairn.journal.kills", 20);
     private static final long SEED = Long.getLong("cairn.test.seed", 17L);
@@ -135,7 +135,7 @@ class JournalIT {
     @Order(1)
     void stripedJournalRoundTripsAndItsTornTailIsCut() {
         // 4 KiB units dealt over 3 objects of 16 KiB: consecutive bytes land in different objects
-        JournalLayout striped = new JournalLayout(4096, 3, 16_384);
+        StripeLayout striped = new StripeLayout(4096, 3, 16_384);
         Journal.create(io, new JournalObjects("striped"), striped);
         List<Long> positions = new ArrayList<>();
         try (JournalWriter w = JournalWriter.open(io, "striped", opts, JournalMetrics.unregistered("striped"))) {
@@ -150,7 +150,7 @@ class JournalIT {
         }
         // tear the last entry inside one stripe unit: its object loses the bytes from there on
         long tear = positions.get(29) + 5000;
-        JournalLayout.Extent at = striped.locate(tear);
+        StripeLayout.Extent at = striped.locate(tear);
         cli("rados", "-p", "meta", "truncate", new JournalObjects("striped").data(at.objectNo()),
                 Long.toString(at.objectOffset()));
         try (JournalWriter w = JournalWriter.open(io, "striped", opts, JournalMetrics.unregistered("striped"))) {
@@ -172,7 +172,7 @@ class JournalIT {
             }
             lastStart = w.append(bytes(30_000, 5));
         }
-        JournalLayout.Extent at = SMALL.locate(lastStart + 1000);
+        StripeLayout.Extent at = SMALL.locate(lastStart + 1000);
         cli("rados", "-p", "meta", "truncate", new JournalObjects("cut").data(at.objectNo()),
                 Long.toString(at.objectOffset()));
         assertTrue(cli("journal", "-p", "meta", "--name", "cut", "inspect").contains("torn tail at offset " + lastStart));

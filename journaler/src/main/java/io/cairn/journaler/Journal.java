@@ -1,5 +1,6 @@
 package io.cairn.journaler;
 
+import io.cairn.common.layout.StripeLayout;
 import io.cairn.common.Futures;
 import io.cairn.client.IoCtx;
 import io.cairn.client.ObjectWriteOperation;
@@ -14,7 +15,7 @@ public final class Journal {
     private Journal() {}
 
     /** Creates an empty journal; {@link RadosException.Exists} if its header is there already. */
-    public static JournalHeader create(IoCtx io, JournalObjects objects, JournalLayout layout) {
+    public static JournalHeader create(IoCtx io, JournalObjects objects, StripeLayout layout) {
         JournalHeader h = JournalHeader.empty(layout);
         io.operate(objects.header(), new ObjectWriteOperation().create(true)
                 .setXattr(JournalHeader.EPOCH_XATTR, JournalHeader.epochBytes(0)).writeFull(h.encode()));
@@ -38,7 +39,7 @@ public final class Journal {
     }
 
     /** The data objects that exist, set by set from the one holding {@code fromPos} until a wholly missing set. */
-    static List<Long> existingDataObjects(IoCtx io, JournalObjects objects, JournalLayout layout, long fromPos) {
+    static List<Long> existingDataObjects(IoCtx io, JournalObjects objects, StripeLayout layout, long fromPos) {
         List<Long> out = new ArrayList<>();
         // a journal's object sets are contiguous: the first wholly missing one ends it
         for (long set = layout.objectSetOf(fromPos); ; set++) {

@@ -1,5 +1,6 @@
 package io.cairn.journaler;
 
+import io.cairn.common.layout.StripeLayout;
 import io.cairn.common.CairnException;
 import io.cairn.common.ErrorCode;
 import java.nio.ByteBuffer;
@@ -13,7 +14,7 @@ import java.util.zip.CRC32C;
  * them). {@code writerEpoch} is the epoch of the writer that last took the journal; the same
  * value sits in the header's {@link #EPOCH_XATTR} xattr, which is what the OSDs compare.
  */
-public record JournalHeader(JournalLayout layout, long writePos, long expirePos, long trimmedPos, long writerEpoch) {
+public record JournalHeader(StripeLayout layout, long writePos, long expirePos, long trimmedPos, long writerEpoch) {
     static final int FORMAT_VERSION = 1;
     /** The xattr holding the writer epoch, 8 bytes big-endian so that byte order is number order. */
     public static final String EPOCH_XATTR = "journal.epoch";
@@ -28,7 +29,7 @@ public record JournalHeader(JournalLayout layout, long writePos, long expirePos,
     }
 
     /** An empty journal starting at stream position 0. */
-    public static JournalHeader empty(JournalLayout layout) {
+    public static JournalHeader empty(StripeLayout layout) {
         return new JournalHeader(layout, 0, 0, 0, 0);
     }
 
@@ -74,7 +75,7 @@ public record JournalHeader(JournalLayout layout, long writePos, long expirePos,
                     + FORMAT_VERSION);
         }
         try {
-            JournalLayout layout = new JournalLayout(b.getInt(), b.getInt(), b.getInt());
+            StripeLayout layout = new StripeLayout(b.getInt(), b.getInt(), b.getInt());
             return new JournalHeader(layout, b.getLong(), b.getLong(), b.getLong(), b.getLong());
         } catch (IllegalStateException | CairnException e) {
             throw new CairnException(ErrorCode.EIO, what + " holds an impossible header: " + e.getMessage());

@@ -1,5 +1,6 @@
 package io.cairn.journaler;
 
+import io.cairn.common.layout.StripeLayout;
 import io.cairn.client.IoCtx;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,7 @@ public final class JournalReader {
     private JournalReader(IoCtx io, JournalObjects objects, JournalOptions opts) {
         this.objects = objects;
         this.header = Journal.readHeader(io, objects);
-        JournalLayout layout = header.layout();
+        StripeLayout layout = header.layout();
         this.scanner = new FrameScanner(new RadosStream(io, objects, layout), opts.maxEntryBytes(),
                 Math.max(layout.stripeUnitBytes(), 1 << 20));
         this.tailPos = header.expirePos();

@@ -1,5 +1,6 @@
 package io.cairn.journaler;
 
+import io.cairn.common.layout.StripeLayout;
 import io.cairn.common.Futures;
 import io.cairn.client.IoCtx;
 import io.cairn.client.ObjectReadOperation;
@@ -41,7 +42,7 @@ final class JournalTakeover {
     static Taken run(IoCtx io, JournalObjects objects, JournalOptions opts) {
         JournalHeader h = bumpEpoch(io, objects);
         long epoch = h.writerEpoch();
-        JournalLayout layout = h.layout();
+        StripeLayout layout = h.layout();
         Set<Long> stamped = new TreeSet<>(stamp(io, objects, layout, layout.objectSetOf(h.writePos()), Long.MAX_VALUE,
                 epoch));
         FrameScanner scanner = new FrameScanner(new RadosStream(io, objects, layout), opts.maxEntryBytes(),
@@ -111,7 +112,7 @@ final class JournalTakeover {
      * until {@code untilSet} (exclusive; open-ended: up to the first wholly missing set), creating
      * every object missing in them; returns the objects stamped and created.
      */
-    private static List<Long> stamp(IoCtx io, JournalObjects objects, JournalLayout layout, long firstSet,
+    private static List<Long> stamp(IoCtx io, JournalObjects objects, StripeLayout layout, long firstSet,
             long untilSet, long epoch) {
         List<Long> stamped = new ArrayList<>();
         for (long set = firstSet; set < untilSet; set++) {
@@ -169,7 +170,7 @@ final class JournalTakeover {
     }
 
     /** Step 4: truncates every stamped object where its stream bytes reach {@code end}. */
-    private static void cutAfter(IoCtx io, JournalObjects objects, JournalLayout layout, Set<Long> stamped, long end,
+    private static void cutAfter(IoCtx io, JournalObjects objects, StripeLayout layout, Set<Long> stamped, long end,
             long epoch) {
         List<CompletableFuture<Long>> cuts = new ArrayList<>();
         for (long no : stamped) {

@@ -1,5 +1,6 @@
 package io.cairn.journaler;
 
+import io.cairn.common.layout.StripeLayout;
 import io.cairn.common.Futures;
 import io.cairn.client.IoCtx;
 import io.cairn.client.ObjectWriteOperation;
@@ -40,7 +41,7 @@ public final class JournalWriter implements AutoCloseable {
 
     private final IoCtx io;
     private final JournalObjects objects;
-    private final JournalLayout layout;
+    private final StripeLayout layout;
     private final JournalOptions opts;
     private final JournalMetrics metrics;
     private final long epoch;
@@ -108,7 +109,7 @@ public final class JournalWriter implements AutoCloseable {
         return epoch;
     }
 
-    public JournalLayout layout() {
+    public StripeLayout layout() {
         return layout;
     }
 
@@ -325,7 +326,7 @@ public final class JournalWriter implements AutoCloseable {
             if (!due) {
                 return;
             }
-            JournalLayout.Extent e = layout.locate(sentPos);
+            StripeLayout.Extent e = layout.locate(sentPos);
             Boolean ready = objectReady.get(e.objectNo());
             if (Boolean.FALSE.equals(ready)) {
                 return; // its creating write completes first, then pumps again

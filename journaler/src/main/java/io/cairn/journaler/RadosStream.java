@@ -1,5 +1,6 @@
 package io.cairn.journaler;
 
+import io.cairn.common.layout.StripeLayout;
 import io.cairn.client.IoCtx;
 import io.cairn.client.RadosException;
 import io.cairn.common.Futures;
@@ -13,9 +14,9 @@ import java.util.concurrent.CompletionException;
 final class RadosStream implements StreamSource {
     private final IoCtx io;
     private final JournalObjects objects;
-    private final JournalLayout layout;
+    private final StripeLayout layout;
 
-    RadosStream(IoCtx io, JournalObjects objects, JournalLayout layout) {
+    RadosStream(IoCtx io, JournalObjects objects, StripeLayout layout) {
         this.io = io;
         this.objects = objects;
         this.layout = layout;
@@ -23,9 +24,9 @@ final class RadosStream implements StreamSource {
 
     @Override
     public byte[] read(long pos, int length) {
-        List<JournalLayout.Extent> extents = layout.extents(pos, length);
+        List<StripeLayout.Extent> extents = layout.extents(pos, length);
         List<CompletableFuture<byte[]>> reads = new ArrayList<>(extents.size());
-        for (JournalLayout.Extent e : extents) {
+        for (StripeLayout.Extent e : extents) {
             reads.add(io.readAsync(objects.data(e.objectNo()), e.lengthBytes(), e.objectOffset())
                     .exceptionally(RadosStream::missingAsEmpty));
         }

@@ -1,5 +1,6 @@
 package io.cairn.journaler;
 
+import io.cairn.common.layout.StripeLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -10,13 +11,13 @@ import org.junit.jupiter.api.Test;
 class JournalHeaderTest {
     @Test
     void roundTrips() {
-        JournalHeader h = new JournalHeader(new JournalLayout(65_536, 2, 1 << 20), 9_000_000, 5_000_000, 4_194_304, 7);
+        JournalHeader h = new JournalHeader(new StripeLayout(65_536, 2, 1 << 20), 9_000_000, 5_000_000, 4_194_304, 7);
         assertEquals(h, JournalHeader.decode(h.encode(), "test"));
     }
 
     @Test
     void damagedOrForeignHeaderIsAnIoErrorNotAGuess() {
-        byte[] b = JournalHeader.empty(JournalLayout.DEFAULT).encode();
+        byte[] b = JournalHeader.empty(StripeLayout.DEFAULT).encode();
         b[20] ^= 1;
         CairnException e = assertThrows(CairnException.class, () -> JournalHeader.decode(b, "object j.header"));
         assertEquals(ErrorCode.EIO, e.code());
@@ -26,8 +27,8 @@ class JournalHeaderTest {
 
     @Test
     void positionsMustBeOrdered() {
-        assertThrows(IllegalStateException.class, () -> new JournalHeader(JournalLayout.DEFAULT, 10, 20, 0, 1));
-        assertThrows(IllegalStateException.class, () -> new JournalHeader(JournalLayout.DEFAULT, 30, 20, 25, 1));
+        assertThrows(IllegalStateException.class, () -> new JournalHeader(StripeLayout.DEFAULT, 10, 20, 0, 1));
+        assertThrows(IllegalStateException.class, () -> new JournalHeader(StripeLayout.DEFAULT, 30, 20, 25, 1));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.cairn.objectstore;
 
+import io.cairn.common.Utf8Order;
 import java.nio.charset.StandardCharsets;
 
 /** The name of a collection (one per PG, e.g. {@code 1.7f_head}). */

@@ -1,5 +1,6 @@
 package io.cairn.objectstore;
 
+import io.cairn.common.Utf8Order;
 import java.util.Collections;
 import java.util.SortedMap;
 import java.util.TreeMap;

@@ -1,5 +1,6 @@
 package io.cairn.objectstore;
 
+import io.cairn.common.Utf8Order;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;

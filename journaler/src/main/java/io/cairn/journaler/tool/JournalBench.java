@@ -1,7 +1,7 @@
 package io.cairn.journaler.tool;
 
+import io.cairn.common.layout.StripeLayout;
 import io.cairn.journaler.Journal;
-import io.cairn.journaler.JournalLayout;
 import io.cairn.journaler.JournalMetrics;
 import io.cairn.journaler.JournalObjects;
 import io.cairn.journaler.JournalPointer;
@@ -58,7 +58,7 @@ final class JournalBench implements Callable<Integer> {
         }
         String name = JournalCommand.name(spec);
         try (JournalCommand.Session s = JournalCommand.connect(spec)) {
-            JournalCommand.createIfMissing(s.io(), name, JournalLayout.ofObjectSize(objectSizeBytes));
+            JournalCommand.createIfMissing(s.io(), name, StripeLayout.ofObjectSize(objectSizeBytes));
             long[][] latencies = new long[threads][];
             int[] counts = new int[threads];
             AtomicLong failures = new AtomicLong();

@@ -1,5 +1,6 @@
 package io.cairn.journaler.tool;
 
+import io.cairn.common.layout.StripeLayout;
 import io.cairn.client.IoCtx;
 import io.cairn.client.Rados;
 import io.cairn.client.RadosException;
@@ -9,7 +10,6 @@ import io.cairn.common.cli.Json;
 import io.cairn.common.config.CairnConfig;
 import io.cairn.journaler.Journal;
 import io.cairn.journaler.JournalHeader;
-import io.cairn.journaler.JournalLayout;
 import io.cairn.journaler.JournalMetrics;
 import io.cairn.journaler.JournalObjects;
 import io.cairn.journaler.JournalOptions;
@@ -300,7 +300,7 @@ public final class JournalCommand {
                 payloads.add(Files.readAllBytes(f));
             }
             try (Session s = connect(spec)) {
-                createIfMissing(s.io(), name(spec), JournalLayout.ofObjectSize(objectSizeBytes));
+                createIfMissing(s.io(), name(spec), StripeLayout.ofObjectSize(objectSizeBytes));
                 List<Object> positions = new ArrayList<>();
                 try (JournalWriter w = JournalWriter.open(s.io(), name(spec), s.options(),
                         JournalMetrics.unregistered(name(spec)))) {
@@ -316,7 +316,7 @@ public final class JournalCommand {
     }
 
     /** Creates journal {@code name} unless it (or a pointer for it) exists. */
-    static void createIfMissing(IoCtx io, String name, JournalLayout layout) {
+    static void createIfMissing(IoCtx io, String name, StripeLayout layout) {
         String front = JournalPointer.read(io, name).front();
         try {
             Journal.readHeader(io, new JournalObjects(front));

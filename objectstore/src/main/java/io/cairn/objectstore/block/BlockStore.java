@@ -17,7 +17,7 @@ import io.cairn.objectstore.SpaceAccount;
 import io.cairn.objectstore.StatFs;
 import io.cairn.objectstore.Transaction;
 import io.cairn.objectstore.TransactionChecks;
-import io.cairn.objectstore.Utf8Order;
+import io.cairn.common.Utf8Order;
 import org.lmdbjava.Txn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -5,7 +5,7 @@ import io.cairn.objectstore.HashRange;
 import io.cairn.objectstore.ObjectId;
 import io.cairn.objectstore.ObjectStoreException;
 import io.cairn.objectstore.Op;
-import io.cairn.objectstore.Utf8Order;
+import io.cairn.common.Utf8Order;
 import org.lmdbjava.Txn;
 
 import java.nio.ByteBuffer;

@@ -1,7 +1,7 @@
 package io.cairn.objectstore.mem;
 
 import io.cairn.common.Invariants;
-import io.cairn.objectstore.Utf8Order;
+import io.cairn.common.Utf8Order;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;

@@ -18,7 +18,7 @@ import io.cairn.objectstore.StatFs;
 import io.cairn.objectstore.StoreLimits;
 import io.cairn.objectstore.Transaction;
 import io.cairn.objectstore.TransactionChecks;
-import io.cairn.objectstore.Utf8Order;
+import io.cairn.common.Utf8Order;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

@@ -1,10 +1,11 @@
-package io.cairn.objectstore;
+package io.cairn.common;
 
 import java.util.Comparator;
 
 /**
- * Orders strings as their UTF-8 bytes compare unsigned, which is the order the metadata B+tree
- * keeps keys in. {@link String#compareTo} compares UTF-16 units and disagrees on surrogates.
+ * Orders strings as their UTF-8 bytes compare unsigned, which is the order an OSD's metadata
+ * B+tree keeps keys (and so omap keys) in, and the order an MDS lists a directory in.
+ * {@link String#compareTo} compares UTF-16 units and disagrees on surrogates.
  */
 public final class Utf8Order {
     public static final Comparator<String> COMPARATOR = Utf8Order::compare;

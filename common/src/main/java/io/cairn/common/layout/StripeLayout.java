@@ -1,36 +1,36 @@
-package io.cairn.journaler;
+package io.cairn.common.layout;
 
 import io.cairn.common.CairnException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * How a journal's byte stream is laid over its data objects, as Ceph's file layout stripes a
- * file: the stream is cut into stripe units, dealt round-robin over {@code stripeCount} objects,
+ * How a byte stream (a journal, a file's data) is laid over numbered objects, as Ceph's file
+ * layout stripes a file: the stream is cut into stripe units, dealt round-robin over {@code stripeCount} objects,
  * and once those objects are full the next set of objects starts. With one stripe per object set
  * (the default) byte {@code p} is simply at {@code p % objectSize} in object {@code p / objectSize}.
  * Within one object, object offsets run in stream order, which is what lets recovery cut a torn
  * tail off each object with one truncate.
  */
-public record JournalLayout(int stripeUnitBytes, int stripeCount, int objectSizeBytes) {
-    /** 4 MiB objects, one at a time: Ceph's default journal layout. */
-    public static final JournalLayout DEFAULT = new JournalLayout(4 << 20, 1, 4 << 20);
+public record StripeLayout(int stripeUnitBytes, int stripeCount, int objectSizeBytes) {
+    /** 4 MiB objects, one at a time: Ceph's default journal and file layout. */
+    public static final StripeLayout DEFAULT = new StripeLayout(4 << 20, 1, 4 << 20);
     private static final int STRIPE_UNIT_MIN_BYTES = 4096;
     private static final int OBJECT_SIZE_MAX_BYTES = 64 << 20;
     private static final int STRIPE_COUNT_MAX = 64;
 
-    public JournalLayout {
+    public StripeLayout {
         if (stripeUnitBytes < STRIPE_UNIT_MIN_BYTES || objectSizeBytes > OBJECT_SIZE_MAX_BYTES
                 || objectSizeBytes % stripeUnitBytes != 0 || stripeCount < 1 || stripeCount > STRIPE_COUNT_MAX) {
-            throw CairnException.invalid("journal layout stripe_unit=" + stripeUnitBytes + " stripe_count=" + stripeCount
+            throw CairnException.invalid("layout stripe_unit=" + stripeUnitBytes + " stripe_count=" + stripeCount
                     + " object_size=" + objectSizeBytes + ": the stripe unit must be at least 4 KiB and divide the "
                     + "object size (at most 64 MiB), and the stripe count must be 1.." + STRIPE_COUNT_MAX);
         }
     }
 
     /** Objects of {@code objectSizeBytes} holding the stream in order, without striping. */
-    public static JournalLayout ofObjectSize(int objectSizeBytes) {
-        return new JournalLayout(objectSizeBytes, 1, objectSizeBytes);
+    public static StripeLayout ofObjectSize(int objectSizeBytes) {
+        return new StripeLayout(objectSizeBytes, 1, objectSizeBytes);
     }
 
     /** Stream bytes in one object set: every object of the set full. */
