@@ -65,6 +65,7 @@ public final class CairnMain {
         io.cairn.cli.admin.PgOsdCommands.installGroup(cl);
         MonCommandTree.install(cl);
         io.cairn.cli.admin.PgOsdCommands.install(cl);
+        io.cairn.cli.fs.FsFileCommands.install(cl);
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -128,6 +128,18 @@ public final class Rados implements AutoCloseable {
         return maps.map();
     }
 
+    /** The newest FsMap (file systems and MDS daemons), asked of the monitors each time. */
+    public io.cairn.proto.v1.FsMapData fsMap() {
+        objecter();
+        try {
+            return mon.getFsMap();
+        } catch (RadosException e) {
+            throw e;
+        } catch (CairnException e) {
+            throw RadosException.of(e.code(), e.getMessage());
+        }
+    }
+
     public CommandReply monCommand(String prefix, Map<String, String> args) {
         objecter();
         return mon.command(prefix, args);

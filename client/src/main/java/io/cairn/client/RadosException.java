@@ -33,7 +33,8 @@ public abstract sealed class RadosException extends CairnException {
             case EFBIG -> new TooLarge(message);
             case EIO -> new IoError(message);
             // OK is refused above; the rest have no meaning of their own to a caller yet
-            case OK, EAGAIN, EBUSY, ENOTEMPTY, ENOTSUP, ESTALE, EOLDSNAPC, EROFS -> new Other(code, message);
+            case OK, EAGAIN, EBUSY, ENOTEMPTY, ENOTSUP, ESTALE, EOLDSNAPC, EROFS, EXDEV, ENOTDIR, EISDIR, ENAMETOOLONG ->
+                    new Other(code, message);
         };
     }
 

@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
             ClusterCommand.AddMon.class})
 public final class ClusterCommand {
     static final String DIR_DEFAULT = "run";
+    static final String FS_NAME = "cairnfs";
 
     @Command(name = "up", mixinStandardHelpOptions = true,
             description = "Write DIR/cairn.conf (first time), start the monitors, wait for quorum, print status.")
@@ -42,6 +43,11 @@ public final class ClusterCommand {
                 description = "Store size of each new OSD (default 2 GiB, written out in full).")
         long osdSizeBytes;
 
+        @Option(names = "--mds", defaultValue = "0", description = "MDS daemons (a, b, ...; default ${DEFAULT-VALUE}); "
+                + "with one or more, also the file system " + FS_NAME + " on pools " + FS_NAME + "_metadata and "
+                + FS_NAME + "_data.")
+        int mdss;
+
         @Option(names = "--timeout", defaultValue = "90", description = "Seconds to wait for quorum and PGs (default ${DEFAULT-VALUE}).")
         int timeoutSec;
 
@@ -49,6 +55,9 @@ public final class ClusterCommand {
         public Integer call() throws IOException {
             if (osds < 0 || osds > 64) {
                 throw new IllegalArgumentException("--osds must be 0..64, not " + osds);
+            }
+            if (mdss < 0 || mdss > 26 || (mdss > 0 && osds == 0)) {
+                throw new IllegalArgumentException("--mds must be 0..26 (and needs OSDs), not " + mdss);
             }
             LocalCluster c = new LocalCluster(dir);
             PrintWriter out = spec.commandLine().getOut();
@@ -80,6 +89,20 @@ public final class ClusterCommand {
                     throw new IllegalStateException("pool data's PGs did not all come up within " + timeoutSec + "s (see "
                             + c.dir().resolve("log") + ")");
                 }
+            }
+            if (mdss > 0) {
+                if (c.createFsIfMissing(FS_NAME, Math.min(3, running))) {
+                    out.println("made file system " + FS_NAME);
+                }
+                for (int i = 0; i < mdss; i++) {
+                    c.makeMds(String.valueOf((char) ('a' + i)));
+                }
+                for (String d : c.daemons()) {
+                    if (d.startsWith("mds.")) {
+                        out.println("started " + d + " (pid " + c.start(d) + ")");
+                    }
+                }
+                out.flush();
             }
             out.print(c.awaitQuorum(Duration.ofSeconds(timeoutSec)));
             out.println("\nconfig: " + c.conf() + "  (e.g. bin/cairn -c " + c.conf() + " status)");

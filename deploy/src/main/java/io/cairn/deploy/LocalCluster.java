@@ -167,7 +167,60 @@ public final class LocalCluster {
         for (int id : osdIds()) {
             out.add("osd." + id);
         }
+        for (String m : mdsNames()) {
+            out.add("mds." + m);
+        }
         return out;
+    }
+
+    /** Names of the MDS daemons made under this cluster's directory (a, b, ... each with a directory mds.NAME). */
+    public List<String> mdsNames() {
+        List<String> names = new ArrayList<>();
+        try (var dirs = Files.list(dir)) {
+            for (Path p : dirs.toList()) {
+                String name = p.getFileName().toString();
+                if (name.startsWith("mds.") && Files.isDirectory(p)) {
+                    names.add(name.substring(4));
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        names.sort(null);
+        return names;
+    }
+
+    /** Makes MDS {@code name} under this directory unless it exists (it keeps no data of its own: its directory marks it). */
+    public boolean makeMds(String name) throws IOException {
+        Path d = dir.resolve("mds." + name);
+        if (Files.isDirectory(d)) {
+            return false;
+        }
+        Files.createDirectories(d);
+        return true;
+    }
+
+    /**
+     * Creates file system {@code name} on pools NAME_metadata and NAME_data (made if missing, replicated
+     * {@code size} ways) unless the monitors already know it; true if it was made now.
+     */
+    public boolean createFsIfMissing(String name, int size) {
+        createPoolIfMissing(name + "_metadata", size);
+        createPoolIfMissing(name + "_data", size);
+        CairnConfig c = CairnConfig.load(conf(), "client.admin", Map.of());
+        try (MonClient mon = MonClient.fromConfig(c)) {
+            for (var fs : mon.getFsMap().getFilesystemsList()) {
+                if (fs.getName().equals(name)) {
+                    return false;
+                }
+            }
+            CommandReply r = mon.command("fs new", Map.of("fs_name", name, "metadata", name + "_metadata",
+                    "data", name + "_data"));
+            if (r.getCode() != 0) {
+                throw new IllegalStateException("creating file system " + name + ": " + r.getMessage());
+            }
+            return true;
+        }
     }
 
     private static final java.util.regex.Pattern MON_SECTION = java.util.regex.Pattern.compile(

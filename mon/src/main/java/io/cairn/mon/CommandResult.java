@@ -8,9 +8,13 @@ import io.cairn.proto.v1.CommandReply;
 
 /**
  * What a command produced: an error, or output (JSON-able value and plain text) and, for a write
- * that changed something, the next map.
+ * that changed something, the next OSDMap or the next FsMap.
  */
-record CommandResult(ErrorCode code, String message, Object json, String plain, OsdMap newMap) {
+record CommandResult(ErrorCode code, String message, Object json, String plain, OsdMap newMap, FsMap newFsMap) {
+    CommandResult(ErrorCode code, String message, Object json, String plain, OsdMap newMap) {
+        this(code, message, json, plain, newMap, null);
+    }
+
     /** A read's output; with no plain form (JSON-only views) people get indented JSON, as in Ceph. */
     static CommandResult ok(Object json, String plain) {
         String text = plain != null ? plain : json == null ? "" : Json.write(json, true) + "\n";
@@ -28,6 +32,11 @@ record CommandResult(ErrorCode code, String message, Object json, String plain, 
 
     static CommandResult changed(OsdMap newMap, String message, Object json, String plain) {
         return new CommandResult(ErrorCode.OK, message, json, plain, newMap);
+    }
+
+    /** A file-system command that made the next FsMap epoch (the OSDMap is unchanged). */
+    static CommandResult fsChanged(FsMap newFsMap, String message) {
+        return new CommandResult(ErrorCode.OK, message, null, "", null, newFsMap);
     }
 
     static CommandResult error(CairnException e) {

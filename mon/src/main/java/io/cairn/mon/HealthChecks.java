@@ -18,6 +18,11 @@ final class HealthChecks {
 
     /** The checks for the maps, the quorum and (null when unknown) the leader's PG stats. */
     static List<Check> compute(OsdMap map, QuorumView quorum, PgStatsTable.Summary stats) {
+        return compute(map, quorum, stats, FsView.NONE);
+    }
+
+    /** As above, with the file systems' checks and those their MDS daemons report. */
+    static List<Check> compute(OsdMap map, QuorumView quorum, PgStatsTable.Summary stats, FsView fs) {
         List<Check> checks = new ArrayList<>();
         List<String> down = quorum.outOfQuorum();
         if (!down.isEmpty()) {
@@ -58,6 +63,7 @@ final class HealthChecks {
             }
             slowOps(stats, checks);
         }
+        FsHealth.checks(fs, checks);
         return checks;
     }
 

@@ -15,7 +15,11 @@ import io.cairn.common.time.Clock;
 import io.cairn.proto.v1.CommandReply;
 import io.cairn.proto.v1.CommandRequest;
 import io.cairn.proto.v1.GetMapReply;
+import io.cairn.proto.v1.FsMapData;
+import io.cairn.proto.v1.GetFsMapRequest;
 import io.cairn.proto.v1.GetMapRequest;
+import io.cairn.proto.v1.MdsBeaconReply;
+import io.cairn.proto.v1.MdsBeaconRequest;
 import io.cairn.proto.v1.MonLogEntry;
 import io.cairn.proto.v1.MonQuery;
 import io.cairn.proto.v1.OsdBeaconRequest;
@@ -108,6 +112,8 @@ public final class MonDaemon implements AutoCloseable {
     /** One for the monitor's life, fed every applied map; guarded by leaderLock. */
     private final FailureDetector detector = new FailureDetector();
     private final SnapPurges snapPurges = new SnapPurges();
+    /** The leader's MDS beacons and graces; guarded by leaderLock. */
+    private final MdsBeaconTracker mdsTracker = new MdsBeaconTracker();
     /** The Raft term this monitor last led in, or -1 while it does not lead (ticker thread only). */
     private long leaderTerm = -1;
     private long lastInitProposalMs;
@@ -275,6 +281,8 @@ public final class MonDaemon implements AutoCloseable {
                 .description("1 if this monitor leads the quorum").register(registry);
         Gauge.builder("cairn.mon.osdmap.epoch", sm, MonStateMachine::epoch)
                 .description("Newest OSDMap epoch this monitor has applied").register(registry);
+        Gauge.builder("cairn.mon.fsmap.epoch", sm, m -> m.fsMap().epoch())
+                .description("Newest FsMap epoch this monitor has applied").register(registry);
         Gauge.builder("cairn.mon.subscribers", subscriptions, Subscriptions::count)
                 .description("Open map subscriptions").register(registry);
     }
@@ -511,6 +519,44 @@ public final class MonDaemon implements AutoCloseable {
         return query(MonQuery.newBuilder().setStats(req).setNowMs(clock.wallMs()).build());
     }
 
+    /** An MDS beacon goes to the leader, whose tracker hears it; the reply carries the leader's FsMap. */
+    CompletableFuture<MdsBeaconReply> mdsBeacon(MdsBeaconRequest req) {
+        return rawQuery(MonQuery.newBuilder().setMdsBeacon(req).setNowMs(clock.wallMs()).build())
+                .thenApply(b -> parse(() -> MdsBeaconReply.parseFrom(b)));
+    }
+
+    /** The newest FsMap, as the leader has it. */
+    CompletableFuture<FsMapData> getFsMap() {
+        return rawQuery(MonQuery.newBuilder().setGetFsmap(GetFsMapRequest.getDefaultInstance())
+                .setNowMs(clock.wallMs()).build()).thenApply(b -> parse(() -> FsMapData.parseFrom(b)));
+    }
+
+    private interface Parser<T> {
+        T parse() throws IOException;
+    }
+
+    private static <T> T parse(Parser<T> p) {
+        try {
+            return p.parse();
+        } catch (IOException e) {
+            throw new CairnException(ErrorCode.EIO, "unreadable reply from the state machine");
+        }
+    }
+
+    private CompletableFuture<java.nio.ByteBuffer> rawQuery(MonQuery q) {
+        DivisionInfo info = divisionInfo();
+        RaftPeerId leader = info == null ? null : info.getLeaderId();
+        RaftLink link = raft;
+        return link.client().async().sendReadOnlyUnordered(Message.valueOf(ByteString.copyFrom(q.toByteArray())),
+                link.known(leader)).thenApply(r -> {
+                    if (!r.isSuccess()) {
+                        throw new CairnException(ErrorCode.EAGAIN, "quorum unavailable: "
+                                + (r.getException() == null ? "no reply" : r.getException().getMessage()));
+                    }
+                    return r.getMessage().getContent().asReadOnlyByteBuffer();
+                });
+    }
+
     /**
      * The newest map as the leader has it (a linearizable read, so a client sees its own writes);
      * an older epoch from this monitor's own history. Empty when that epoch is not kept.
@@ -593,6 +639,8 @@ public final class MonDaemon implements AutoCloseable {
             boolean leading = info != null && info.isLeader();
             PgStatsTable.Summary stats = leading && map != null ? pgStats.summarize(map) : null;
             List<FailureDetector.Action> actions;
+            List<MdsBeaconTracker.Action> mdsActions;
+            FsMap fsMap = sm.fsMap();
             if (!leading) {
                 clusterMetrics.clear();
             }
@@ -600,6 +648,7 @@ public final class MonDaemon implements AutoCloseable {
                 if (!leading) {
                     if (leaderTerm != -1) {
                         detector.step(new FailureDetector.LeadershipLost());
+                        mdsTracker.leadershipLost();
                         leaderTerm = -1;
                     }
                     healthLog.reset();
@@ -608,17 +657,20 @@ public final class MonDaemon implements AutoCloseable {
                 if (leaderTerm != info.getCurrentTerm()) {
                     // a new term may hide a lost-and-regained leadership: start over with fresh graces
                     detector.step(new FailureDetector.LeadershipGained(now));
+                    mdsTracker.leadershipGained(now);
                     leaderTerm = info.getCurrentTerm();
                 }
                 if (stats != null) {
                     detector.step(new FailureDetector.RepairCounts(stats.shardsRepaired()));
                 }
                 actions = detector.tick(now, FailureProposals.settings(config));
+                mdsActions = mdsTracker.tick(fsMap, now, MdsProposals.settings(config));
             }
             for (FailureDetector.Action a : actions) {
                 propose(FailureProposals.command(a, config.entity()), true).whenComplete((r, e) -> LOG.info("{} -> {}", a,
                         e != null ? describe(e) : r.getMessage()));
             }
+            proposeMds(mdsActions);
             if (map != null) {
                 for (CommandRequest c : snapPurges.due(map, pgStats, config.entity())) {
                     propose(c, true).whenComplete((r, e) -> LOG.info("{} {} -> {}", c.getPrefix(), c.getArgsMap(),
@@ -636,7 +688,12 @@ public final class MonDaemon implements AutoCloseable {
      * cleared (Ceph's rule: a mute covers one occurrence).
      */
     private void followHealth(OsdMap map, PgStatsTable.Summary stats) {
-        List<HealthChecks.Check> checks = HealthChecks.compute(map, new Leader().quorum(), stats);
+        FsMap fsMap = sm.fsMap();
+        FsView fs;
+        synchronized (leaderLock) {
+            fs = new FsView(fsMap, mdsTracker.health(fsMap));
+        }
+        List<HealthChecks.Check> checks = HealthChecks.compute(map, new Leader().quorum(), stats, fs);
         if (stats != null) {
             clusterMetrics.update(map, stats,
                     HealthChecks.overall(new HealthChecks.Health(checks, sm.mutes(clock.wallMs()))));
@@ -663,8 +720,35 @@ public final class MonDaemon implements AutoCloseable {
         }
     }
 
+    /** Proposes what the MDS beacon tracker decided; never waits (beacons arrive on Ratis's query thread). */
+    private void proposeMds(List<MdsBeaconTracker.Action> actions) {
+        for (MdsBeaconTracker.Action a : actions) {
+            propose(MdsProposals.command(a, config.entity()), true).whenComplete((r, e) -> LOG.info("{} -> {}", a,
+                    e != null ? describe(e) : r.getCode() != 0 ? ErrorCode.of(r.getCode()) + " " + r.getMessage()
+                            : r.getMessage()));
+        }
+    }
+
     /** The leader-only answers of the state machine's query path. */
     private final class Leader implements MonStateMachine.LeaderSide {
+        @Override
+        public void mdsBeacon(MdsBeaconRequest beacon, FsMap fsMap) {
+            // the leader's own monotonic clock, as for OSD beacons
+            long at = clock.monotonicMs();
+            List<MdsBeaconTracker.Action> actions;
+            synchronized (leaderLock) {
+                actions = mdsTracker.beacon(beacon, fsMap, at);
+            }
+            proposeMds(actions);
+        }
+
+        @Override
+        public java.util.Map<Long, List<io.cairn.proto.v1.MdsHealthMetric>> mdsHealth(FsMap fsMap) {
+            synchronized (leaderLock) {
+                return mdsTracker.health(fsMap);
+            }
+        }
+
         @Override
         public void stats(io.cairn.proto.v1.OsdStatsRequest report) {
             pgStats.report(report);

@@ -9,7 +9,11 @@ import io.cairn.proto.v1.GetIncrementalsReply;
 import io.cairn.proto.v1.GetIncrementalsRequest;
 import io.cairn.proto.v1.GetMapReply;
 import io.cairn.proto.v1.GetMapRequest;
+import io.cairn.proto.v1.FsMapData;
+import io.cairn.proto.v1.GetFsMapRequest;
 import io.cairn.proto.v1.MapUpdate;
+import io.cairn.proto.v1.MdsBeaconReply;
+import io.cairn.proto.v1.MdsBeaconRequest;
 import io.cairn.proto.v1.MonServiceGrpc;
 import io.cairn.proto.v1.OsdBeaconRequest;
 import io.cairn.proto.v1.OsdBootReply;
@@ -67,10 +71,10 @@ final class MonServiceImpl extends MonServiceGrpc.MonServiceImplBase {
             timer = writeLatency;
             f = daemon.read(req.toBuilder().setPrefix("osd test-" + REWEIGHT_BY_UTILIZATION.substring(4)).build())
                     .thenCompose(plan -> applyReweights(req, plan));
-        } else if (WriteCommands.isWrite(prefix) || NoteCommands.WRITES.contains(prefix)
+        } else if (WriteCommands.isWrite(prefix) || FsCommands.isWrite(prefix) || NoteCommands.WRITES.contains(prefix)
                 || ConfigCommands.WRITES.contains(prefix)) {
             timer = writeLatency;
-            if (WriteCommands.INTERNAL.contains(prefix)) {
+            if (WriteCommands.INTERNAL.contains(prefix) || MdsStateChanges.INTERNAL.contains(prefix)) {
                 f = CompletableFuture.completedFuture(error(ErrorCode.EPERM, "'" + prefix + "' is for monitors only"));
             } else {
                 try {
@@ -170,6 +174,33 @@ final class MonServiceImpl extends MonServiceGrpc.MonServiceImplBase {
     @Override
     public void osdStats(io.cairn.proto.v1.OsdStatsRequest req, StreamObserver<Ack> out) {
         ack(daemon.stats(req), out);
+    }
+
+    /** Beacons feed the leader's tracker; the reply is the FsMap the leader has, so the daemon learns its role. */
+    @Override
+    public void mdsBeacon(MdsBeaconRequest req, StreamObserver<MdsBeaconReply> out) {
+        if (!daemon.hasLeader()) {
+            out.onError(Status.UNAVAILABLE.withDescription("monitor " + daemon.name() + " has no quorum (electing)")
+                    .asRuntimeException());
+            return;
+        }
+        answer(daemon.mdsBeacon(req), out);
+    }
+
+    @Override
+    public void getFsMap(GetFsMapRequest req, StreamObserver<FsMapData> out) {
+        answer(daemon.getFsMap(), out);
+    }
+
+    private static <T> void answer(CompletableFuture<T> f, StreamObserver<T> out) {
+        f.whenComplete((reply, err) -> {
+            if (err != null) {
+                out.onError(Status.UNAVAILABLE.withDescription(MonDaemon.describe(err)).asRuntimeException());
+            } else {
+                out.onNext(reply);
+                out.onCompleted();
+            }
+        });
     }
 
     private static void ack(CompletableFuture<CommandReply> f, StreamObserver<Ack> out) {

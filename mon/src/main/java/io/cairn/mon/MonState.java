@@ -12,8 +12,8 @@ import java.util.TreeMap;
 
 /**
  * The monitors' replicated memory of the OSDMap: the newest map, the oldest kept full map, and
- * every incremental between them, and beside them the cluster log, health mutes and the central
- * config database. Epochs only grow; once more than {@code keepEpochs} are held,
+ * every incremental between them, and beside them the newest FsMap, the cluster log, health mutes
+ * and the central config database. Epochs only grow; once more than {@code keepEpochs} are held,
  * the oldest are folded into the oldest full map and dropped. Not thread-safe: the state machine
  * guards it.
  */
@@ -24,6 +24,19 @@ final class MonState {
     private final ClusterLog log = new ClusterLog();
     private final HealthMutes mutes = new HealthMutes();
     private final ConfigDb config = new ConfigDb();
+    /** Only the newest FsMap is kept: nobody asks for an older one. */
+    private FsMap fsMap = FsMap.EMPTY;
+
+    FsMap fsMap() {
+        return fsMap;
+    }
+
+    /** Records the next FsMap epoch. */
+    void setFsMap(FsMap next) {
+        Invariants.check(next.epoch() == fsMap.epoch() + 1, "fsmap epoch %d does not follow %d", next.epoch(),
+                fsMap.epoch());
+        fsMap = next;
+    }
 
     ConfigDb config() {
         return config;
@@ -117,6 +130,9 @@ final class MonState {
         }
         b.addAllLog(log.all()).addAllMutes(mutes.all());
         b.addAllConfig(config.all()).setConfigVersion(config.version());
+        if (fsMap.epoch() > 0) {
+            b.setFsmap(fsMap.data());
+        }
         return b.build();
     }
 
@@ -125,6 +141,7 @@ final class MonState {
         log.restore(data.getLogList());
         mutes.restore(data.getMutesList());
         config.restore(data.getConfigList(), data.getConfigVersion());
+        fsMap = FsMap.of(data.getFsmap());
         if (!data.hasOldestFull()) {
             oldestFull = null;
             current = null;

@@ -12,6 +12,7 @@ import io.cairn.crush.CrushMapBuilder;
 import io.cairn.proto.v1.CommandReply;
 import io.cairn.proto.v1.GetIncrementalsReply;
 import io.cairn.proto.v1.GetMapReply;
+import io.cairn.proto.v1.MdsBeaconReply;
 import io.cairn.proto.v1.MonLogEntry;
 import io.cairn.proto.v1.MonQuery;
 import io.cairn.proto.v1.MonSnapshotData;
@@ -59,6 +60,12 @@ final class MonStateMachine extends BaseStateMachine {
         void stats(io.cairn.proto.v1.OsdStatsRequest report);
 
         PgStatsTable.Summary summary(OsdMap map);
+
+        /** An MDS beacon, answered with {@code fsMap} (the newest this monitor applied). */
+        void mdsBeacon(io.cairn.proto.v1.MdsBeaconRequest beacon, FsMap fsMap);
+
+        /** The health metrics the daemons of {@code fsMap} last reported in their beacons. */
+        java.util.Map<Long, List<io.cairn.proto.v1.MdsHealthMetric>> mdsHealth(FsMap fsMap);
     }
 
     private static final int INCREMENTALS_PER_REPLY_MAX = 1000;
@@ -192,7 +199,8 @@ final class MonStateMachine extends BaseStateMachine {
         return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(reply.toByteArray())));
     }
 
-    private CommandReply apply(MonLogEntry entry) {
+    /** One log entry on the state (applyTransaction holds the lock; tests call it directly). */
+    CommandReply apply(MonLogEntry entry) {
         String prefix = entry.getCommand().getPrefix();
         if (prefix.equals("mon init")) {
             if (state.initialized()) {
@@ -221,8 +229,15 @@ final class MonStateMachine extends BaseStateMachine {
             return NoteCommands.apply(state.log(), state.mutes(), entry.getCommand(), entry.getProposedMs())
                     .toReply(state.epoch());
         }
+        if (FsCommands.isWrite(prefix)) {
+            return applyFs(entry);
+        }
         if (!WriteCommands.isWrite(prefix)) {
             return error(ErrorCode.EINVAL, "'" + prefix + "' is not a command that changes the map");
+        }
+        CommandResult refused = FsCommands.refusePoolRemoval(state.fsMap(), state.current(), entry.getCommand());
+        if (refused != null) {
+            return refused.toReply(state.epoch());
         }
         CommandResult r = WriteCommands.apply(state.current(), entry.getCommand(), entry.getProposedMs(), entry.getInternal());
         if (r.newMap() != null) {
@@ -232,6 +247,20 @@ final class MonStateMachine extends BaseStateMachine {
             }
             state.append(r.newMap());
             state.trim(keepEpochs.get());
+        }
+        return r.toReply(state.epoch());
+    }
+
+    /** A file-system command: the next FsMap epoch, and its cluster log lines. The reply carries the OSDMap epoch. */
+    private CommandReply applyFs(MonLogEntry entry) {
+        FsMap before = state.fsMap();
+        CommandResult r = FsCommands.apply(before, state.current(), entry.getCommand(), entry.getProposedMs(),
+                entry.getInternal());
+        if (r.newFsMap() != null) {
+            state.setFsMap(r.newFsMap());
+            for (String[] event : FsLog.events(before, r.newFsMap(), entry.getCommand())) {
+                state.log().add(entry.getProposedMs(), MON_ENTITY, event[0], event[1]);
+            }
         }
         return r.toReply(state.epoch());
     }
@@ -252,9 +281,11 @@ final class MonStateMachine extends BaseStateMachine {
         return CompletableFuture.completedFuture(switch (q.getKindCase()) {
             case READ -> {
                 OsdMap map;
+                FsMap fsMap;
                 List<io.cairn.proto.v1.HealthMute> mutes;
                 synchronized (state) {
                     map = state.current();
+                    fsMap = state.fsMap();
                     mutes = state.mutes().active(q.getNowMs());
                     if (q.getRead().getPrefix().equals(NoteCommands.LOG_LAST)) {
                         yield bytes(NoteCommands.last(state.log(), q.getRead()).toReply(state.epoch()).toByteArray());
@@ -266,9 +297,20 @@ final class MonStateMachine extends BaseStateMachine {
                 if (side == null) {
                     yield bytes(error(ErrorCode.EAGAIN, "monitor starting").toByteArray());
                 }
-                yield bytes(ReadCommands.run(map, q.getRead(), side.quorum(), map == null ? null : side.summary(map),
+                FsView fs = new FsView(fsMap, side.mdsHealth(fsMap));
+                yield bytes(ReadCommands.run(map, fs, q.getRead(), side.quorum(), map == null ? null : side.summary(map),
                         mutes).toReply(map == null ? 0 : map.epoch()).toByteArray());
             }
+            case MDS_BEACON -> {
+                FsMap fsMap = fsMap();
+                if (side == null) {
+                    yield bytes(MdsBeaconReply.newBuilder().setCode(ErrorCode.EAGAIN.code()).setMessage("monitor starting")
+                            .build().toByteArray());
+                }
+                side.mdsBeacon(q.getMdsBeacon(), fsMap);
+                yield bytes(MdsBeaconReply.newBuilder().setFsmap(fsMap.data()).build().toByteArray());
+            }
+            case GET_FSMAP -> bytes(fsMap().data().toByteArray());
             case BEACON -> {
                 if (side != null) {
                     side.beacon(q.getBeacon(), q.getNowMs());
@@ -332,6 +374,13 @@ final class MonStateMachine extends BaseStateMachine {
     OsdMap current() {
         synchronized (state) {
             return state.current();
+        }
+    }
+
+    /** The newest FsMap this monitor applied. */
+    FsMap fsMap() {
+        synchronized (state) {
+            return state.fsMap();
         }
     }
 

@@ -35,10 +35,15 @@ final class ReadCommands {
     private ReadCommands() {}
 
     static boolean isRead(String prefix) {
-        return PREFIXES.contains(prefix);
+        return PREFIXES.contains(prefix) || FsViews.READS.contains(prefix);
     }
 
     static CommandResult run(OsdMap map, CommandRequest req, QuorumView quorum, PgStatsTable.Summary stats,
+                             List<io.cairn.proto.v1.HealthMute> mutes) {
+        return run(map, FsView.NONE, req, quorum, stats, mutes);
+    }
+
+    static CommandResult run(OsdMap map, FsView fs, CommandRequest req, QuorumView quorum, PgStatsTable.Summary stats,
                              List<io.cairn.proto.v1.HealthMute> mutes) {
         try {
             CommandArgs a = new CommandArgs(req.getArgsMap());
@@ -59,8 +64,11 @@ final class ReadCommands {
             if (map == null) {
                 throw new CairnException(ErrorCode.EAGAIN, "the cluster is not initialised yet");
             }
+            if (FsViews.READS.contains(prefix)) {
+                return FsViews.run(map, fs.map(), prefix, a, stats);
+            }
             return switch (prefix) {
-                case "status" -> StatusView.status(map, quorum, stats, mutes);
+                case "status" -> StatusView.status(map, fs, quorum, stats, mutes);
                 case "df" -> DataViews.df(map, stats, a.flag("detail"));
                 case "pg stat" -> DataViews.pgStat(map, stats);
                 case "pg ls" -> PgListing.ls(map, stats, pg -> true, a.words("states"));
@@ -70,7 +78,7 @@ final class ReadCommands {
                         ReweightByUtilization.describe(ReweightByUtilization.plan(map, stats, a));
                 case "pg ls-by-pool" -> PgListing.ls(map, stats, PgListing.inPool(map, a.str("pool")), a.words("states"));
                 case "pg ls-by-osd" -> PgListing.ls(map, stats, PgListing.onOsd(map, a.str("osd")), a.words("states"));
-                case "health" -> health(map, quorum, stats, mutes, a.flag("detail"));
+                case "health" -> health(map, fs, quorum, stats, mutes, a.flag("detail"));
                 case "osd dump" -> osdDump(map);
                 case "osd tree" -> osdTree(map);
                 case "osd stat" -> osdStat(map);
@@ -93,9 +101,9 @@ final class ReadCommands {
         }
     }
 
-    private static CommandResult health(OsdMap map, QuorumView quorum, PgStatsTable.Summary stats,
+    private static CommandResult health(OsdMap map, FsView fs, QuorumView quorum, PgStatsTable.Summary stats,
                                         List<io.cairn.proto.v1.HealthMute> mutes, boolean detail) {
-        HealthChecks.Health h = HealthChecks.judge(HealthChecks.compute(map, quorum, stats), mutes);
+        HealthChecks.Health h = HealthChecks.judge(HealthChecks.compute(map, quorum, stats, fs), mutes);
         return CommandResult.ok(HealthChecks.json(h), HealthChecks.text(h, detail));
     }
 

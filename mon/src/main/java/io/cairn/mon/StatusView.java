@@ -12,7 +12,12 @@ final class StatusView {
 
     static CommandResult status(OsdMap map, QuorumView q, PgStatsTable.Summary stats,
                                 List<io.cairn.proto.v1.HealthMute> mutes) {
-        HealthChecks.Health health = HealthChecks.judge(HealthChecks.compute(map, q, stats), mutes);
+        return status(map, FsView.NONE, q, stats, mutes);
+    }
+
+    static CommandResult status(OsdMap map, FsView fs, QuorumView q, PgStatsTable.Summary stats,
+                                List<io.cairn.proto.v1.HealthMute> mutes) {
+        HealthChecks.Health health = HealthChecks.judge(HealthChecks.compute(map, q, stats, fs), mutes);
         int pgs = map.pools().values().stream().mapToInt(Pool::pgNum).sum();
         StringBuilder sb = new StringBuilder();
         sb.append("  cluster:\n");
@@ -28,9 +33,17 @@ final class StatusView {
             sb.append(", out of quorum: ").append(String.join(",", q.outOfQuorum()));
         }
         sb.append('\n');
+        String mds = FsViews.servicesLine(fs.map());
+        if (mds != null) {
+            sb.append("    mds: ").append(mds).append('\n');
+        }
         sb.append("    osd: ").append(map.numOsds()).append(" osds: ").append(map.numUpOsds()).append(" up, ")
                 .append(map.numInOsds()).append(" in").append('\n');
         sb.append('\n').append("  data:\n");
+        String volumes = FsViews.volumesLine(fs.map());
+        if (volumes != null) {
+            sb.append("    volumes: ").append(volumes).append('\n');
+        }
         sb.append("    pools:   ").append(map.pools().size()).append(" pools, ").append(pgs).append(" pgs\n");
         sb.append("    objects: ").append(stats.objects()).append(" objects, ").append(DataViews.bytes(stats.storedBytes()))
                 .append('\n');
@@ -78,6 +91,7 @@ final class StatusView {
         osdmap.put("num_up_osds", map.numUpOsds());
         osdmap.put("num_in_osds", map.numInOsds());
         json.put("osdmap", osdmap);
+        json.put("fsmap", FsViews.summaryJson(fs.map()));
         Map<String, Object> pgmap = new LinkedHashMap<>();
         pgmap.put("pgs_by_state", stats.pgStates().entrySet().stream()
                 .map(e -> Map.of("state_name", e.getKey(), "count", e.getValue())).toList());

@@ -11,6 +11,7 @@ import io.cairn.common.osdmap.PgMapping;
 import io.cairn.common.osdmap.Pool;
 import io.cairn.proto.v1.CommandRequest;
 import io.cairn.proto.v1.HealthMute;
+import io.cairn.proto.v1.MdsHealthMetric;
 import io.cairn.proto.v1.OsdStatsRequest;
 import io.cairn.proto.v1.PgStat;
 import java.io.IOException;
@@ -29,7 +30,9 @@ import org.junit.jupiter.api.TestFactory;
  * {@code src/test/resources/golden}. Three monitors (c out of quorum), three OSDs on three hosts
  * (osd.2 down and out), pool "data" with 16 PGs of which one is inconsistent and the ones osd.2
  * was in are degraded, the noscrub flag set, a few cluster log lines, a muted check and a small
- * central config database. Run with
+ * central config database. The file-system views have a cluster of their own: file system
+ * cairnfs on two more pools (every PG clean), mds.a active as rank 0 and reporting slow requests,
+ * mds.b standing by. Run with
  * {@code -Dgolden.update=true} to rewrite the files after a deliberate change, then read the diff.
  */
 class GoldenOutputTest {
@@ -67,8 +70,21 @@ class GoldenOutputTest {
             new Case("config-help", "config help", Map.of("key", "osd_recovery_max_active")),
             new Case("config-help-duration", "config help", Map.of("key", "osd_heartbeat_interval")));
 
+    /** Read on the file-system cluster. */
+    private static final List<Case> FS_CASES = List.of(
+            new Case("fs-ls", "fs ls", Map.of()),
+            new Case("fs-dump", "fs dump", Map.of()),
+            new Case("fs-get", "fs get", Map.of("fs_name", "cairnfs")),
+            new Case("fs-status", "fs status", Map.of()),
+            new Case("mds-stat", "mds stat", Map.of()),
+            new Case("status-fs", "status", Map.of()),
+            new Case("health-detail-fs", "health", Map.of("detail", "true")));
+
     private static OsdMap map;
     private static PgStatsTable.Summary stats;
+    private static OsdMap fsOsd;
+    private static PgStatsTable.Summary fsStats;
+    private static FsView fsView;
     private static QuorumView quorum;
     private static ClusterLog log;
     private static List<HealthMute> mutes;
@@ -109,6 +125,32 @@ class GoldenOutputTest {
         ConfigCommandsTest.set(configDb, "osd.1", "osd_recovery_max_active", "8");
         ConfigCommandsTest.set(configDb, "osd.10", "osd_max_backfills", "2");
         ConfigCommandsTest.set(configDb, "client.admin", "rados_osd_op_timeout", "60");
+        setUpFs();
+    }
+
+    private static void setUpFs() {
+        fsOsd = FsTestCluster.osd();
+        PgStatsTable table = new PgStatsTable(PgStatsTable.Thresholds.DEFAULTS, () -> NOW_MS);
+        for (int osd = 0; osd < 3; osd++) {
+            OsdStatsRequest.Builder r = OsdStatsRequest.newBuilder().setOsdId(osd).setEpoch(fsOsd.epoch())
+                    .setTotalBytes(100L << 30).setUsedBytes(10L << 30).setAvailBytes(90L << 30).setStampMs(1_000);
+            for (Pool pool : fsOsd.pools().values()) {
+                for (int seed = 0; seed < pool.pgNum(); seed++) {
+                    PgId pg = new PgId(pool.id(), seed);
+                    PgMapping pm = fsOsd.mapPg(pg);
+                    if (pm.actingPrimary() == osd) {
+                        r.addPgs(PgStat.newBuilder().setPool(pool.id()).setSeed(seed).setState("active+clean")
+                                .addAllActing(pm.acting()).setEpoch(fsOsd.epoch()).setObjects(10).setBytes(10L << 20)
+                                .setLastScrubStampMs(NOW_MS).setLastDeepScrubStampMs(NOW_MS));
+                    }
+                }
+            }
+            table.report(r.build());
+        }
+        fsStats = table.summarize(fsOsd);
+        MdsHealthMetric slow = MdsHealthMetric.newBuilder().setCode("MDS_SLOW_REQUEST").setSeverity("HEALTH_WARN")
+                .setSummary("3 slow requests are blocked > 30 secs").build();
+        fsView = new FsView(FsTestCluster.oneActiveOneStandby(fsOsd), Map.of(FsTestCluster.GID_A, List.of(slow)));
     }
 
     /**
@@ -168,7 +210,18 @@ class GoldenOutputTest {
                 check(c.name() + ".json", Json.write(r.json(), true) + "\n");
             }));
         }
+        for (Case c : FS_CASES) {
+            tests.add(DynamicTest.dynamicTest(c.name(), () -> {
+                CommandRequest req = CommandRequest.newBuilder().setPrefix(c.prefix()).putAllArgs(c.args()).build();
+                QuorumView all = new QuorumView(7, "a", List.of("a", "b", "c"), quorum.monMap(), 120, true);
+                CommandResult r = ReadCommands.run(fsOsd, fsView, req, all, fsStats, List.of());
+                assertEquals(ErrorCode.OK, r.code(), r.message());
+                check(c.name() + ".txt", r.plain() == null ? "" : r.plain());
+                check(c.name() + ".json", Json.write(r.json(), true) + "\n");
+            }));
+        }
         tests.add(DynamicTest.dynamicTest("write-commands", () -> check("write-commands.txt", writeCommands())));
+        tests.add(DynamicTest.dynamicTest("fs-commands", () -> check("fs-commands.txt", fsCommands())));
         return tests.stream();
     }
 
@@ -191,6 +244,39 @@ class GoldenOutputTest {
         }
         CommandResult bad = WriteCommandsTest.run(m, "osd out", Map.of("ids", "9"));
         sb.append("$ osd out 9\n").append(bad.code()).append(": ").append(bad.message()).append('\n');
+        return sb.toString();
+    }
+
+    /** The status lines of the file-system commands, through a failover and a removal. */
+    private static String fsCommands() {
+        OsdMap osd = FsTestCluster.osd();
+        FsMap fs = FsMap.EMPTY;
+        List<Case> cmds = List.of(
+                new Case("fs new cairnfs cairnfs_metadata cairnfs_data", "fs new",
+                        Map.of("fs_name", "cairnfs", "metadata", "cairnfs_metadata", "data", "cairnfs_data")),
+                new Case("fs new other cairnfs_metadata data", "fs new",
+                        Map.of("fs_name", "other", "metadata", "cairnfs_metadata", "data", "data")),
+                new Case("fs set cairnfs max_mds 2", "fs set", Map.of("fs_name", "cairnfs", "var", "max_mds", "val", "2")),
+                new Case("fs set cairnfs session_timeout 10", "fs set",
+                        Map.of("fs_name", "cairnfs", "var", "session_timeout", "val", "10")),
+                new Case("mds fail a", "mds fail", Map.of("role_or_gid", "a")),
+                new Case("fs rm cairnfs", "fs rm", Map.of("fs_name", "cairnfs", "yes_i_really_mean_it", "true")),
+                new Case("fs fail cairnfs", "fs fail", Map.of("fs_name", "cairnfs")),
+                new Case("fs rm cairnfs", "fs rm", Map.of("fs_name", "cairnfs")),
+                new Case("fs rm cairnfs --yes-i-really-mean-it", "fs rm",
+                        Map.of("fs_name", "cairnfs", "yes_i_really_mean_it", "true")));
+        StringBuilder sb = new StringBuilder();
+        for (Case c : cmds) {
+            CommandResult r = FsTestCluster.run(fs, osd, c.prefix(), c.args());
+            sb.append("$ ").append(c.name()).append('\n').append(r.code()).append(": ").append(r.message()).append('\n');
+            if (r.newFsMap() != null) {
+                fs = r.newFsMap();
+            }
+            if (c.prefix().equals("fs new") && r.newFsMap() != null) {
+                fs = FsTestCluster.boot(FsTestCluster.boot(fs, osd, "a", FsTestCluster.GID_A), osd, "b",
+                        FsTestCluster.GID_B);
+            }
+        }
         return sb.toString();
     }
 

@@ -34,5 +34,24 @@ class MonStateTest {
         restored.restore(s.snapshot());
         assertEquals(all[1000], restored.current());
         assertEquals(all[600], restored.mapAt(600));
+        assertEquals(FsMap.EMPTY, restored.fsMap(), "no FsMap yet");
+    }
+
+    @Test
+    void theFsMapSurvivesASnapshot() {
+        MonState s = new MonState();
+        s.initialize(WriteCommandsTest.fresh());
+        OsdMap osd = FsTestCluster.osd();
+        FsMap fs = FsTestCluster.newFs(FsMap.EMPTY, osd);
+        s.setFsMap(fs);
+        fs = FsTestCluster.boot(fs, osd, "a", FsTestCluster.GID_A);
+        s.setFsMap(fs);
+        fs = FsTestCluster.boot(fs, osd, "b", FsTestCluster.GID_B);
+        s.setFsMap(fs);
+        MonState restored = new MonState();
+        restored.restore(s.snapshot());
+        assertEquals(fs.data(), restored.fsMap().data());
+        assertEquals(3, restored.fsMap().epoch());
+        assertEquals(s.current(), restored.current());
     }
 }

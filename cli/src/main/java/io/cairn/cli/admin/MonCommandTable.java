@@ -53,7 +53,9 @@ final class MonCommandTable {
             new String[] {"pg", "Placement group commands."},
             new String[] {"health", "Cluster health."},
             new String[] {"log", "The cluster log."},
-            new String[] {"config", "The monitors' central config database, and what a daemon runs with."});
+            new String[] {"config", "The monitors' central config database, and what a daemon runs with."},
+            new String[] {"fs", "File systems: their pools, ranks and MDS daemons (the monitors' FsMap)."},
+            new String[] {"mds", "Metadata server daemons as the monitors see them."});
 
     static final List<Def> COMMANDS = List.of(
             new Def("status", "status", "Cluster id, health, services and data."),
@@ -174,5 +176,24 @@ final class MonCommandTable {
                     Arg.req("name", "NAME"), Arg.req("root", "ROOT"), Arg.req("type", "TYPE"), Arg.opt("class", "CLASS")),
             new Def("osd crush rule ls", "osd crush rule ls", "Rule names."),
             new Def("osd crush rule dump", "osd crush rule dump", "Rules as JSON.", Arg.opt("name", "NAME")),
-            new Def("osd crush rule rm", "osd crush rule rm", "Remove a rule no pool uses.", Arg.req("name", "NAME")));
+            new Def("osd crush rule rm", "osd crush rule rm", "Remove a rule no pool uses.", Arg.req("name", "NAME")),
+            new Def("fs new", "fs new", "Create a file system on two existing pools, one for its namespace and "
+                    + "journal, one for file data; a standby MDS takes rank 0.", Arg.req("fs_name", "NAME"),
+                    Arg.req("metadata", "METADATA_POOL"), Arg.req("data", "DATA_POOL")),
+            new Def("fs ls", "fs ls", "File systems with their metadata and data pools."),
+            new Def("fs dump", "fs dump", "The FsMap: each file system's settings, ranks and daemons, then the "
+                    + "standby daemons."),
+            new Def("fs status", "fs status", "Each file system's ranks (state, daemon) and pools (used, available), "
+                    + "then the standby daemons.", Arg.opt("fs_name", "NAME")),
+            new Def("fs set", "fs set", "Set max_mds, session_timeout, session_autoclose (seconds, at least 30), "
+                    + "joinable (true|false) or standby_count_wanted.", Arg.req("fs_name", "NAME"),
+                    Arg.req("var", "VAR"), Arg.req("val", "VALUE")),
+            new Def("fs fail", "fs fail", "Take a file system down: no MDS may join it and each rank's daemon is "
+                    + "failed (fs set NAME joinable true brings it back).", Arg.req("fs_name", "NAME")),
+            new Def("mds stat", "mds stat", "File systems and MDS daemons in one line: each file system's ranks, "
+                    + "{rank=daemon=state}, and the daemons by state."),
+            new Def("mds fail", "mds fail", "Fail an MDS, named by rank, FS:RANK, gid or name: a standby takes its rank, "
+                    + "and the daemon restarts as a standby.", Arg.req("role_or_gid", "ROLE_OR_GID")),
+            new Def("mds repaired", "mds repaired", "Mark a damaged rank (RANK or FS:RANK) repaired, so a standby may "
+                    + "take it again.", Arg.req("role", "ROLE")));
 }

@@ -344,6 +344,38 @@ public final class CairnConfigKeys {
                 .description("Largest journal entry a writer accepts and a reader believes a length field of.").build();
     }
 
+    /** Metadata server options (mds/). */
+    public static final class Mds {
+        private Mds() {}
+
+        public static final ConfigOption<Integer> LOG_EVENTS_PER_SEGMENT = intOpt("mds_log_events_per_segment", 1024)
+                .check(v -> v >= 1 && v <= 1 << 20, "1..1048576")
+                .description("Journal events in one log segment: the unit the journal is written back and trimmed by.")
+                .build();
+        public static final ConfigOption<Integer> LOG_MAX_SEGMENTS = intOpt("mds_log_max_segments", 128)
+                .check(v -> v >= 1 && v <= 1 << 16, "1..65536")
+                .description("Log segments kept before the oldest are written back to their directory objects and "
+                        + "the journal is trimmed behind them; twice as many raise MDS_TRIM.").build();
+        public static final ConfigOption<Duration> OP_COMPLAINT_TIME = seconds("mds_op_complaint_time", 30)
+                .check(v -> v.toMillis() >= 1, "> 0 s")
+                .description("A client request waiting longer than this raises MDS_SLOW_REQUEST.").build();
+        public static final ConfigOption<Integer> MAX_PURGE_FILES = intOpt("mds_max_purge_files", 64)
+                .check(v -> v >= 1 && v <= 4096, "1..4096")
+                .description("Deleted files whose data objects are being removed at once.").build();
+        public static final ConfigOption<Integer> MAX_COMPLETED_REQUESTS = intOpt("mds_max_completed_requests", 100_000)
+                .check(v -> v >= 16, ">= 16")
+                .description("Answers to completed requests kept per client for resends, beyond what the client's "
+                        + "oldest tid already releases.").build();
+        public static final ConfigOption<Duration> BEACON_INTERVAL = seconds("mds_beacon_interval", 4)
+                .check(v -> v.toMillis() >= 100 && v.toSeconds() <= 60, "0.1..60 s")
+                .description("How often an MDS sends the monitors a beacon (its state, the state it wants, its "
+                        + "health).").build();
+        public static final ConfigOption<Duration> BEACON_GRACE = seconds("mds_beacon_grace", 15)
+                .check(v -> v.toMillis() >= 1000, ">= 1 s")
+                .description("The monitors fail an MDS silent for this long: its rank goes to a standby, and a "
+                        + "silent standby leaves the map (read by the monitors).").runtime().build();
+    }
+
     /** Every option declared above. */
     public static List<ConfigOption<?>> all() {
         List<ConfigOption<?>> all = new ArrayList<>();

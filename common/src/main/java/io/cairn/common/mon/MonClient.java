@@ -170,6 +170,16 @@ public final class MonClient implements AutoCloseable {
         return call(stub -> stub.osdStats(req));
     }
 
+    /** An MDS's periodic beacon; the reply carries the newest FsMap. */
+    public io.cairn.proto.v1.MdsBeaconReply mdsBeacon(io.cairn.proto.v1.MdsBeaconRequest req) {
+        return call(stub -> stub.mdsBeacon(req));
+    }
+
+    /** The newest FsMap: file systems, their ranks and the MDS daemons. */
+    public io.cairn.proto.v1.FsMapData getFsMap() {
+        return call(stub -> stub.getFsMap(io.cairn.proto.v1.GetFsMapRequest.getDefaultInstance()));
+    }
+
     /** The address of the monitor that answered last. */
     public String currentMonitor() {
         return addresses.get(current);

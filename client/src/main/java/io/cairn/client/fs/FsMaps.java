@@ -1,0 +1,36 @@
+package io.cairn.client.fs;
+
+import io.cairn.proto.v1.Filesystem;
+import io.cairn.proto.v1.FsMapData;
+import io.cairn.proto.v1.MdsDaemonInfo;
+
+/** What a client reads from the FsMap: its file system, and the address of the MDS serving rank 0. */
+final class FsMaps {
+    static final String ACTIVE = "up:active";
+
+    private FsMaps() {}
+
+    static Filesystem filesystem(FsMapData map, String name) {
+        for (Filesystem fs : map.getFilesystemsList()) {
+            if (fs.getName().equals(name)) {
+                return fs;
+            }
+        }
+        return null;
+    }
+
+    /** The address of rank 0's daemon once it is active; null while the rank is failed or still replaying. */
+    static String activeAddress(FsMapData map, String fsName) {
+        Filesystem fs = filesystem(map, fsName);
+        if (fs == null || !fs.containsUp(0)) {
+            return null;
+        }
+        long gid = fs.getUpOrThrow(0);
+        for (MdsDaemonInfo d : map.getDaemonsList()) {
+            if (d.getGid() == gid) {
+                return d.getState().equals(ACTIVE) ? d.getAddr() : null;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,408 @@
+package io.cairn.itest;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cairn.client.IoCtx;
+import io.cairn.client.Rados;
+import io.cairn.client.RadosException;
+import io.cairn.client.fs.CairnFs;
+import io.cairn.client.fs.DirEntry;
+import io.cairn.client.fs.DirPage;
+import io.cairn.client.fs.FileHandle;
+import io.cairn.client.fs.FileStat;
+import io.cairn.common.ErrorCode;
+import io.cairn.proto.v1.Filesystem;
+import io.cairn.proto.v1.FsMapData;
+import io.cairn.proto.v1.MdsDaemonInfo;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * The file system on a real cluster (one monitor, three OSDs, two MDS processes, file system
+ * cairnfs made as {@code cluster up --mds 2} makes it): every namespace operation and its POSIX
+ * errors, file data of awkward sizes read back by a second client and after an MDS restart, and
+ * kill -9 of the active MDS under four clients' creates: the standby replays and goes active,
+ * every acknowledged create is there once, and the clients go on without a remount.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FsIT {
+    private static final int DIR_ENTRIES = Integer.getInteger("cairn.fs.readdir.entries", 10_000);
+    private static final long SEED = Long.getLong("cairn.test.seed", 23L);
+    private static final int MIB = 1 << 20;
+    private static final int DIR = FileStat.S_IFDIR | 0755;
+    private static final int FILE = FileStat.S_IFREG | 0644;
+    private TestCluster cluster;
+    private Rados rados;
+    private CairnFs fs;
+
+    @BeforeAll
+    void up() throws Exception {
+        cluster = TestCluster.start(1, 3, 1L << 30, TestCluster.FAST_FAILURE_CONF + "mds_beacon_grace = 5\n"
+                + "mds_beacon_interval = 1\n");
+        cluster.local.createFsIfMissing("cairnfs", 3);
+        assertTrue(cluster.local.awaitPgsActive("cairnfs_metadata", Duration.ofSeconds(90)));
+        assertTrue(cluster.local.awaitPgsActive("cairnfs_data", Duration.ofSeconds(90)));
+        cluster.local.makeMds("a");
+        cluster.local.start("mds.a");
+        rados = Rados.builder().conf(cluster.conf()).connect();
+        awaitActive(null, Duration.ofSeconds(60));
+        cluster.local.makeMds("b");
+        cluster.local.start("mds.b");
+        awaitStandbys(1, Duration.ofSeconds(30));
+        fs = CairnFs.mount(rados, "cairnfs");
+        System.out.println("FsIT seed " + SEED);
+    }
+
+    @AfterAll
+    void down() throws Exception {
+        TestCluster.closeAll(fs, rados, cluster);
+    }
+
+    @Test
+    @Order(1)
+    void mapAndCommandsShowTheFileSystem() {
+        assertEquals("name: cairnfs, metadata pool: cairnfs_metadata, data pools: [cairnfs_data ]\n",
+                cluster.cli("fs", "ls"));
+        String stat = cluster.cli("mds", "stat");
+        assertTrue(stat.contains("up:active") && stat.contains("1 up:standby"), stat);
+        String status = cluster.cli("fs", "status");
+        assertTrue(status.contains("active") && status.contains("cairnfs_metadata"), status);
+    }
+
+    @Test
+    @Order(2)
+    void namespaceOperationsAndTheirErrors() {
+        FileStat d = fs.mkdir("/conf", DIR);
+        assertTrue(d.isDirectory());
+        expect(ErrorCode.EEXIST, () -> fs.mkdir("/conf", DIR));
+        expect(ErrorCode.ENOENT, () -> fs.mkdir("/missing/x", DIR));
+        try (FileHandle h = fs.create("/conf/a", FILE, true)) {
+            h.write(0, "alpha".getBytes(StandardCharsets.UTF_8));
+        }
+        expect(ErrorCode.EEXIST, () -> fs.create("/conf/a", FILE, true));
+        expect(ErrorCode.ENOTDIR, () -> fs.mkdir("/conf/a/b", DIR));
+        expect(ErrorCode.EISDIR, () -> fs.unlink("/conf"));
+        expect(ErrorCode.ENOTDIR, () -> fs.rmdir("/conf/a"));
+        expect(ErrorCode.ENAMETOOLONG, () -> fs.mkdir("/conf/" + "n".repeat(256), DIR));
+        assertEquals(5, fs.stat("/conf/a").sizeBytes());
+
+        // rename: over an existing file replaces it; its old data is no longer reachable by name
+        try (FileHandle h = fs.create("/conf/b", FILE, true)) {
+            h.write(0, "bravo!".getBytes(StandardCharsets.UTF_8));
+        }
+        long aIno = fs.stat("/conf/a").ino();
+        fs.rename("/conf/a", "/conf/b");
+        assertFalse(fs.exists("/conf/a"));
+        assertEquals(aIno, fs.stat("/conf/b").ino());
+        assertEquals("alpha", read("/conf/b"));
+        // directories: over a non-empty one is ENOTEMPTY, into its own subtree EINVAL, over an empty one fine
+        fs.mkdirs("/conf/d1/sub", DIR);
+        fs.mkdirs("/conf/d2/full", DIR);
+        fs.mkdir("/conf/d3", DIR);
+        expect(ErrorCode.ENOTEMPTY, () -> fs.rename("/conf/d1", "/conf/d2"));
+        expect(ErrorCode.EINVAL, () -> fs.rename("/conf/d1", "/conf/d1/sub/inside"));
+        expect(ErrorCode.ENOTDIR, () -> fs.rename("/conf/d1", "/conf/b"));
+        expect(ErrorCode.EISDIR, () -> fs.rename("/conf/b", "/conf/d3"));
+        fs.rename("/conf/d1", "/conf/d3");
+        assertTrue(fs.stat("/conf/d3/sub").isDirectory());
+        expect(ErrorCode.ENOTEMPTY, () -> fs.rmdir("/conf/d2"));
+        fs.rmdir("/conf/d2/full");
+        fs.rmdir("/conf/d2");
+        // across directories
+        fs.rename("/conf/b", "/conf/d3/sub/moved");
+        assertEquals("alpha", read("/conf/d3/sub/moved"));
+
+        // hard links: unlinking the first name keeps the data reachable by the other
+        fs.link("/conf/d3/sub/moved", "/conf/other-name");
+        assertEquals(2, fs.stat("/conf/other-name").nlink());
+        expect(ErrorCode.EPERM, () -> fs.link("/conf/d3", "/conf/dirlink"));
+        fs.unlink("/conf/d3/sub/moved");
+        assertEquals(1, fs.stat("/conf/other-name").nlink());
+        assertEquals("alpha", read("/conf/other-name"));
+        assertEquals(aIno, fs.stat("/conf/other-name").ino());
+
+        // symlinks
+        fs.symlink("/conf/other-name", "/conf/sym");
+        assertEquals("/conf/other-name", fs.readlink("/conf/sym"));
+        assertTrue(fs.lstat("/conf/sym").isSymlink());
+        assertEquals("alpha", read("/conf/sym"));
+
+        // setattr
+        fs.chmod("/conf/other-name", 0600);
+        assertEquals(0600, fs.stat("/conf/other-name").permissions());
+        fs.chown("/conf/other-name", 1000, 1001);
+        assertEquals(1000, fs.stat("/conf/other-name").uid());
+        fs.utimes("/conf/other-name", 1_000_000L, 2_000_000L);
+        assertEquals(2_000_000L, fs.stat("/conf/other-name").mtimeMs());
+        fs.truncate("/conf/other-name", 2);
+        assertEquals("al", read("/conf/other-name"));
+
+        assertTrue(fs.statfs().totalBytes() > 0);
+        assertTrue(fs.statfs().files() >= 5);
+        List<String> names = fs.readdir("/conf").stream().map(DirEntry::name).toList();
+        assertEquals(List.of("d3", "other-name", "sym"), names);
+    }
+
+    @Test
+    @Order(3)
+    void readdirPagedWithCreatesBetweenListsEachNameOnce() throws Exception {
+        FileStat dir = fs.mkdir("/many", DIR);
+        List<String> made = Collections.synchronizedList(new ArrayList<>());
+        // made by 8 threads at once: the MDS journals concurrent requests in one flush
+        ExecutorService makers = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> parts = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int first = t;
+                parts.add(makers.submit(() -> {
+                    for (int i = first; i < DIR_ENTRIES; i += 8) {
+                        String n = String.format("e%06d", i * 2);
+                        fs.create(dir.ino(), n, FILE, true).close();
+                        made.add(n);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : parts) {
+                f.get();
+            }
+        } finally {
+            makers.shutdownNow();
+        }
+        Collections.sort(made);
+        Set<String> seen = new LinkedHashSet<>();
+        String after = "";
+        int extra = 0;
+        while (true) {
+            DirPage page = fs.readdir(dir.ino(), after, 500);
+            for (DirEntry e : page.entries()) {
+                assertTrue(seen.add(e.name()), "listed twice: " + e.name());
+            }
+            // creates between pages, before and after the cursor
+            for (int k = 0; k < 3; k++) {
+                String n = String.format("e%06d", 2 * extra++ + 1);
+                fs.create(dir.ino(), n, FILE, true).close();
+                made.add(n);
+            }
+            if (page.end()) {
+                break;
+            }
+            after = page.cursor();
+        }
+        assertTrue(seen.containsAll(made.subList(0, DIR_ENTRIES)), "every name there before the listing is listed");
+        Set<String> all = new HashSet<>(made);
+        assertTrue(all.containsAll(seen), "nothing listed that was never made");
+    }
+
+    @Test
+    @Order(4)
+    void fileDataReadsBackFromASecondClientAndAfterAnMdsRestart() throws Exception {
+        SplittableRandom r = new SplittableRandom(SEED);
+        long[] sizes = {0, 1, 4L * MIB - 1, 4L * MIB + 1, 100L * MIB};
+        List<byte[]> contents = new ArrayList<>();
+        fs.mkdir("/data", DIR);
+        for (long size : sizes) {
+            byte[] b = new byte[(int) size];
+            r.nextBytes(b);
+            contents.add(b);
+            try (FileHandle h = fs.create("/data/f" + size, FILE, true)) {
+                for (int at = 0; at < b.length; at += 8 * MIB) {
+                    h.write(at, b, at, Math.min(8 * MIB, b.length - at));
+                }
+            }
+        }
+        try (Rados other = Rados.builder().conf(cluster.conf()).connect(); CairnFs second = CairnFs.mount(other, "cairnfs")) {
+            for (int i = 0; i < sizes.length; i++) {
+                assertArrayEquals(contents.get(i), readAll(second, "/data/f" + sizes[i]), "size " + sizes[i]);
+            }
+        }
+        // the active MDS restarts (SIGTERM, then the same name again): the standby or the restarted one takes over
+        String active = awaitActive(null, Duration.ofSeconds(30));
+        cluster.local.stop("mds." + active, false);
+        awaitActive(active, Duration.ofSeconds(60));
+        cluster.local.start("mds." + active);
+        for (int i = 0; i < sizes.length; i++) {
+            assertArrayEquals(contents.get(i), readAll(fs, "/data/f" + sizes[i]), "size " + sizes[i] + " after restart");
+        }
+        long ino = fs.stat("/data/f1").ino();
+        assertEquals("/data/f1", fs.pathOf(ino));
+        awaitStandbys(1, Duration.ofSeconds(30));
+        // the backtrace on the first data object names the path
+        IoCtx data = rados.ioCtx("cairnfs_data");
+        byte[] parent = awaitXattr(data, String.format("%x.%08x", ino, 0), "parent", Duration.ofSeconds(30));
+        assertTrue(parent.length > 0);
+    }
+
+    @Test
+    @Order(5)
+    void killingTheActiveMdsUnderFourClientsLosesNoAcknowledgedCreate() throws Exception {
+        fs.mkdir("/work", DIR);
+        int clients = 4;
+        List<Rados> handles = new ArrayList<>();
+        List<CairnFs> mounts = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            handles.add(Rados.builder().conf(cluster.conf()).connect());
+            mounts.add(CairnFs.mount(handles.get(c), "cairnfs"));
+            mounts.get(c).mkdir("/work/c" + c, DIR);
+        }
+        ConcurrentHashMap<Integer, Integer> acked = new ConcurrentHashMap<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Future<?>> work = new ArrayList<>();
+        try {
+            for (int c = 0; c < clients; c++) {
+                CairnFs m = mounts.get(c);
+                int client = c;
+                long dir = m.stat("/work/c" + c).ino();
+                work.add(pool.submit(() -> {
+                    // bounded: at most 100,000 creates, or until told to stop
+                    for (int i = 0; i < 100_000 && !stop.get(); i++) {
+                        // exclusive: a create applied twice would answer EEXIST
+                        m.create(dir, "f" + i, FILE, true).close();
+                        acked.merge(client, 1, Integer::sum);
+                    }
+                    return null;
+                }));
+            }
+            Thread.sleep(2_000);
+            String victim = awaitActive(null, Duration.ofSeconds(10));
+            int before = acked.values().stream().mapToInt(Integer::intValue).sum();
+            assertTrue(before > 0, "the clients made files before the kill");
+            cluster.local.stop("mds." + victim, true);
+            Set<String> seen = new LinkedHashSet<>();
+            String survivor = awaitActive(victim, Duration.ofSeconds(60), seen);
+            assertTrue(seen.contains("up:replay") || seen.contains("up:reconnect") || seen.contains("up:rejoin"),
+                    "the takeover went through replay: " + seen);
+            String status = cluster.cli("fs", "status");
+            assertTrue(status.contains("mds." + survivor) || status.contains(survivor), status);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (acked.values().stream().mapToInt(Integer::intValue).sum() < before + 50
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            stop.set(true);
+            for (Future<?> f : work) {
+                f.get();
+            }
+            assertTrue(acked.values().stream().mapToInt(Integer::intValue).sum() >= before + 50,
+                    "the clients went on after the failover without a remount");
+            cluster.local.start("mds." + victim);
+        } finally {
+            stop.set(true);
+            pool.shutdownNow();
+        }
+        for (int c = 0; c < clients; c++) {
+            int made = acked.getOrDefault(c, 0);
+            List<DirEntry> listed = fs.readdir("/work/c" + c);
+            assertEquals(made, listed.size(), "client " + c + ": every acknowledged create, once");
+            Set<String> names = new HashSet<>();
+            listed.forEach(e -> names.add(e.name()));
+            for (int i = 0; i < made; i++) {
+                assertTrue(names.contains("f" + i), "client " + c + ": f" + i + " was acknowledged");
+            }
+        }
+        for (int c = 0; c < clients; c++) {
+            mounts.get(c).close();
+            handles.get(c).close();
+        }
+    }
+
+    private static void expect(ErrorCode code, Executable e) {
+        RadosException ex = assertThrows(RadosException.class, e);
+        assertEquals(code, ex.code(), ex.getMessage());
+    }
+
+    private String read(String path) {
+        return new String(readAll(fs, path), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] readAll(CairnFs f, String path) {
+        try (FileHandle h = f.open(path, false)) {
+            byte[] all = new byte[(int) h.size()];
+            for (int at = 0; at < all.length; ) {
+                byte[] got = h.read(at, 8 * MIB);
+                assertTrue(got.length > 0, "short read at " + at + " of " + path);
+                System.arraycopy(got, 0, all, at, got.length);
+                at += got.length;
+            }
+            return all;
+        }
+    }
+
+    private static byte[] awaitXattr(IoCtx io, String oid, String name, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return io.getXattr(oid, name);
+            } catch (RadosException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private String awaitActive(String notThis, Duration timeout) throws InterruptedException {
+        return awaitActive(notThis, timeout, new LinkedHashSet<>());
+    }
+
+    /** The name of rank 0's active MDS once one other than {@code notThis} is active; the states seen meanwhile. */
+    private String awaitActive(String notThis, Duration timeout, Set<String> statesSeen) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            FsMapData map = rados.fsMap();
+            for (Filesystem f : map.getFilesystemsList()) {
+                if (f.getName().equals("cairnfs") && f.containsUp(0)) {
+                    for (MdsDaemonInfo d : map.getDaemonsList()) {
+                        if (d.getGid() == f.getUpOrThrow(0)) {
+                            statesSeen.add(d.getState());
+                            if (d.getState().equals("up:active") && !d.getName().equals(notThis)) {
+                                return d.getName();
+                            }
+                        }
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no active MDS for rank 0 within " + timeout + " (states seen " + statesSeen + ")");
+    }
+
+    private void awaitStandbys(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            FsMapData map = rados.fsMap();
+            if (map.getDaemonsList().stream().filter(d -> d.getState().equals("up:standby")).count() >= count) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("fewer than " + count + " standby MDS within " + timeout);
+    }
+}

@@ -1,0 +1,30 @@
+package io.cairn.mds.daemon;
+
+import io.cairn.proto.v1.Filesystem;
+import io.cairn.proto.v1.MdsHealthMetric;
+import io.cairn.proto.v1.MdsReply;
+import io.cairn.proto.v1.MdsRequest;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** What the daemon shell needs of a rank it holds: answers to requests, periodic upkeep, health. */
+interface RankServer extends AutoCloseable {
+    /** Completes with the reply once the change is safe in the journal; never blocks the caller. */
+    CompletableFuture<MdsReply> handle(MdsRequest request);
+
+    /** Writeback, journal expiry and trimming, purges: called every second on the daemon's own thread. */
+    void tick();
+
+    List<MdsHealthMetric> health();
+
+    /** Completes with the reason once the rank can no longer serve (its journal was fenced by a newer holder). */
+    CompletableFuture<Throwable> failure();
+
+    @Override
+    void close();
+
+    /** Takes a rank over (fences the previous holder, replays its journal); blocking, on a worker thread. */
+    interface Opener {
+        RankServer open(Filesystem fs, int rank) throws Exception;
+    }
+}
