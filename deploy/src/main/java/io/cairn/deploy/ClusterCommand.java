@@ -94,6 +94,12 @@ public final class ClusterCommand {
                 if (c.createFsIfMissing(FS_NAME, Math.min(3, running))) {
                     out.println("made file system " + FS_NAME);
                 }
+                for (String pool : List.of(FS_NAME + "_metadata", FS_NAME + "_data")) {
+                    if (!c.awaitPgsActive(pool, Duration.ofSeconds(timeoutSec))) {
+                        throw new IllegalStateException("pool " + pool + "'s PGs did not all come up within " + timeoutSec
+                                + "s (see " + c.dir().resolve("log") + ")");
+                    }
+                }
                 for (int i = 0; i < mdss; i++) {
                     c.makeMds(String.valueOf((char) ('a' + i)));
                 }
@@ -103,6 +109,10 @@ public final class ClusterCommand {
                     }
                 }
                 out.flush();
+                if (!c.awaitFsActive(FS_NAME, Duration.ofSeconds(timeoutSec))) {
+                    throw new IllegalStateException("no MDS became active for " + FS_NAME + " within " + timeoutSec
+                            + "s (see " + c.dir().resolve("log") + ")");
+                }
             }
             out.print(c.awaitQuorum(Duration.ofSeconds(timeoutSec)));
             out.println("\nconfig: " + c.conf() + "  (e.g. bin/cairn -c " + c.conf() + " status)");

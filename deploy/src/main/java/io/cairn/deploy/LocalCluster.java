@@ -332,6 +332,28 @@ public final class LocalCluster {
         }
     }
 
+    /** Waits until rank 0 of file system {@code name} has an active MDS; false on timeout. */
+    public boolean awaitFsActive(String name, Duration timeout) {
+        CairnConfig c = CairnConfig.load(conf(), "client.admin", Map.of());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (MonClient mon = MonClient.fromConfig(c)) {
+            while (System.nanoTime() < deadline) {
+                var map = mon.getFsMap();
+                for (var fs : map.getFilesystemsList()) {
+                    if (fs.getName().equals(name) && fs.containsUp(0)) {
+                        long gid = fs.getUpOrThrow(0);
+                        if (map.getDaemonsList().stream().anyMatch(d -> d.getGid() == gid
+                                && d.getState().equals("up:active"))) {
+                            return true;
+                        }
+                    }
+                }
+                io.cairn.common.time.Pause.ms(200);
+            }
+        }
+        return false;
+    }
+
     /** True when {@code pg stat}'s line ("N pgs: 3 active+clean, 1 active+undersized+degraded; ...") lists only active states. */
     static boolean allActive(String pgStat) {
         int from = pgStat.indexOf("pgs: ");

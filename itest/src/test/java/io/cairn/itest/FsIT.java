@@ -293,9 +293,12 @@ class FsIT {
             String victim = awaitActive(null, Duration.ofSeconds(10));
             int before = acked.values().stream().mapToInt(Integer::intValue).sum();
             assertTrue(before > 0, "the clients made files before the kill");
+            long killedAtMs = System.currentTimeMillis();
             cluster.local.stop("mds." + victim, true);
             Set<String> seen = new LinkedHashSet<>();
             String survivor = awaitActive(victim, Duration.ofSeconds(60), seen);
+            System.out.printf("FsIT: mds.%s killed after %d creates; mds.%s active %d ms later (states %s)%n", victim,
+                    before, survivor, System.currentTimeMillis() - killedAtMs, seen);
             assertTrue(seen.contains("up:replay") || seen.contains("up:reconnect") || seen.contains("up:rejoin"),
                     "the takeover went through replay: " + seen);
             String status = cluster.cli("fs", "status");
@@ -316,6 +319,7 @@ class FsIT {
             stop.set(true);
             pool.shutdownNow();
         }
+        System.out.println("FsIT: " + acked + " creates acknowledged per client, all listed once after the takeover");
         for (int c = 0; c < clients; c++) {
             int made = acked.getOrDefault(c, 0);
             List<DirEntry> listed = fs.readdir("/work/c" + c);
@@ -330,6 +334,34 @@ class FsIT {
             mounts.get(c).close();
             handles.get(c).close();
         }
+    }
+
+    @Test
+    @Order(6)
+    void theCliCopiesFilesInAndOutAndBenchmarks() throws Exception {
+        java.nio.file.Path local = java.nio.file.Files.createTempFile("fsit", ".bin");
+        java.nio.file.Path back = java.nio.file.Files.createTempFile("fsit", ".back");
+        byte[] b = new byte[5 * MIB + 17];
+        new SplittableRandom(SEED).nextBytes(b);
+        java.nio.file.Files.write(local, b);
+        cluster.cli("fs", "mkdir", "-p", "/cli/dir");
+        cluster.cli("fs", "put", local.toString(), "/cli/dir/file");
+        cluster.cli("fs", "get", "/cli/dir/file", back.toString());
+        assertArrayEquals(b, java.nio.file.Files.readAllBytes(back));
+        cluster.cli("fs", "mv", "/cli/dir/file", "/cli/moved");
+        cluster.cli("fs", "ln", "/cli/moved", "/cli/hard");
+        cluster.cli("fs", "ln", "-s", "/cli/moved", "/cli/soft");
+        assertEquals("dir\nhard\nmoved\nsoft\n", cluster.cli("fs", "ls", "/cli"));
+        String stat = cluster.cli("fs", "stat", "/cli/hard");
+        assertTrue(stat.contains("Size: " + b.length) && stat.contains("Links: 2"), stat);
+        cluster.cli("fs", "rm", "-r", "/cli");
+        assertFalse(fs.exists("/cli"));
+        String bench = cluster.cli("fs", "bench", "--clients", "2", "--files", "50", "--warmup", "10");
+        for (String phase : List.of("create", "stat", "unlink", "mkdir", "rmdir")) {
+            assertTrue(bench.contains(phase + " "), bench);
+        }
+        java.nio.file.Files.delete(local);
+        java.nio.file.Files.delete(back);
     }
 
     private static void expect(ErrorCode code, Executable e) {

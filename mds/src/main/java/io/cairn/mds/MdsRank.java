@@ -23,6 +23,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -174,6 +175,16 @@ public final class MdsRank implements AutoCloseable {
      * not block.
      */
     public CompletableFuture<MdsReply> handle(MdsRequest req) {
+        return handle(req, early -> { });
+    }
+
+    /**
+     * As {@link #handle(MdsRequest)}, and a change is also answered early: {@code early} hears the
+     * reply (not {@code safe}) on the rank's thread as soon as the event is applied and appended,
+     * before the journal flush the returned future waits for. A client may go on from there, but
+     * must keep the request to resend until the safe reply: a crash before the flush loses it.
+     */
+    public CompletableFuture<MdsReply> handle(MdsRequest req, Consumer<MdsReply> early) {
         long startNanos = System.nanoTime();
         CompletableFuture<MdsReply> out = new CompletableFuture<>();
         if (closed || failure.isDone()) {
@@ -187,7 +198,7 @@ public final class MdsRank implements AutoCloseable {
             try {
                 exec.execute(() -> {
                     queued.release();
-                    process(req, out);
+                    process(req, out, early);
                 });
             } catch (RejectedExecutionException e) {
                 queued.release();
@@ -198,7 +209,7 @@ public final class MdsRank implements AutoCloseable {
                 r == null ? ErrorCode.EIO.code() : r.getCode()));
     }
 
-    private void process(MdsRequest req, CompletableFuture<MdsReply> out) {
+    private void process(MdsRequest req, CompletableFuture<MdsReply> out, Consumer<MdsReply> early) {
         if (failure.isDone()) {
             out.complete(notActive(req));
             return;
@@ -218,6 +229,9 @@ public final class MdsRank implements AutoCloseable {
             return;
         }
         refreshCounters();
+        if (o.event() != null && o.reply().getCode() == 0) {
+            early.accept(o.reply().toBuilder().setSafe(false).build());
+        }
         MdsReply reply = o.reply().toBuilder().setSafe(true).build();
         log.flush().whenComplete((v, t) -> {
             if (t != null) {

@@ -63,6 +63,32 @@ class MdsRankTest {
     }
 
     @Test
+    void aChangeIsAnsweredEarlyBeforeTheFlushAndAnErrorOrAReadOnlySafe() {
+        try (RankHarness h = new RankHarness()) {
+            h.journal().holdFlushes(true);
+            CompletableFuture<MdsReply> early = new CompletableFuture<>();
+            CompletableFuture<MdsReply> safe = h.rank.handle(mkdir(ROOT, "a").setClientId(5).setTid(1).build(),
+                    early::complete);
+            MdsReply e = RankHarness.get(early);
+            assertFalse(e.getSafe());
+            assertEquals(0, e.getCode());
+            assertFalse(safe.isDone(), "the safe reply waits for the flush");
+            List<MdsReply> notEarly = new java.util.concurrent.CopyOnWriteArrayList<>();
+            CompletableFuture<MdsReply> taken = h.rank.handle(mkdir(ROOT, "a").setClientId(5).setTid(2).build(),
+                    notEarly::add);
+            CompletableFuture<MdsReply> read = h.rank.handle(lookup(ROOT, "a").setClientId(5).setTid(3).build(),
+                    notEarly::add);
+            RankHarness.get(h.rank.inspect(c -> null));
+            h.journal().releaseFlushes();
+            assertTrue(RankHarness.get(safe).getSafe());
+            assertEquals(e.getInode().getIno(), RankHarness.get(safe).getInode().getIno());
+            assertEquals(ErrorCode.EEXIST.code(), RankHarness.get(taken).getCode());
+            assertEquals(e.getInode().getIno(), RankHarness.get(read).getInode().getIno());
+            assertEquals(List.of(), notEarly, "errors and reads are answered once, safe");
+        }
+    }
+
+    @Test
     void restartReplaysTheJournalIntoTheSameNamespace() {
         try (RankHarness h = new RankHarness()) {
             InodeData d = h.ok(mkdir(ROOT, "d"));

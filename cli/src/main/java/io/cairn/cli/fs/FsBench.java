@@ -26,7 +26,10 @@ import picocli.CommandLine.Spec;
  * {@code cairn fs bench}: metadata operations in mdtest's shape. Each of N clients (its own mount
  * and MDS session) works in a directory of its own; the phases run one after the other, every
  * client in step, and each phase's rate is all clients' operations over the phase's wall time.
- * Phases: create (empty files), stat, unlink, mkdir, rmdir.
+ * Phases: create (empty files), stat, unlink, mkdir, rmdir; before them, untimed, a few hundred
+ * rounds of each so that a fresh JVM's JIT compiler is not what the figures measure. A phase ends
+ * when its last call returns: changes at their early reply, as CephFS clients see them; the MDS
+ * makes them safe in its journal meanwhile.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Metadata benchmark (mdtest's phases): N clients x M files: create, stat, unlink, mkdir, rmdir.")
@@ -45,6 +48,10 @@ final class FsBench implements Callable<Integer> {
     @Option(names = "--files", defaultValue = "1000", description = "Files (and directories) per client (default ${DEFAULT-VALUE}).")
     int files;
 
+    @Option(names = "--warmup", defaultValue = "300", description = "Untimed rounds of every phase's operation per "
+            + "client first, so a fresh JVM's compiler is not what is measured (default ${DEFAULT-VALUE}; 0 for none).")
+    int warmup;
+
     record PhaseResult(String phase, long ops, double seconds) {
         double opsPerSec() {
             return seconds <= 0 ? 0 : ops / seconds;
@@ -53,8 +60,8 @@ final class FsBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (clients < 1 || clients > 64 || files < 1 || files > 1_000_000) {
-            throw new UserInputException("--clients must be 1..64 and --files 1..1000000");
+        if (clients < 1 || clients > 64 || files < 1 || files > 1_000_000 || warmup < 0 || warmup > 100_000) {
+            throw new UserInputException("--clients must be 1..64, --files 1..1000000 and --warmup 0..100000");
         }
         List<PhaseResult> results = new ArrayList<>();
         try (Rados rados = MonCall.rados(spec)) {
@@ -71,8 +78,13 @@ final class FsBench implements Callable<Integer> {
                 for (int i = 0; i < clients; i++) {
                     dirs[i] = mounts.get(i).mkdir(topDir.ino(), "client." + i, FileStat.S_IFDIR | 0755).ino();
                 }
+                if (warmup > 0) {
+                    for (String phase : PHASES) {
+                        runPhase(pool, mounts, dirs, phase, "w.", warmup);
+                    }
+                }
                 for (String phase : PHASES) {
-                    results.add(runPhase(pool, mounts, dirs, phase));
+                    results.add(runPhase(pool, mounts, dirs, phase, "", files));
                 }
                 for (int i = 0; i < clients; i++) {
                     mounts.get(0).rmdir(topDir.ino(), "client." + i);
@@ -87,15 +99,16 @@ final class FsBench implements Callable<Integer> {
         return 0;
     }
 
-    private PhaseResult runPhase(ExecutorService pool, List<CairnFs> mounts, long[] dirs, String phase) throws Exception {
+    private PhaseResult runPhase(ExecutorService pool, List<CairnFs> mounts, long[] dirs, String phase, String prefix,
+            int count) throws Exception {
         List<Future<?>> running = new ArrayList<>();
         long start = System.nanoTime();
         for (int c = 0; c < mounts.size(); c++) {
             CairnFs fs = mounts.get(c);
             long dir = dirs[c];
             running.add(pool.submit(() -> {
-                for (int i = 0; i < files; i++) {
-                    String n = "f." + i;
+                for (int i = 0; i < count; i++) {
+                    String n = prefix + "f." + i;
                     switch (phase) {
                         case "create" -> {
                             try (FileHandle h = fs.create(dir, n, FileStat.S_IFREG | 0644, true)) {
@@ -104,8 +117,8 @@ final class FsBench implements Callable<Integer> {
                         }
                         case "stat" -> fs.lookup(dir, n);
                         case "unlink" -> fs.unlink(dir, n);
-                        case "mkdir" -> fs.mkdir(dir, "d." + i, FileStat.S_IFDIR | 0755);
-                        case "rmdir" -> fs.rmdir(dir, "d." + i);
+                        case "mkdir" -> fs.mkdir(dir, prefix + "d." + i, FileStat.S_IFDIR | 0755);
+                        case "rmdir" -> fs.rmdir(dir, prefix + "d." + i);
                         default -> throw new IllegalStateException("unknown phase " + phase);
                     }
                 }
@@ -116,7 +129,7 @@ final class FsBench implements Callable<Integer> {
             f.get();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new PhaseResult(phase, (long) files * mounts.size(), seconds);
+        return new PhaseResult(phase, (long) count * mounts.size(), seconds);
     }
 
     private void print(List<PhaseResult> results) {

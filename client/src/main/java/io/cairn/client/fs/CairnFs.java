@@ -231,6 +231,15 @@ public final class CairnFs implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until every change this mount made is safe in the MDS's journal (a change's call
+     * returns at the MDS's early reply; an MDS crash before the journal flush would make the
+     * session resend it to the next MDS, but only a safe change survives this client's loss too).
+     */
+    public void sync() {
+        mds.sync();
+    }
+
     public FsStat statfs() {
         var s = mds.call(MdsRequest.newBuilder().setStatfs(StatfsOp.getDefaultInstance())).getStatfs();
         return new FsStat(s.getTotalBytes(), s.getUsedBytes(), s.getAvailBytes(), s.getFiles());

@@ -6,7 +6,8 @@ import io.cairn.common.Invariants;
 /**
  * An open file. Writes go straight to the file's data objects on the OSDs (each call returns once
  * every replica has it); the new size and mtime reach the MDS at {@link #fsync} and {@link #close},
- * as a writer's update that only grows the size. Not safe for use by several threads at once.
+ * as a writer's update that only grows the size, and {@link #fsync} waits for it to be safe. Not
+ * safe for use by several threads at once.
  */
 public final class FileHandle implements AutoCloseable {
     private final CairnFs fs;
@@ -60,9 +61,18 @@ public final class FileHandle implements AutoCloseable {
         return data.read(offset, length, sizeBytes);
     }
 
-    /** Tells the MDS the size and mtime this handle's writes made; the data is already on the OSDs. */
+    /**
+     * Makes the file durable: its data is on the OSDs already (each write returned once every
+     * replica had it); this tells the MDS the size and mtime the writes made and waits until that
+     * change, and every earlier one of this mount, is safe in the MDS's journal.
+     */
     public void fsync() {
         open();
+        updateMds();
+        fs.sync();
+    }
+
+    private void updateMds() {
         if (dirty) {
             fs.writerUpdate(ino, sizeBytes, mtimeMs);
             dirty = false;
@@ -75,7 +85,7 @@ public final class FileHandle implements AutoCloseable {
         if (newSize < 0) {
             throw new RadosException.InvalidArgument("negative size " + newSize);
         }
-        fsync();
+        updateMds();
         long known = Math.max(sizeBytes, fs.getattr(ino).sizeBytes());
         data.truncate(newSize, known);
         fs.setSize(ino, newSize);
@@ -93,10 +103,11 @@ public final class FileHandle implements AutoCloseable {
         Invariants.check(!closed, "file handle for inode %x is closed", ino);
     }
 
+    /** Tells the MDS the size and mtime the writes made (as close(2), without waiting for them to be safe: see {@link #fsync}). */
     @Override
     public void close() {
         if (!closed) {
-            fsync();
+            updateMds();
             closed = true;
         }
     }

@@ -9,154 +9,311 @@ import io.cairn.proto.v1.MdsReply;
 import io.cairn.proto.v1.MdsRequest;
 import io.cairn.proto.v1.MdsServiceGrpc;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import java.util.concurrent.ConcurrentSkipListSet;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A client's requests to the active MDS of rank 0. Every request keeps its tid across resends, so
- * after a failover the new MDS answers a request the old one had made safe from its journal
- * instead of applying it twice. The MDS to ask comes from the FsMap; while the rank has no active
- * daemon the request waits, up to the op timeout.
+ * A client's session with the active MDS of rank 0: one stream carrying every request and reply.
+ * A change is answered early (applied and journaled, not yet flushed) and the caller goes on; the
+ * session keeps the request until its safe reply comes, and resends it to whichever MDS holds the
+ * rank after a failover, with its tid, so the new MDS answers it from its journal if it got there
+ * or applies it once if it did not. {@link #sync} waits for every change made so far to be safe.
+ * While the rank has no active MDS, requests wait (each up to the op timeout).
  */
 final class MdsSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MdsSession.class);
     private static final int MESSAGE_MAX_BYTES = 16 << 20;
-    /** One try waits this long for its reply before the MDS is looked up again and the request resent. */
+    /** A request unanswered this long makes the session reconnect and resend everything it holds. */
     private static final long TRY_TIMEOUT_MS = 20_000;
-    private static final long RETRY_SLEEP_MS = 200;
+    private static final long RECONNECT_SLEEP_MS = 200;
 
     private final Supplier<FsMapData> fsMaps;
     private final String fsName;
     private final long clientId;
     private final long opTimeoutMs;
     private final AtomicLong nextTid = new AtomicLong(1);
-    private final ConcurrentSkipListSet<Long> inFlight = new ConcurrentSkipListSet<>();
-    private final Object targetLock = new Object();
-    private Target target;
-    private volatile boolean closed;
+    private final ExecutorService connector;
+    private final Object lock = new Object();
+    // guarded by lock
+    private final NavigableMap<Long, Waiting> waiting = new TreeMap<>();
+    private final NavigableMap<Long, MdsRequest> unsafe = new TreeMap<>();
+    private Stream stream;
+    private boolean connecting;
+    private boolean closed;
+    private String lastProblem = "no active MDS yet";
 
-    private record Target(String addr, ManagedChannel channel, MdsServiceGrpc.MdsServiceBlockingStub stub) { }
+    private record Waiting(MdsRequest request, CompletableFuture<MdsReply> reply) { }
+
+    /** One stream to one MDS; replies from a stream that is no longer the session's are ignored. */
+    private final class Stream implements StreamObserver<MdsReply> {
+        final String addr;
+        final ManagedChannel channel;
+        StreamObserver<MdsRequest> requests;
+
+        Stream(String addr) {
+            this.addr = addr;
+            this.channel = Messenger.newChannel(HostPort.parse(addr), MESSAGE_MAX_BYTES);
+        }
+
+        @Override
+        public void onNext(MdsReply reply) {
+            onReply(this, reply);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            synchronized (lock) {
+                broken(this, "mds at " + addr + ": " + t.getMessage());
+            }
+        }
+
+        @Override
+        public void onCompleted() {
+            synchronized (lock) {
+                broken(this, "mds at " + addr + " ended the session");
+            }
+        }
+    }
 
     MdsSession(Supplier<FsMapData> fsMaps, String fsName, long clientId, long opTimeoutMs) {
         this.fsMaps = fsMaps;
         this.fsName = fsName;
         this.clientId = clientId;
         this.opTimeoutMs = opTimeoutMs;
+        this.connector = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "mds-session-" + Long.toHexString(clientId));
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     long clientId() {
         return clientId;
     }
 
-    /** Sends one request (resending it to whichever MDS holds the rank) and returns its successful reply. */
+    /** Sends one request and returns its first successful reply (early for a change); throws its error. */
     MdsReply call(MdsRequest.Builder request) {
         long tid = nextTid.getAndIncrement();
-        inFlight.add(tid);
-        try {
-            return callOnce(request.setClientId(clientId).setTid(tid));
-        } finally {
-            inFlight.remove(tid);
-        }
-    }
-
-    private MdsReply callOnce(MdsRequest.Builder request) {
-        long deadlineMs = System.currentTimeMillis() + opTimeoutMs;
-        String lastProblem = "no active MDS";
-        for (int attempt = 0; System.currentTimeMillis() < deadlineMs; attempt++) {
+        MdsRequest req = request.setClientId(clientId).setTid(tid).build();
+        CompletableFuture<MdsReply> reply = new CompletableFuture<>();
+        synchronized (lock) {
             if (closed) {
                 throw new RadosException.IoError("the file system is unmounted");
             }
-            if (attempt > 0) {
-                sleep(Math.min(RETRY_SLEEP_MS * attempt, 1_000));
+            waiting.put(tid, new Waiting(req, reply));
+            if (stream != null) {
+                send(stream, req);
+            } else {
+                connect();
             }
-            Target t = target(attempt > 0);
-            if (t == null) {
-                continue;
-            }
-            Long oldest = inFlight.isEmpty() ? null : inFlight.first();
-            MdsRequest req = request.setOldestClientTid(oldest == null ? request.getTid() : oldest).build();
-            long tryMs = Math.max(1, Math.min(TRY_TIMEOUT_MS, deadlineMs - System.currentTimeMillis()));
-            MdsReply reply;
-            try {
-                reply = t.stub().withDeadlineAfter(tryMs, TimeUnit.MILLISECONDS).request(req);
-            } catch (StatusRuntimeException e) {
-                Status.Code c = e.getStatus().getCode();
-                if (c == Status.Code.UNAVAILABLE || c == Status.Code.DEADLINE_EXCEEDED || c == Status.Code.CANCELLED
-                        || c == Status.Code.UNKNOWN) {
-                    lastProblem = "mds at " + t.addr() + ": " + c;
-                    dropTarget(t);
-                    continue;
+        }
+        long deadlineMs = System.currentTimeMillis() + opTimeoutMs;
+        while (true) {
+            long leftMs = deadlineMs - System.currentTimeMillis();
+            if (leftMs <= 0) {
+                synchronized (lock) {
+                    waiting.remove(tid);
+                    throw new RadosException.Timeout("file system '" + fsName + "': no answer within " + opTimeoutMs
+                            + " ms (" + lastProblem + ")");
                 }
-                throw new RadosException.IoError("mds at " + t.addr() + ": " + e.getStatus());
             }
-            if (reply.getCode() == ErrorCode.EAGAIN.code()) {
-                lastProblem = reply.getMessage();
-                dropTarget(t);
+            try {
+                MdsReply r = reply.get(Math.min(leftMs, TRY_TIMEOUT_MS), TimeUnit.MILLISECONDS);
+                if (r.getCode() != 0) {
+                    throw RadosException.of(ErrorCode.of(r.getCode()), r.getMessage());
+                }
+                return r;
+            } catch (TimeoutException e) {
+                synchronized (lock) {
+                    if (stream != null && !reply.isDone()) {
+                        broken(stream, "request " + tid + " unanswered for " + TRY_TIMEOUT_MS + " ms");
+                    }
+                }
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : new RadosException.IoError(String.valueOf(e));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RadosException.IoError("interrupted");
+            }
+        }
+    }
+
+    /** Waits until every change sent before this call is safe in the MDS's journal. */
+    void sync() {
+        long mark = nextTid.get();
+        long deadlineMs = System.currentTimeMillis() + opTimeoutMs;
+        synchronized (lock) {
+            while (!unsafe.headMap(mark).isEmpty() || !waiting.headMap(mark).isEmpty()) {
+                long leftMs = deadlineMs - System.currentTimeMillis();
+                if (leftMs <= 0 || closed) {
+                    throw new RadosException.Timeout("file system '" + fsName + "': changes not safe within "
+                            + opTimeoutMs + " ms (" + lastProblem + ")");
+                }
+                try {
+                    lock.wait(Math.min(leftMs, 1_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new RadosException.IoError("interrupted");
+                }
+            }
+        }
+    }
+
+    private void onReply(Stream from, MdsReply r) {
+        synchronized (lock) {
+            if (from != stream) {
+                return;
+            }
+            if (r.getCode() == ErrorCode.EAGAIN.code()) {
+                // the MDS does not serve the rank (any more): the request stays, to go to its new holder
+                broken(from, r.getMessage());
+                return;
+            }
+            long tid = r.getTid();
+            Waiting w = waiting.remove(tid);
+            if (r.getSafe() || r.getCode() != 0) {
+                unsafe.remove(tid);
+            } else if (w != null) {
+                unsafe.put(tid, w.request());
+            }
+            if (w != null) {
+                w.reply().complete(r);
+            }
+            lock.notifyAll();
+        }
+    }
+
+    /** Guarded by lock. Drops {@code s} (if still the session's stream) and reconnects. */
+    private void broken(Stream s, String why) {
+        if (s != stream) {
+            return;
+        }
+        lastProblem = why;
+        stream = null;
+        s.channel.shutdownNow();
+        LOG.debug("client {}: {}; reconnecting", clientId, why);
+        connect();
+    }
+
+    /** Guarded by lock. Starts a connection attempt unless one is running. */
+    private void connect() {
+        if (connecting || closed) {
+            return;
+        }
+        connecting = true;
+        connector.execute(this::reconnectLoop);
+    }
+
+    /** On the connector thread: waits for an active MDS, opens a stream, resends what is outstanding. */
+    private void reconnectLoop() {
+        for (int attempt = 0; ; attempt++) {
+            synchronized (lock) {
+                if (closed || (waiting.isEmpty() && unsafe.isEmpty() && attempt > 0)) {
+                    connecting = false;
+                    return;
+                }
+            }
+            if (attempt > 0 && !pause(Math.min(RECONNECT_SLEEP_MS * attempt, 1_000))) {
+                synchronized (lock) {
+                    connecting = false;
+                }
+                return;
+            }
+            String addr;
+            try {
+                addr = FsMaps.activeAddress(fsMaps.get(), fsName);
+            } catch (RuntimeException e) {
+                synchronized (lock) {
+                    lastProblem = "the monitors: " + e.getMessage();
+                }
                 continue;
             }
-            if (reply.getCode() != 0) {
-                throw RadosException.of(ErrorCode.of(reply.getCode()), reply.getMessage());
-            }
-            return reply;
-        }
-        throw new RadosException.Timeout("file system '" + fsName + "': no answer within " + opTimeoutMs + " ms ("
-                + lastProblem + ")");
-    }
-
-    private Target target(boolean refresh) {
-        synchronized (targetLock) {
-            if (target != null && !refresh) {
-                return target;
-            }
-            String addr = FsMaps.activeAddress(fsMaps.get(), fsName);
             if (addr == null) {
-                return null;
+                synchronized (lock) {
+                    lastProblem = "rank 0 of '" + fsName + "' has no active MDS";
+                }
+                continue;
             }
-            if (target != null && target.addr().equals(addr)) {
-                return target;
+            Stream s = new Stream(addr);
+            synchronized (lock) {
+                if (closed) {
+                    s.channel.shutdownNow();
+                    connecting = false;
+                    return;
+                }
+                s.requests = MdsServiceGrpc.newStub(s.channel).session(s);
+                stream = s;
+                connecting = false;
+                // changes answered early first, in the order they were made, then those never answered
+                List<MdsRequest> again = new ArrayList<>(unsafe.values());
+                waiting.values().forEach(w -> again.add(w.request()));
+                for (MdsRequest req : again) {
+                    send(s, req);
+                }
+                LOG.debug("client {} on mds at {}; resent {} requests", clientId, addr, again.size());
+                return;
             }
-            if (target != null) {
-                target.channel().shutdownNow();
-            }
-            ManagedChannel ch = Messenger.newChannel(HostPort.parse(addr), MESSAGE_MAX_BYTES);
-            target = new Target(addr, ch, MdsServiceGrpc.newBlockingStub(ch));
-            LOG.debug("client {} talks to mds at {}", clientId, addr);
-            return target;
         }
     }
 
-    private void dropTarget(Target t) {
-        synchronized (targetLock) {
-            if (target == t) {
-                target.channel().shutdownNow();
-                target = null;
-            }
+    /** Guarded by lock: every request of this client below the oldest outstanding one is answered. */
+    private void send(Stream s, MdsRequest req) {
+        long oldest = Math.min(waiting.isEmpty() ? req.getTid() : waiting.firstKey(),
+                unsafe.isEmpty() ? req.getTid() : unsafe.firstKey());
+        try {
+            s.requests.onNext(req.toBuilder().setOldestClientTid(Math.min(oldest, req.getTid())).build());
+        } catch (RuntimeException e) {
+            broken(s, "sending to mds at " + s.addr + ": " + e);
         }
     }
 
-    private static void sleep(long ms) {
+    private static boolean pause(long ms) {
         try {
             Thread.sleep(ms);
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RadosException.IoError("interrupted");
+            return false;
         }
     }
 
+    /** Waits (up to the op timeout) for the changes made to be safe, then ends the session. */
     @Override
     public void close() {
-        closed = true;
-        synchronized (targetLock) {
-            if (target != null) {
-                target.channel().shutdownNow();
-                target = null;
-            }
+        try {
+            sync();
+        } catch (RadosException e) {
+            LOG.warn("client {}: unmounting with changes not known safe: {}", clientId, e.getMessage());
         }
+        synchronized (lock) {
+            closed = true;
+            if (stream != null) {
+                try {
+                    stream.requests.onCompleted();
+                } catch (RuntimeException e) {
+                    LOG.debug("session end not sent: {}", e.toString());
+                }
+                stream.channel.shutdown();
+                stream = null;
+            }
+            RadosException gone = new RadosException.IoError("the file system is unmounted");
+            waiting.values().forEach(w -> w.reply().completeExceptionally(gone));
+            waiting.clear();
+            lock.notifyAll();
+        }
+        connector.shutdownNow();
     }
 }

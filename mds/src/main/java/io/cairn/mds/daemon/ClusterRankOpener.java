@@ -17,6 +17,7 @@ import io.cairn.proto.v1.MdsRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /** Opens a rank of a file system on the cluster: its journal and namespace in the pools the FsMap names. */
 final class ClusterRankOpener implements RankServer.Opener {
@@ -42,8 +43,8 @@ final class ClusterRankOpener implements RankServer.Opener {
 
     private record Held(MdsRank rank) implements RankServer {
         @Override
-        public CompletableFuture<MdsReply> handle(MdsRequest request) {
-            return rank.handle(request);
+        public CompletableFuture<MdsReply> handle(MdsRequest request, Consumer<MdsReply> early) {
+            return rank.handle(request, early);
         }
 
         @Override

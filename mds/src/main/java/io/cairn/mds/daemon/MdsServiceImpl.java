@@ -1,5 +1,6 @@
 package io.cairn.mds.daemon;
 
+import io.cairn.common.CairnException;
 import io.cairn.common.ErrorCode;
 import io.cairn.proto.v1.MdsReply;
 import io.cairn.proto.v1.MdsRequest;
@@ -11,9 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gRPC face of the daemon: a request goes to the rank this daemon serves while it is active,
- * and is answered when the rank completes it; otherwise EAGAIN tells the client to look the MDS
- * up in the FsMap again. Never blocks the gRPC thread.
+ * The gRPC face of the daemon: each client session is one stream. A request goes to the rank this
+ * daemon serves while it is active, which answers a change twice (early, then safe) and anything
+ * else once; otherwise EAGAIN tells the client to look the MDS up in the FsMap again. Never blocks
+ * a gRPC thread: replies are sent from the rank's threads, one at a time per stream.
  */
 final class MdsServiceImpl extends MdsServiceGrpc.MdsServiceImplBase {
     private static final Logger LOG = LoggerFactory.getLogger(MdsServiceImpl.class);
@@ -29,48 +31,82 @@ final class MdsServiceImpl extends MdsServiceGrpc.MdsServiceImplBase {
     }
 
     @Override
-    public void request(MdsRequest req, StreamObserver<MdsReply> out) {
-        RankServer rank = active.get();
-        if (rank == null) {
-            answer(out, error(req, ErrorCode.EAGAIN, "mds." + name + " is not active (" + state.get() + ")"));
-            return;
+    public StreamObserver<MdsRequest> session(StreamObserver<MdsReply> replies) {
+        return new Session(replies);
+    }
+
+    /** One client's stream: replies are written under the stream's lock (gRPC observers are not thread-safe). */
+    private final class Session implements StreamObserver<MdsRequest> {
+        private final StreamObserver<MdsReply> out;
+        private boolean ended;
+
+        Session(StreamObserver<MdsReply> out) {
+            this.out = out;
         }
-        if (req.getOpCase() == MdsRequest.OpCase.OP_NOT_SET) {
-            answer(out, error(req, ErrorCode.EINVAL, "a request without an operation"));
-            return;
+
+        @Override
+        public void onNext(MdsRequest req) {
+            RankServer rank = active.get();
+            if (rank == null) {
+                send(error(req, ErrorCode.EAGAIN, "mds." + name + " is not active (" + state.get() + ")"));
+                return;
+            }
+            if (req.getOpCase() == MdsRequest.OpCase.OP_NOT_SET) {
+                send(error(req, ErrorCode.EINVAL, "a request without an operation"));
+                return;
+            }
+            try {
+                rank.handle(req, this::send).whenComplete((reply, failure) -> {
+                    if (failure == null) {
+                        send(reply);
+                        return;
+                    }
+                    Throwable t = failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
+                    if (t instanceof CairnException ce) {
+                        // ESTALE: a newer MDS took the rank (the journal fenced us); the client must look it up
+                        send(error(req, ce.code() == ErrorCode.ESTALE ? ErrorCode.EAGAIN : ce.code(), ce.getMessage()));
+                    } else {
+                        LOG.warn("request {} of client {} failed", req.getTid(), req.getClientId(), t);
+                        send(error(req, ErrorCode.EIO, String.valueOf(t)));
+                    }
+                });
+            } catch (RuntimeException e) {
+                LOG.warn("request {} of client {} refused", req.getTid(), req.getClientId(), e);
+                send(error(req, ErrorCode.EIO, String.valueOf(e)));
+            }
         }
-        try {
-            rank.handle(req).whenComplete((reply, failure) -> {
-                if (failure == null) {
-                    answer(out, reply);
-                    return;
-                }
-                Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-                if (t instanceof io.cairn.common.CairnException ce) {
-                    // ESTALE: a newer MDS took the rank (the journal fenced us); the client must look it up
-                    ErrorCode code = ce.code() == ErrorCode.ESTALE ? ErrorCode.EAGAIN : ce.code();
-                    answer(out, error(req, code, ce.getMessage()));
-                } else {
-                    LOG.warn("request {} of client {} failed", req.getTid(), req.getClientId(), t);
-                    answer(out, error(req, ErrorCode.EIO, String.valueOf(t)));
-                }
-            });
-        } catch (RuntimeException e) {
-            LOG.warn("request {} of client {} refused", req.getTid(), req.getClientId(), e);
-            answer(out, error(req, ErrorCode.EIO, String.valueOf(e)));
+
+        private synchronized void send(MdsReply reply) {
+            if (ended) {
+                return;
+            }
+            try {
+                out.onNext(reply);
+            } catch (RuntimeException e) {
+                // the client went away: its requests are answered (or not) to nobody
+                ended = true;
+                LOG.debug("reply to a closed session not sent: {}", e.toString());
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            synchronized (this) {
+                ended = true;
+            }
+        }
+
+        @Override
+        public synchronized void onCompleted() {
+            if (!ended) {
+                ended = true;
+                out.onCompleted();
+            }
         }
     }
 
     private static MdsReply error(MdsRequest req, ErrorCode code, String message) {
         return MdsReply.newBuilder().setTid(req.getTid()).setCode(code.code()).setMessage(message).build();
-    }
-
-    private static void answer(StreamObserver<MdsReply> out, MdsReply reply) {
-        try {
-            out.onNext(reply);
-            out.onCompleted();
-        } catch (RuntimeException e) {
-            LOG.debug("reply not sent: {}", e.toString());
-        }
     }
 }

@@ -6,11 +6,15 @@ import io.cairn.proto.v1.MdsReply;
 import io.cairn.proto.v1.MdsRequest;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /** What the daemon shell needs of a rank it holds: answers to requests, periodic upkeep, health. */
 interface RankServer extends AutoCloseable {
-    /** Completes with the reply once the change is safe in the journal; never blocks the caller. */
-    CompletableFuture<MdsReply> handle(MdsRequest request);
+    /**
+     * Completes with the reply once the change is safe in the journal; a change is answered early
+     * through {@code early} first (applied and appended, not yet flushed). Never blocks the caller.
+     */
+    CompletableFuture<MdsReply> handle(MdsRequest request, Consumer<MdsReply> early);
 
     /** Writeback, journal expiry and trimming, purges: called every second on the daemon's own thread. */
     void tick();
