@@ -11,6 +11,7 @@ import io.cairn.proto.v1.MdsPurgeItem;
 import io.cairn.proto.v1.MdsReply;
 import io.cairn.proto.v1.MdsRequest;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -41,6 +42,12 @@ public final class MdsRank implements AutoCloseable {
     /** Requests accepted but not yet started; beyond it a request is refused with EBUSY. */
     static final int REQUESTS_QUEUED_MAX = 4096;
     static final int BACKTRACES_IN_FLIGHT_MAX = 256;
+    /**
+     * A backtrace is written once its event has been safe this long (writeback of its segment
+     * writes it sooner): most files a burst of creates makes and unlinks again never need one, and
+     * the writes stay out of the way of the burst. Ceph defers them to segment expiry altogether.
+     */
+    static final long BACKTRACE_DELAY_MS = 5_000;
     static final long SPACE_REFRESH_MS = 5_000;
     static final long CLOSE_WAIT_MS = 30_000;
     /** Tasks on the rank's thread: requests (bounded above) plus a few per tick and completion. */
@@ -65,6 +72,11 @@ public final class MdsRank implements AutoCloseable {
     private volatile MdsMetrics.Counters counters = MdsMetrics.Counters.ZERO;
     // the rank's thread only
     private CompletableFuture<Void> writebackRound;
+    /** (monotonic ms, journal safe position) at each tick of the last {@link #BACKTRACE_DELAY_MS}; rank thread. */
+    private final ArrayDeque<long[]> safeMarks = new ArrayDeque<>();
+    private static final int SAFE_MARKS_MAX = 1024;
+    /** Backtraces of events that ended at or before this position are due; rank thread. */
+    private long backtracePos;
     /** Backtrace writes started by ticks, not yet known to have ended. */
     private final List<CompletableFuture<Void>> backtraceWrites = new ArrayList<>();
     private boolean spaceRefreshing;
@@ -259,6 +271,7 @@ public final class MdsRank implements AutoCloseable {
                 }
                 List<CompletableFuture<?>> work = new ArrayList<>();
                 work.add(startWriteback(false));
+                noteSafePos();
                 work.add(pumpBacktraces());
                 work.add(pumpPurges());
                 refreshSpace();
@@ -351,11 +364,24 @@ public final class MdsRank implements AutoCloseable {
         }
     }
 
+    /** Rank thread, once a tick: where the journal was safe up to then, to find the position safe for the delay. */
+    private void noteSafePos() {
+        long now = clock.monotonicMs();
+        safeMarks.addLast(new long[] {now, log.safePos()});
+        while (!safeMarks.isEmpty() && now - safeMarks.peekFirst()[0] >= BACKTRACE_DELAY_MS) {
+            backtracePos = Math.max(backtracePos, safeMarks.pollFirst()[1]);
+        }
+        // one mark a tick, and none older than the delay: a handful at most, unless ticks come fast
+        while (safeMarks.size() > SAFE_MARKS_MAX) {
+            safeMarks.pollFirst();
+        }
+    }
+
     private CompletableFuture<Void> pumpBacktraces() {
         List<CompletableFuture<Void>> writes = new ArrayList<>();
         backtraceWrites.removeIf(CompletableFuture::isDone);
         int room = BACKTRACES_IN_FLIGHT_MAX - core.backtracesWriting();
-        for (WritebackPlan.BacktraceWrite b : core.takeBacktraces(log.safePos(), Math.max(room, 0))) {
+        for (WritebackPlan.BacktraceWrite b : core.takeBacktraces(backtracePos, Math.max(room, 0))) {
             CompletableFuture<Void> write = writeback.setBacktrace(b);
             backtraceWrites.add(write);
             writes.add(write.whenCompleteAsync((v, t) -> {

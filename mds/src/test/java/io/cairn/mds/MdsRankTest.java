@@ -280,16 +280,29 @@ class MdsRankTest {
             InodeData a = h.ok(mkdir(ROOT, "a"));
             InodeData b = h.ok(mkdir(a.getIno(), "b"));
             InodeData f = h.ok(create(b.getIno(), "f"));
-            h.tick();
+            h.tickPastBacktraceDelay();
             String first = MdsObjects.dataObject(f.getIno(), 0);
             byte[] bt = h.backend.data().xattr(first, MdsObjects.BACKTRACE_XATTR).orElseThrow();
             assertEquals("/a/b/f", Backtraces.path(Backtraces.decode(bt)));
             assertEquals(f.getIno(), Backtraces.decode(bt).getIno());
             assertEquals(b.getIno(), Backtraces.decode(bt).getAncestors(0).getParentIno());
             h.ok(rename(b.getIno(), "f", ROOT, "g"));
-            h.tick();
+            h.tickPastBacktraceDelay();
             bt = h.backend.data().xattr(first, MdsObjects.BACKTRACE_XATTR).orElseThrow();
             assertEquals("/g", Backtraces.path(Backtraces.decode(bt)));
+        }
+    }
+
+    @Test
+    void aFileUnlinkedWithinTheBacktraceDelayNeverGetsOne() {
+        try (RankHarness h = new RankHarness()) {
+            InodeData f = h.ok(create(ROOT, "brief"));
+            h.tick();
+            h.ok(unlink(ROOT, "brief"));
+            h.tickPastBacktraceDelay();
+            h.tickPastBacktraceDelay();
+            assertFalse(h.backend.data().xattr(MdsObjects.dataObject(f.getIno(), 0), MdsObjects.BACKTRACE_XATTR)
+                    .isPresent(), "no backtrace write for a file gone before it was due");
         }
     }
 
@@ -298,7 +311,7 @@ class MdsRankTest {
         try (RankHarness h = new RankHarness()) {
             InodeData f = h.ok(create(ROOT, "f"));
             h.takeover();
-            h.tick();
+            h.tickPastBacktraceDelay();
             assertTrue(h.backend.data().xattr(MdsObjects.dataObject(f.getIno(), 0), MdsObjects.BACKTRACE_XATTR)
                     .isPresent());
         }

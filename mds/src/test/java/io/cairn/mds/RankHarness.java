@@ -84,6 +84,13 @@ final class RankHarness implements AutoCloseable {
         get(rank.tick());
     }
 
+    /** Two ticks the backtrace delay apart: what a change asked to be written in the background is written. */
+    void tickPastBacktraceDelay() {
+        tick();
+        clock.advanceMs(MdsRank.BACKTRACE_DELAY_MS);
+        tick();
+    }
+
     void flushJournal() {
         get(rank.flushJournal());
     }
