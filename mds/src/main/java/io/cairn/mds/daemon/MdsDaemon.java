@@ -1,5 +1,7 @@
 package io.cairn.mds.daemon;
 
+import io.cairn.common.CairnException;
+import io.cairn.common.ErrorCode;
 import io.cairn.common.config.CairnConfig;
 import io.cairn.common.config.CairnConfigKeys;
 import io.cairn.common.metrics.MetricsServer;
@@ -37,6 +39,8 @@ public final class MdsDaemon implements AutoCloseable {
     /** While a step waits for the monitors to record it, beacon this often instead of every interval. */
     private static final long CHANGING_BEACON_MS = 200;
     private static final long TICK_MS = 1000;
+    /** How a rank that cannot be served says so (MdsRank.open's EIO): the rank is reported damaged. */
+    private static final String DAMAGE_PREFIX = "MDS_DAMAGE";
 
     private final String name;
     private final CairnConfig config;
@@ -187,9 +191,18 @@ public final class MdsDaemon implements AutoCloseable {
             try {
                 opened = opener.open(s.fs(), s.rank());
             } catch (Exception e) {
-                LOG.error("mds.{}: replay of rank {} failed; coming back as a new daemon", name, s.rank(), e);
+                boolean damaged = e instanceof CairnException ce && ce.code() == ErrorCode.EIO
+                        && String.valueOf(e.getMessage()).startsWith(DAMAGE_PREFIX);
+                LOG.error("mds.{}: replay of rank {} failed{}", name, s.rank(), damaged
+                        ? "; reporting the rank damaged" : "; coming back as a new daemon", e);
                 beaconThread.execute(() -> {
-                    if (role == replaying) {
+                    if (role != replaying) {
+                        return;
+                    }
+                    if (damaged) {
+                        role.damaged();
+                        nextBeaconAtMs = 0;
+                    } else {
                         respawn("replay failed: " + e);
                     }
                 });

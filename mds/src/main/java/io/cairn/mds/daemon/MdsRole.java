@@ -19,8 +19,9 @@ final class MdsRole {
     static final String RECONNECT = "up:reconnect";
     static final String REJOIN = "up:rejoin";
     static final String ACTIVE = "up:active";
+    static final String DAMAGED = "damaged";
 
-    enum Phase { BOOTING, STANDBY, REPLAYING, REPLAYED, RECONNECT, REJOIN, ACTIVE, RESPAWN }
+    enum Phase { BOOTING, STANDBY, REPLAYING, REPLAYED, RECONNECT, REJOIN, ACTIVE, DAMAGED, RESPAWN }
 
     sealed interface Action {
         /** Take the rank over: fence the old holder's journal, replay it, then report {@link #replayDone}. */
@@ -58,12 +59,14 @@ final class MdsRole {
             case REPLAYED -> RECONNECT;
             case RECONNECT -> REJOIN;
             case REJOIN, ACTIVE -> ACTIVE;
+            case DAMAGED -> DAMAGED;
         };
     }
 
     /** True while the daemon waits for the monitors to record a step it asked for: beacon soon. */
     boolean changing() {
-        return phase == Phase.BOOTING || phase == Phase.REPLAYED || phase == Phase.RECONNECT || phase == Phase.REJOIN;
+        return phase == Phase.BOOTING || phase == Phase.REPLAYED || phase == Phase.RECONNECT || phase == Phase.REJOIN
+                || phase == Phase.DAMAGED;
     }
 
     List<Action> onMap(FsMapData map) {
@@ -135,6 +138,17 @@ final class MdsRole {
     void replayDone() {
         if (phase == Phase.REPLAYING) {
             phase = Phase.REPLAYED;
+        }
+    }
+
+    /**
+     * Replay found the rank's journal or namespace broken: the beacons ask the monitors to mark the
+     * rank damaged (no standby takes it until an operator runs {@code mds repaired}); the map that
+     * drops this daemon then makes it respawn as a standby.
+     */
+    void damaged() {
+        if (phase == Phase.REPLAYING) {
+            phase = Phase.DAMAGED;
         }
     }
 

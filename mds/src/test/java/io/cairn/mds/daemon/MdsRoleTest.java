@@ -73,4 +73,16 @@ class MdsRoleTest {
         role.onMap(map(3, MdsRole.REPLAY, 0));
         assertInstanceOf(MdsRole.Action.Respawn.class, role.onMap(map(4, MdsRole.STANDBY, -1)).get(0));
     }
+
+    @Test
+    void aRankThatCannotBeReplayedIsReportedDamagedThenTheDaemonRespawns() {
+        MdsRole role = new MdsRole(GID);
+        role.onMap(map(3, MdsRole.REPLAY, 0));
+        role.damaged();
+        assertEquals(MdsRole.DAMAGED, role.wantedState());
+        assertTrue(role.changing());
+        assertEquals(List.of(), role.onMap(map(3, MdsRole.REPLAY, 0)), "waits for the monitors to record it");
+        FsMapData dropped = map(4, null, -1).toBuilder().addRemovedGids(GID).build();
+        assertInstanceOf(MdsRole.Action.Respawn.class, role.onMap(dropped).get(0));
+    }
 }
