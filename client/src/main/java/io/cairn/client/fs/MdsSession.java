@@ -53,6 +53,8 @@ final class MdsSession implements AutoCloseable {
     private Stream stream;
     private boolean connecting;
     private boolean closed;
+    /** Streams opened since the last reply: a dead MDS still named active must not be redialled in a tight loop. */
+    private int failedStreams;
     private String lastProblem = "no active MDS yet";
 
     private record Waiting(MdsRequest request, CompletableFuture<MdsReply> reply) { }
@@ -182,6 +184,7 @@ final class MdsSession implements AutoCloseable {
                 broken(from, r.getMessage());
                 return;
             }
+            failedStreams = 0;
             long tid = r.getTid();
             Waiting w = waiting.remove(tid);
             if (r.getSafe() || r.getCode() != 0) {
@@ -219,6 +222,10 @@ final class MdsSession implements AutoCloseable {
 
     /** On the connector thread: waits for an active MDS, opens a stream, resends what is outstanding. */
     private void reconnectLoop() {
+        int failed;
+        synchronized (lock) {
+            failed = failedStreams;
+        }
         for (int attempt = 0; ; attempt++) {
             synchronized (lock) {
                 if (closed || (waiting.isEmpty() && unsafe.isEmpty() && attempt > 0)) {
@@ -226,7 +233,8 @@ final class MdsSession implements AutoCloseable {
                     return;
                 }
             }
-            if (attempt > 0 && !pause(Math.min(RECONNECT_SLEEP_MS * attempt, 1_000))) {
+            int waits = attempt + failed;
+            if (waits > 0 && !pause(Math.min(RECONNECT_SLEEP_MS * waits, 1_000))) {
                 synchronized (lock) {
                     connecting = false;
                 }
@@ -257,6 +265,7 @@ final class MdsSession implements AutoCloseable {
                 s.requests = MdsServiceGrpc.newStub(s.channel).session(s);
                 stream = s;
                 connecting = false;
+                failedStreams++;
                 // changes answered early first, in the order they were made, then those never answered
                 List<MdsRequest> again = new ArrayList<>(unsafe.values());
                 waiting.values().forEach(w -> again.add(w.request()));
