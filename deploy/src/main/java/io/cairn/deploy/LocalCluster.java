@@ -338,15 +338,8 @@ public final class LocalCluster {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (MonClient mon = MonClient.fromConfig(c)) {
             while (System.nanoTime() < deadline) {
-                var map = mon.getFsMap();
-                for (var fs : map.getFilesystemsList()) {
-                    if (fs.getName().equals(name) && fs.containsUp(0)) {
-                        long gid = fs.getUpOrThrow(0);
-                        if (map.getDaemonsList().stream().anyMatch(d -> d.getGid() == gid
-                                && d.getState().equals("up:active"))) {
-                            return true;
-                        }
-                    }
+                if (io.cairn.client.fs.FsMaps.activeAddress(mon.getFsMap(), name) != null) {
+                    return true;
                 }
                 io.cairn.common.time.Pause.ms(200);
             }

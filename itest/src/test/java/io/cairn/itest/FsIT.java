@@ -15,6 +15,7 @@ import io.cairn.client.fs.DirPage;
 import io.cairn.client.fs.FileHandle;
 import io.cairn.client.fs.FileStat;
 import io.cairn.common.ErrorCode;
+import io.cairn.mds.Backtraces;
 import io.cairn.proto.v1.Filesystem;
 import io.cairn.proto.v1.FsMapData;
 import io.cairn.proto.v1.MdsDaemonInfo;
@@ -255,7 +256,8 @@ class FsIT {
         // the backtrace on the first data object names the path
         IoCtx data = rados.ioCtx("cairnfs_data");
         byte[] parent = awaitXattr(data, String.format("%x.%08x", ino, 0), "parent", Duration.ofSeconds(30));
-        assertTrue(parent.length > 0);
+        assertEquals("/data/f1", Backtraces.path(Backtraces.decode(parent)));
+        assertEquals(ino, Backtraces.decode(parent).getIno());
     }
 
     @Test

@@ -521,40 +521,13 @@ public final class MonDaemon implements AutoCloseable {
 
     /** An MDS beacon goes to the leader, whose tracker hears it; the reply carries the leader's FsMap. */
     CompletableFuture<MdsBeaconReply> mdsBeacon(MdsBeaconRequest req) {
-        return rawQuery(MonQuery.newBuilder().setMdsBeacon(req).setNowMs(clock.wallMs()).build())
-                .thenApply(b -> parse(() -> MdsBeaconReply.parseFrom(b)));
+        return query(MonQuery.newBuilder().setMdsBeacon(req).setNowMs(clock.wallMs()).build(), MdsBeaconReply::parseFrom);
     }
 
     /** The newest FsMap, as the leader has it. */
     CompletableFuture<FsMapData> getFsMap() {
-        return rawQuery(MonQuery.newBuilder().setGetFsmap(GetFsMapRequest.getDefaultInstance())
-                .setNowMs(clock.wallMs()).build()).thenApply(b -> parse(() -> FsMapData.parseFrom(b)));
-    }
-
-    private interface Parser<T> {
-        T parse() throws IOException;
-    }
-
-    private static <T> T parse(Parser<T> p) {
-        try {
-            return p.parse();
-        } catch (IOException e) {
-            throw new CairnException(ErrorCode.EIO, "unreadable reply from the state machine");
-        }
-    }
-
-    private CompletableFuture<java.nio.ByteBuffer> rawQuery(MonQuery q) {
-        DivisionInfo info = divisionInfo();
-        RaftPeerId leader = info == null ? null : info.getLeaderId();
-        RaftLink link = raft;
-        return link.client().async().sendReadOnlyUnordered(Message.valueOf(ByteString.copyFrom(q.toByteArray())),
-                link.known(leader)).thenApply(r -> {
-                    if (!r.isSuccess()) {
-                        throw new CairnException(ErrorCode.EAGAIN, "quorum unavailable: "
-                                + (r.getException() == null ? "no reply" : r.getException().getMessage()));
-                    }
-                    return r.getMessage().getContent().asReadOnlyByteBuffer();
-                });
+        return query(MonQuery.newBuilder().setGetFsmap(GetFsMapRequest.getDefaultInstance()).setNowMs(clock.wallMs())
+                .build(), FsMapData::parseFrom);
     }
 
     /**
@@ -569,40 +542,40 @@ public final class MonDaemon implements AutoCloseable {
                 return CompletableFuture.completedFuture(GetMapReply.getDefaultInstance());
             }
         }
-        MonQuery q = MonQuery.newBuilder().setGetMap(GetMapRequest.newBuilder().setEpoch(epoch)).build();
-        DivisionInfo info = divisionInfo();
-        RaftPeerId leader = info == null ? null : info.getLeaderId();
-        RaftLink link = raft;
-        return link.client().async().sendReadOnlyUnordered(Message.valueOf(ByteString.copyFrom(q.toByteArray())),
-                        link.known(leader))
-                .thenApply(r -> {
-                    if (!r.isSuccess()) {
-                        throw new CairnException(ErrorCode.EAGAIN, "quorum unavailable");
-                    }
-                    try {
-                        return GetMapReply.parseFrom(r.getMessage().getContent().asReadOnlyByteBuffer());
-                    } catch (IOException e) {
-                        throw new CairnException(ErrorCode.EIO, "unreadable map from the state machine");
-                    }
-                });
+        return query(MonQuery.newBuilder().setGetMap(GetMapRequest.newBuilder().setEpoch(epoch)).build(),
+                GetMapReply::parseFrom);
     }
 
     /** Beacons and failure reports feed the leader's detector, so they go to the leader. */
     private CompletableFuture<CommandReply> query(MonQuery q) {
+        return query(q, CommandReply::parseFrom);
+    }
+
+    /** How a reply the state machine wrote is read back: a message's {@code parseFrom}. */
+    private interface ReplyParser<T> {
+        T parse(java.nio.ByteBuffer bytes) throws IOException;
+    }
+
+    /** Asks the leader's state machine on Raft's read-only path and reads its reply with {@code parser}. */
+    private <T> CompletableFuture<T> query(MonQuery q, ReplyParser<T> parser) {
         DivisionInfo info = divisionInfo();
         RaftPeerId leader = info == null ? null : info.getLeaderId();
         Message msg = Message.valueOf(ByteString.copyFrom(q.toByteArray()));
         RaftLink link = raft;
-        return link.client().async().sendReadOnlyUnordered(msg, link.known(leader)).thenApply(MonDaemon::parseReply);
+        return link.client().async().sendReadOnlyUnordered(msg, link.known(leader)).thenApply(r -> parsed(r, parser));
     }
 
     private static CommandReply parseReply(RaftClientReply r) {
+        return parsed(r, CommandReply::parseFrom);
+    }
+
+    private static <T> T parsed(RaftClientReply r, ReplyParser<T> parser) {
         if (!r.isSuccess()) {
             throw new CairnException(ErrorCode.EAGAIN, "quorum unavailable: "
                     + (r.getException() == null ? "no reply" : r.getException().getMessage()));
         }
         try {
-            return CommandReply.parseFrom(r.getMessage().getContent().asReadOnlyByteBuffer());
+            return parser.parse(r.getMessage().getContent().asReadOnlyByteBuffer());
         } catch (IOException e) {
             throw new CairnException(ErrorCode.EIO, "unreadable reply from the state machine");
         }

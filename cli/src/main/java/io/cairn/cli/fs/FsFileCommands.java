@@ -57,7 +57,7 @@ public final class FsFileCommands {
         }
     }
 
-    /** What every file command shares: the --fs option and a mount for the run. */
+    /** What every file command shares: the --fs option, a mount for the run, and its error line. */
     abstract static class FileCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -66,11 +66,18 @@ public final class FsFileCommands {
         String fsName;
 
         @Override
-        public final Integer call() throws IOException {
+        public Integer call() throws IOException {
             try (FsMount m = FsMount.open(spec, fsName)) {
-                return run(m.fs, spec.commandLine().getOut());
+                try {
+                    return run(m.fs, spec.commandLine().getOut());
+                } catch (RadosException e) {
+                    throw FsMount.failure(subject(), e);
+                }
             }
         }
+
+        /** What the command names, for its error line ("/a/b: No such file or directory"). */
+        abstract String subject();
 
         abstract int run(CairnFs fs, PrintWriter out) throws IOException;
 
@@ -81,13 +88,7 @@ public final class FsFileCommands {
 
     @Command(name = "ls", mixinStandardHelpOptions = true,
             description = "List a directory (PATH), or with no path the file systems (name, metadata pool, data pools).")
-    static final class Ls implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--fs", paramLabel = "NAME", description = "The file system (default: the only one).")
-        String fsName;
-
+    static final class Ls extends FileCommand {
         @Option(names = "-l", description = "Long listing: mode, links, owner, size, mtime.")
         boolean longFormat;
 
@@ -95,23 +96,22 @@ public final class FsFileCommands {
         String path;
 
         @Override
-        public Integer call() {
-            if (path == null) {
-                return MonCall.run(spec, "fs ls", Map.of());
-            }
-            PrintWriter out = spec.commandLine().getOut();
-            try (FsMount m = FsMount.open(spec, fsName)) {
-                List<DirEntry> entries;
-                try {
-                    FileStat st = m.fs.stat(path);
-                    entries = st.isDirectory() ? m.fs.readdir(path)
-                            : List.of(new DirEntry(path.substring(path.lastIndexOf('/') + 1), st));
-                } catch (RadosException e) {
-                    throw FsMount.failure(path, e);
-                }
-                for (DirEntry e : entries) {
-                    out.println(longFormat ? longLine(e) : e.name());
-                }
+        public Integer call() throws IOException {
+            return path == null ? MonCall.run(spec, "fs ls", Map.of()) : super.call();
+        }
+
+        @Override
+        String subject() {
+            return path;
+        }
+
+        @Override
+        int run(CairnFs fs, PrintWriter out) {
+            FileStat st = fs.stat(path);
+            List<DirEntry> entries = st.isDirectory() ? fs.readdir(path)
+                    : List.of(new DirEntry(path.substring(path.lastIndexOf('/') + 1), st));
+            for (DirEntry e : entries) {
+                out.println(longFormat ? longLine(e) : e.name());
             }
             out.flush();
             return 0;
@@ -136,16 +136,17 @@ public final class FsFileCommands {
         String path;
 
         @Override
+        String subject() {
+            return path;
+        }
+
+        @Override
         int run(CairnFs fs, PrintWriter out) {
             int bits = FileStat.S_IFDIR | Integer.parseInt(mode, 8);
-            try {
-                if (parents) {
-                    fs.mkdirs(path, bits);
-                } else {
-                    fs.mkdir(path, bits);
-                }
-            } catch (RadosException e) {
-                throw FsMount.failure(path, e);
+            if (parents) {
+                fs.mkdirs(path, bits);
+            } else {
+                fs.mkdir(path, bits);
             }
             return 0;
         }
@@ -158,6 +159,11 @@ public final class FsFileCommands {
 
         @Parameters(index = "1", paramLabel = "PATH")
         String path;
+
+        @Override
+        String subject() {
+            return path;
+        }
 
         @Override
         int run(CairnFs fs, PrintWriter out) throws IOException {
@@ -173,8 +179,6 @@ public final class FsFileCommands {
                     h.write(at, buf, 0, n);
                     at += n;
                 }
-            } catch (RadosException e) {
-                throw FsMount.failure(path, e);
             }
             return 0;
         }
@@ -183,34 +187,32 @@ public final class FsFileCommands {
     @Command(name = "get", mixinStandardHelpOptions = true,
             description = "Copy a file out of the file system (LOCAL_FILE - for stdout); with one NAME, the file "
                     + "system's settings and ranks (the monitors' fs get).")
-    static final class Get implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--fs", paramLabel = "NAME", description = "The file system (default: the only one).")
-        String fsName;
-
+    static final class Get extends FileCommand {
         @Parameters(arity = "1..2", paramLabel = "PATH LOCAL_FILE | NAME")
         List<String> args;
 
         @Override
         public Integer call() throws IOException {
-            if (args.size() == 1) {
-                return MonCall.run(spec, "fs get", Map.of("fs_name", args.get(0)));
-            }
-            String path = args.get(0);
+            return args.size() == 1 ? MonCall.run(spec, "fs get", Map.of("fs_name", args.get(0))) : super.call();
+        }
+
+        @Override
+        String subject() {
+            return args.get(0);
+        }
+
+        @Override
+        int run(CairnFs fs, PrintWriter out) throws IOException {
             String local = args.get(1);
-            try (FsMount m = FsMount.open(spec, fsName)) {
-                if (local.equals("-")) {
-                    spec.commandLine().getOut().flush();
-                    copyOut(m.fs, path, System.out);
-                    System.out.flush();
-                    return 0;
-                }
-                try (OutputStream o = Files.newOutputStream(Path.of(local), StandardOpenOption.CREATE,
-                        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                    copyOut(m.fs, path, o);
-                }
+            if (local.equals("-")) {
+                out.flush();
+                copyOut(fs, args.get(0), System.out);
+                System.out.flush();
+                return 0;
+            }
+            try (OutputStream o = Files.newOutputStream(Path.of(local), StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                copyOut(fs, args.get(0), o);
             }
             return 0;
         }
@@ -220,6 +222,11 @@ public final class FsFileCommands {
     static final class Cat extends FileCommand {
         @Parameters(paramLabel = "PATH")
         String path;
+
+        @Override
+        String subject() {
+            return path;
+        }
 
         @Override
         int run(CairnFs fs, PrintWriter out) throws IOException {
@@ -240,21 +247,13 @@ public final class FsFileCommands {
                 o.write(b);
                 at += b.length;
             }
-        } catch (RadosException e) {
-            throw FsMount.failure(path, e);
         }
     }
 
     @Command(name = "rm", mixinStandardHelpOptions = true,
             description = "Remove a file or symlink, a directory with -r (an empty one without); a NAME that is not a "
                     + "path with --yes-i-really-mean-it removes that file system (the monitors' fs rm).")
-    static final class Rm implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--fs", paramLabel = "NAME", description = "The file system (default: the only one).")
-        String fsName;
-
+    static final class Rm extends FileCommand {
         @Option(names = {"-r", "-R"}, description = "Remove directories and what they hold.")
         boolean recursive;
 
@@ -265,16 +264,22 @@ public final class FsFileCommands {
         String path;
 
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             if (!path.startsWith("/")) {
                 return MonCall.run(spec, "fs rm", confirmed ? Map.of("fs_name", path, "yes_i_really_mean_it", "true")
                         : Map.of("fs_name", path));
             }
-            try (FsMount m = FsMount.open(spec, fsName)) {
-                remove(m.fs, path);
-            } catch (RadosException e) {
-                throw FsMount.failure(path, e);
-            }
+            return super.call();
+        }
+
+        @Override
+        String subject() {
+            return path;
+        }
+
+        @Override
+        int run(CairnFs fs, PrintWriter out) {
+            remove(fs, path);
             return 0;
         }
 
@@ -299,13 +304,13 @@ public final class FsFileCommands {
         String path;
 
         @Override
+        String subject() {
+            return path;
+        }
+
+        @Override
         int run(CairnFs fs, PrintWriter out) {
-            FileStat s;
-            try {
-                s = fs.lstat(path);
-            } catch (RadosException e) {
-                throw FsMount.failure(path, e);
-            }
+            FileStat s = fs.lstat(path);
             if (json()) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("path", path);
@@ -340,12 +345,13 @@ public final class FsFileCommands {
         String to;
 
         @Override
+        String subject() {
+            return from + " -> " + to;
+        }
+
+        @Override
         int run(CairnFs fs, PrintWriter out) {
-            try {
-                fs.rename(from, to);
-            } catch (RadosException e) {
-                throw FsMount.failure(from + " -> " + to, e);
-            }
+            fs.rename(from, to);
             return 0;
         }
     }
@@ -362,15 +368,16 @@ public final class FsFileCommands {
         String link;
 
         @Override
+        String subject() {
+            return link;
+        }
+
+        @Override
         int run(CairnFs fs, PrintWriter out) {
-            try {
-                if (symbolic) {
-                    fs.symlink(target, link);
-                } else {
-                    fs.link(target, link);
-                }
-            } catch (RadosException e) {
-                throw FsMount.failure(link, e);
+            if (symbolic) {
+                fs.symlink(target, link);
+            } else {
+                fs.link(target, link);
             }
             return 0;
         }

@@ -133,8 +133,7 @@ public final class CairnFs implements AutoCloseable {
                 at = lookupData(ino, name);
             } catch (RadosException.NotFound e) {
                 try {
-                    at = mds.call(MdsRequest.newBuilder().setMkdir(MkdirOp.newBuilder().setParent(ino).setName(name)
-                            .setMode(mode).setUid(uid).setGid(gid))).getInode();
+                    at = mkdirData(ino, name, mode);
                 } catch (RadosException e2) {
                     if (e2.code() != ErrorCode.EEXIST) {
                         throw e2;
@@ -256,8 +255,12 @@ public final class CairnFs implements AutoCloseable {
     }
 
     public FileStat mkdir(long parent, String name, int mode) {
-        return FileStat.of(mds.call(MdsRequest.newBuilder().setMkdir(MkdirOp.newBuilder().setParent(parent)
-                .setName(name).setMode(mode).setUid(uid).setGid(gid))).getInode());
+        return FileStat.of(mkdirData(parent, name, mode));
+    }
+
+    private InodeData mkdirData(long parent, String name, int mode) {
+        return mds.call(MdsRequest.newBuilder().setMkdir(MkdirOp.newBuilder().setParent(parent).setName(name)
+                .setMode(mode).setUid(uid).setGid(gid))).getInode();
     }
 
     public void rmdir(long parent, String name) {

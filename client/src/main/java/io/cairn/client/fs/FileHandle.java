@@ -92,13 +92,6 @@ public final class FileHandle implements AutoCloseable {
         sizeBytes = newSize;
     }
 
-    /** Re-reads the size from the MDS (after another client changed the file). */
-    public long refresh() {
-        open();
-        sizeBytes = Math.max(dirty ? sizeBytes : 0, fs.getattr(ino).sizeBytes());
-        return sizeBytes;
-    }
-
     private void open() {
         Invariants.check(!closed, "file handle for inode %x is closed", ino);
     }

@@ -4,13 +4,13 @@ import io.cairn.proto.v1.Filesystem;
 import io.cairn.proto.v1.FsMapData;
 import io.cairn.proto.v1.MdsDaemonInfo;
 
-/** What a client reads from the FsMap: its file system, and the address of the MDS serving rank 0. */
-final class FsMaps {
+/** What a client (or a tool waiting for a file system) reads from the FsMap: the file system, and the address of the MDS serving its rank 0. */
+public final class FsMaps {
     static final String ACTIVE = "up:active";
 
     private FsMaps() {}
 
-    static Filesystem filesystem(FsMapData map, String name) {
+    public static Filesystem filesystem(FsMapData map, String name) {
         for (Filesystem fs : map.getFilesystemsList()) {
             if (fs.getName().equals(name)) {
                 return fs;
@@ -20,7 +20,7 @@ final class FsMaps {
     }
 
     /** The address of rank 0's daemon once it is active; null while the rank is failed or still replaying. */
-    static String activeAddress(FsMapData map, String fsName) {
+    public static String activeAddress(FsMapData map, String fsName) {
         Filesystem fs = filesystem(map, fsName);
         if (fs == null || !fs.containsUp(0)) {
             return null;
