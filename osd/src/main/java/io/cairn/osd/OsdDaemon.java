@@ -33,6 +33,7 @@ import io.cairn.osd.op.WriteGate;
 import io.cairn.osd.peering.PgStateFlag;
 import io.cairn.osd.peering.driver.PeeringDriver;
 import io.cairn.osd.peering.driver.PeeringMember;
+import io.cairn.osd.peering.driver.StrayChecker;
 import io.cairn.osd.pg.IntervalCheck;
 import io.cairn.osd.pg.MapGate;
 import io.cairn.osd.pg.MapHistory;
@@ -78,6 +79,8 @@ public final class OsdDaemon implements AutoCloseable {
     private static final long SCRUB_TICK_MS = 1000;
     private static final long SNAP_TRIM_TICK_MS = 500;
     private static final long PEERING_TICK_MS = 500;
+    /** How often copies of PGs this OSD no longer serves are checked with their primaries. */
+    private static final long STRAY_CHECK_MS = 10_000;
     /** How often replica writes past osd_peer_op_timeout are failed. */
     private static final long REPLICA_EXPIRY_MS = 1000;
     private static final Duration CONFIG_WAIT = Duration.ofSeconds(10);
@@ -99,6 +102,7 @@ public final class OsdDaemon implements AutoCloseable {
     private final PgRecovery recovery;
     private final ObjectCopier copier;
     private final PeeringDriver driver;
+    private final StrayChecker strays;
     private final PgScrubber scrubber;
     private final SnapTrimDriver snapTrimmer;
     private final PgMapHandler mapHandler;
@@ -174,7 +178,9 @@ public final class OsdDaemon implements AutoCloseable {
             driver.forget(id);
         });
         PeeringMember member = new PeeringMember(gate, history, registry, copies, store, remoteBackfills,
-                () -> config.get(CairnConfigKeys.Osd.BACKFILLFULL_RATIO), remover::remove, scrubber::repairedHere, me);
+                () -> config.get(CairnConfigKeys.Osd.BACKFILLFULL_RATIO), remover::remove, scrubber::repairedHere,
+                states[0]::cleanActing, me);
+        strays = new StrayChecker(maps::map, registry, peers, remover::remove, me);
         mapHandler = new PgMapHandler(registry, history, new PgSplitter(store, copies), copies, store, remover, driver,
                 threads.maps, this::afterMap, me);
         heartbeater = new Heartbeater(peers, mon, maps::map, registry::held, threads.heartbeat,
@@ -299,6 +305,7 @@ public final class OsdDaemon implements AutoCloseable {
         threads.timers.scheduleWithFixedDelay(scrubber::tick, SCRUB_TICK_MS, SCRUB_TICK_MS, TimeUnit.MILLISECONDS);
         snapTrimmer.start(SNAP_TRIM_TICK_MS);
         threads.timers.scheduleWithFixedDelay(driver::tick, PEERING_TICK_MS, PEERING_TICK_MS, TimeUnit.MILLISECONDS);
+        threads.timers.scheduleWithFixedDelay(strays::tick, STRAY_CHECK_MS, STRAY_CHECK_MS, TimeUnit.MILLISECONDS);
         threads.timers.scheduleWithFixedDelay(replicator::expire, REPLICA_EXPIRY_MS, REPLICA_EXPIRY_MS,
                 TimeUnit.MILLISECONDS);
         LOG.info("osd.{} serving on {} (host {})", who.id(), address, host);

@@ -24,6 +24,8 @@ import io.cairn.proto.v1.PgCommandRequest;
 import io.cairn.proto.v1.PgInfoReply;
 import io.cairn.proto.v1.PgInfoRequest;
 import io.cairn.proto.v1.PgLogReply;
+import io.cairn.proto.v1.StrayCheckReply;
+import io.cairn.proto.v1.StrayCheckRequest;
 import io.cairn.proto.v1.PgLogRequest;
 import io.cairn.proto.v1.PingReply;
 import io.cairn.proto.v1.PingRequest;
@@ -182,6 +184,12 @@ final class OsdService extends OsdServiceGrpc.OsdServiceImplBase {
     @Override
     public void pgInfo(PgInfoRequest req, StreamObserver<PgInfoReply> out) {
         offload(() -> member.pgInfo(req), (c, m) -> PgInfoReply.newBuilder().setCode(c).setMessage(m).build(), out);
+    }
+
+    @Override
+    public void strayCheck(StrayCheckRequest req, StreamObserver<StrayCheckReply> out) {
+        offload(() -> member.strayCheck(req), (c, m) -> StrayCheckReply.newBuilder().setCode(c).setMessage(m).build(),
+                out);
     }
 
     @Override

@@ -34,8 +34,12 @@ import io.cairn.proto.v1.PushActivate;
 import io.cairn.proto.v1.PushObject;
 import io.cairn.proto.v1.PushRequest;
 import io.cairn.proto.v1.RepOpReply;
+import io.cairn.proto.v1.StrayCheckReply;
+import io.cairn.proto.v1.StrayCheckRequest;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -55,11 +59,14 @@ public final class PeeringMember {
     private final BiConsumer<PgId, String> remover;
     /** Counts a copy here replaced by a scrub repair. */
     private final Runnable repairedHere;
+    /** The acting set while this OSD leads the PG and it is active+clean; empty otherwise. */
+    private final BiFunction<PgId, OsdMap, Optional<List<Integer>>> cleanActing;
     private final int me;
 
     public PeeringMember(MapGate maps, MapHistory history, PgRegistry registry, PgCopies copies, ObjectStore store,
                          SlotReserver<PgId> remoteBackfills, DoubleSupplier backfillFullRatio,
-                         BiConsumer<PgId, String> remover, Runnable repairedHere, int me) {
+                         BiConsumer<PgId, String> remover, Runnable repairedHere,
+                         BiFunction<PgId, OsdMap, Optional<List<Integer>>> cleanActing, int me) {
         this.maps = maps;
         this.history = history;
         this.registry = registry;
@@ -69,6 +76,7 @@ public final class PeeringMember {
         this.backfillFullRatio = backfillFullRatio;
         this.remover = remover;
         this.repairedHere = repairedHere;
+        this.cleanActing = cleanActing;
         this.me = me;
     }
 
@@ -205,6 +213,20 @@ public final class PeeringMember {
             remover.accept(id, "a stray copy; the PG is clean on " + pm.acting());
         }
         return RepOpReply.getDefaultInstance();
+    }
+
+    /**
+     * A stray copy's holder asks whether it can go: yes when this OSD leads the PG, it is
+     * active+clean, and the asker is neither in its acting nor its up set. The asker checks its
+     * own map again before it removes anything.
+     */
+    public StrayCheckReply strayCheck(StrayCheckRequest req) {
+        OsdMap map = maps.current();
+        PgId id = new PgId(req.getPool(), req.getSeed());
+        boolean remove = map.epoch() >= req.getEpoch() && map.pool(id.pool()) != null
+                && id.seed() < map.pool(id.pool()).pgNum() && !IntervalCheck.servesOrTargets(map.mapPg(id), req.getFrom())
+                && cleanActing.apply(id, map).isPresent();
+        return StrayCheckReply.newBuilder().setRemove(remove).setEpoch(map.epoch()).build();
     }
 
     /** A primary asks for (or gives back) one of this OSD's backfill slots for a PG it will backfill here. */
