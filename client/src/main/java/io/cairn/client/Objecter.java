@@ -10,6 +10,7 @@ import io.cairn.common.osdmap.PgId;
 import io.cairn.common.osdmap.PgMapping;
 import io.cairn.common.osdmap.Placement;
 import io.cairn.common.osdmap.Pool;
+import io.cairn.common.time.Clock;
 import io.cairn.proto.v1.ListReply;
 import io.cairn.proto.v1.ListRequest;
 import io.cairn.proto.v1.ObjectLocator;
@@ -50,7 +51,10 @@ final class Objecter implements AutoCloseable {
 
     private final MapFollower maps;
     private final String client;
+    /** The handle's entity address, which OSDs check against the blocklist. */
+    private final String addr;
     private final Duration opTimeout;
+    private final Clock clock;
     private final AtomicLong tids = new AtomicLong();
     private final Messenger messenger = new Messenger(MESSAGE_MAX_BYTES);
     private final Map<String, CompletableFuture<?>> objectTails = new ConcurrentHashMap<>();
@@ -61,10 +65,12 @@ final class Objecter implements AutoCloseable {
     });
     private final OsdSessions sessions = new OsdSessions(this::channel);
 
-    Objecter(MapFollower maps, String client, Duration opTimeout) {
+    Objecter(MapFollower maps, String client, String addr, Duration opTimeout, Clock clock) {
         this.maps = maps;
         this.client = client;
+        this.addr = addr;
         this.opTimeout = opTimeout;
+        this.clock = clock;
         retries.scheduleWithFixedDelay(() -> sessions.expire(System.nanoTime()), EXPIRE_EVERY_MS, EXPIRE_EVERY_MS,
                 TimeUnit.MILLISECONDS);
     }
@@ -124,6 +130,12 @@ final class Objecter implements AutoCloseable {
             return;
         }
         OsdMap map = maps.map();
+        if (map.isBlocklisted(addr, clock.wallMs())) {
+            // fenced: every OSD would refuse it, and a resend never helps, so fail without asking
+            op.result.completeExceptionally(new RadosException.Blocklisted("client " + addr + " is blocklisted (osdmap e"
+                    + map.epoch() + ")"));
+            return;
+        }
         Pool pool = map.pool(op.oloc.getPool());
         if (pool == null) {
             op.result.completeExceptionally(new RadosException.NotFound("pool " + op.oloc.getPool() + " does not exist"));
@@ -136,8 +148,8 @@ final class Objecter implements AutoCloseable {
             retryLater(op, op.backoffMs, true);
             return;
         }
-        OpRequest req = OpRequest.newBuilder().setClient(client).setTid(op.tid).setEpoch(map.epoch()).setOloc(op.oloc)
-                .addAllOps(op.ops).setSnapc(op.snapc).setSnapId(op.snapId).build();
+        OpRequest req = OpRequest.newBuilder().setClient(client).setAddr(addr).setTid(op.tid).setEpoch(map.epoch())
+                .setOloc(op.oloc).addAllOps(op.ops).setSnapc(op.snapc).setSnapId(op.snapId).build();
         if (streamable(req)) {
             sendOnStream(op, primary, map.osd(primary).address(), req);
             return;

@@ -9,6 +9,7 @@ import io.cairn.common.mon.MonClient;
 import io.cairn.common.osdmap.OsdMap;
 import io.cairn.common.osdmap.PgId;
 import io.cairn.common.osdmap.Pool;
+import io.cairn.common.time.Clock;
 import io.cairn.proto.v1.CommandReply;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,12 +28,14 @@ public final class Rados implements AutoCloseable {
     private final MonClient mon;
     private final MapFollower maps;
     private final Objecter objecter;
+    private final String address;
     private volatile boolean closed;
 
-    private Rados(MonClient mon, MapFollower maps, Objecter objecter) {
+    private Rados(MonClient mon, MapFollower maps, Objecter objecter, String address) {
         this.mon = mon;
         this.maps = maps;
         this.objecter = objecter;
+        this.address = address;
     }
 
     public static Builder builder() {
@@ -57,9 +60,21 @@ public final class Rados implements AutoCloseable {
             }
             throw e;
         }
+        java.security.SecureRandom random = new java.security.SecureRandom();
         // unique per instance: OSDs recognise a resent request by client and tid
-        String instance = config.entity() + "." + Long.toUnsignedString(new java.security.SecureRandom().nextLong(), 36);
-        return new Rados(mon, maps, new Objecter(maps, instance, config.get(CairnConfigKeys.Client.OSD_OP_TIMEOUT)));
+        String instance = config.entity() + "." + Long.toUnsignedString(random.nextLong(), 36);
+        // what `osd blocklist` fences this handle by; every OSD op carries it
+        String address = ClientAddress.forHandle(mon.addresses(), random).toString();
+        return new Rados(mon, maps, new Objecter(maps, instance, address, config.get(CairnConfigKeys.Client.OSD_OP_TIMEOUT),
+                Clock.SYSTEM), address);
+    }
+
+    /**
+     * This handle's entity address, Ceph's {@code ip:0/nonce} (the nonce random per handle): what an
+     * MDS or an operator blocklists ({@code osd blocklist add}) to fence it.
+     */
+    public String address() {
+        return address;
     }
 
     /** Checks each value when set; {@link #connect()} gives a connected handle. */

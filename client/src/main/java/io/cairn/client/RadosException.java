@@ -32,8 +32,10 @@ public abstract sealed class RadosException extends CairnException {
             case EPERM, EACCES -> new PermissionDenied(code, message);
             case EFBIG -> new TooLarge(message);
             case EIO -> new IoError(message);
+            case EBLOCKLISTED -> new Blocklisted(message);
             // OK is refused above; the rest have no meaning of their own to a caller yet
-            case OK, EAGAIN, EBUSY, ENOTEMPTY, ENOTSUP, ESTALE, EOLDSNAPC, EROFS, EXDEV, ENOTDIR, EISDIR, ENAMETOOLONG ->
+            case OK, EAGAIN, EBUSY, ENOTEMPTY, ENOTSUP, ESTALE, EOLDSNAPC, EROFS, EXDEV, ENOTDIR, EISDIR, ENAMETOOLONG,
+                 ENOTCONN, EBADF ->
                     new Other(code, message);
         };
     }
@@ -104,7 +106,7 @@ public abstract sealed class RadosException extends CairnException {
         }
     }
 
-    /** This client may not do that, or is blocklisted (EPERM, EACCES). */
+    /** This client may not do that (EPERM, EACCES). */
     public static final class PermissionDenied extends RadosException {
         private static final long serialVersionUID = 1L;
 
@@ -119,6 +121,19 @@ public abstract sealed class RadosException extends CairnException {
 
         public TooLarge(String message) {
             super(ErrorCode.EFBIG, message);
+        }
+    }
+
+    /**
+     * This client's address is on the OSDMap's blocklist (EBLOCKLISTED): it was fenced, typically
+     * evicted by an MDS, and every OSD refuses its ops. Never retried; a new handle (a new address)
+     * is the way back.
+     */
+    public static final class Blocklisted extends RadosException {
+        private static final long serialVersionUID = 1L;
+
+        public Blocklisted(String message) {
+            super(ErrorCode.EBLOCKLISTED, message);
         }
     }
 

@@ -16,10 +16,10 @@ import java.util.function.Predicate;
 final class OpLog {
     /** One answered request: who answered, what the client sent, and how it was answered. */
     record Entry(int osd, String client, long tid, int epoch, String object, String payload, ErrorCode answer,
-                 long version) {
+                 long version, String addr) {
         static Entry of(int osd, OpRequest req, ErrorCode answer, long version) {
             return new Entry(osd, req.getClient(), req.getTid(), req.getEpoch(), req.getOloc().getName(),
-                    OpLog.payload(req), answer, version);
+                    OpLog.payload(req), answer, version, req.getAddr());
         }
     }
 

@@ -9,6 +9,8 @@ public enum ErrorCode {
     EPERM(-1),
     ENOENT(-2),
     EIO(-5),
+    /** A write through a handle opened for reading. */
+    EBADF(-9),
     EAGAIN(-11),
     EACCES(-13),
     EBUSY(-16),
@@ -27,6 +29,10 @@ public enum ErrorCode {
     EFBIG(-27),
     EOLDSNAPC(-85),
     ENOTSUP(-95),
+    /** No session: an MDS request before the client opened its session on the stream. */
+    ENOTCONN(-107),
+    /** The client's address is on the OSDMap's blocklist (fenced); Ceph's EBLOCKLISTED is ESHUTDOWN. */
+    EBLOCKLISTED(-108),
     ETIMEDOUT(-110),
     ESTALE(-116),
     ECANCELED(-125);

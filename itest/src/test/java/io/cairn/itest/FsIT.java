@@ -366,6 +366,240 @@ class FsIT {
         java.nio.file.Files.delete(back);
     }
 
+    /**
+     * Caps between two mounts: A keeps the file open for writing, writes a random piece and fsyncs;
+     * B reads the whole file, 1,000 rounds. In the first half B opens the file for each read and
+     * closes it: B's open revokes A's buffer and cache caps (A writes back first), B's close gives
+     * them back to A. In the second half B keeps one read handle open, so both hold the file mixed
+     * (no caching on either side). B must see every byte of the model every time.
+     */
+    @Test
+    @Order(7)
+    void aReaderSeesEveryByteAWriterFsyncedWhileCapsAreRevokedAndGrantedAgain() throws Exception {
+        int rounds = Integer.getInteger("cairn.fs.coherency.rounds", 1000);
+        SplittableRandom r = new SplittableRandom(SEED + 7);
+        byte[] model = new byte[0];
+        int buffered = 0;
+        long t0 = System.nanoTime();
+        fs.mkdirs("/coh", DIR);
+        try (Rados radosB = Rados.builder().conf(cluster.conf()).connect();
+             CairnFs b = CairnFs.mount(radosB, "cairnfs");
+             FileHandle a = fs.create("/coh/f", FILE, true)) {
+            FileHandle kept = null;
+            for (int round = 0; round < rounds; round++) {
+                int size = 1 + r.nextInt(r.nextInt(10) == 0 ? 200_000 : 9000);
+                int offset = r.nextInt(model.length + 1);
+                byte[] piece = new byte[size];
+                r.nextBytes(piece);
+                if (a.caps().contains("b")) {
+                    buffered++;
+                }
+                a.write(offset, piece);
+                if (offset + size > model.length) {
+                    model = java.util.Arrays.copyOf(model, offset + size);
+                }
+                System.arraycopy(piece, 0, model, offset, size);
+                a.fsync();
+                if (round == rounds / 2) {
+                    kept = b.openRead("/coh/f");
+                }
+                if (kept != null) {
+                    assertArrayEquals(model, kept.read(0, model.length + 100), "round " + round + " (kept open)");
+                } else {
+                    try (FileHandle rb = b.openRead("/coh/f")) {
+                        assertArrayEquals(model, rb.read(0, model.length + 100), "round " + round);
+                    }
+                }
+            }
+            if (kept != null) {
+                kept.close();
+            }
+        }
+        System.out.printf("FsIT coherency: %d rounds in %.1f s, %d of A's writes buffered under Fb (given back after "
+                + "B's close)%n", rounds, (System.nanoTime() - t0) / 1e9, buffered);
+        assertTrue(buffered > 0, "A never had its buffer cap back after B closed");
+        assertArrayEquals(model, readAll(fs, "/coh/f"));
+    }
+
+    /**
+     * A writer process frozen (SIGSTOP) while it holds the file's caps: a reader's open waits; once
+     * the writer's session is stale (session_timeout) the reader gets the caps and reads every block
+     * the writer fsynced; after session_autoclose the writer is evicted and its address blocklisted;
+     * thawed, its next write is refused and the file is unchanged.
+     */
+    @Test
+    @Order(8)
+    void aFrozenWriterGoesStaleLosesItsCapsIsEvictedAndCannotWriteWhenThawed() throws Exception {
+        cluster.cli("fs", "set", "cairnfs", "session_timeout", "30");
+        cluster.cli("fs", "set", "cairnfs", "session_autoclose", "45");
+        fs.mkdirs("/fence", DIR);
+        WriterProcess w = WriterProcess.start(cluster, "/fence/frozen");
+        try {
+            String mds = awaitActive(null, Duration.ofSeconds(10));
+            w.awaitLine("WROTE 3", 60);
+            String ls = cluster.cli("tell", "mds." + mds, "session", "ls");
+            assertTrue(ls.contains("\"id\": " + w.clientId) && ls.contains("\"open\""), ls);
+            w.signal("STOP");
+            long frozenNs = System.nanoTime();
+            int durable = w.lastWrote();
+            byte[] got;
+            try (FileHandle rb = fs.openRead("/fence/frozen")) {
+                got = rb.read(0, 1 << 20);
+            }
+            double waitedS = (System.nanoTime() - frozenNs) / 1e9;
+            System.out.printf("FsIT frozen writer: the reader got the caps after %.1f s (session_timeout 30)%n", waitedS);
+            assertTrue(waitedS > 20, "the reader waited for the stale session, not " + waitedS + " s");
+            checkBlocks(got, durable);
+            assertTrue(cluster.cli("tell", "mds." + mds, "session", "ls").contains("\"stale\""), "stale");
+            Processes.await(() -> cluster.cli("osd", "blocklist", "ls").contains(w.addr), 40, "evicted and blocklisted");
+            assertFalse(cluster.cli("tell", "mds." + mds, "session", "ls").contains("\"id\": " + w.clientId));
+            byte[] before = readAll(fs, "/fence/frozen");
+            w.signal("CONT");
+            String refused = w.awaitLine("REFUSED", 60);
+            assertTrue(refused.contains("Blocklisted"), refused);
+            assertArrayEquals(before, readAll(fs, "/fence/frozen"), "the thawed writer changed nothing");
+            cluster.cli("osd", "blocklist", "rm", w.addr);
+            assertFalse(cluster.cli("osd", "blocklist", "ls").contains(w.addr));
+        } finally {
+            w.close();
+        }
+    }
+
+    /**
+     * {@code tell mds.X session evict}: a reader waiting for the caps of a frozen writer gets them in
+     * less than half of session_timeout after the command (Ceph's own test asks that), the writer is
+     * blocklisted, and its next write once thawed is refused.
+     */
+    @Test
+    @Order(9)
+    void anEvictedWritersCapsReachTheWaitingReaderInLessThanHalfTheSessionTimeout() throws Exception {
+        WriterProcess w = WriterProcess.start(cluster, "/fence/evicted");
+        try {
+            String mds = awaitActive(null, Duration.ofSeconds(10));
+            w.awaitLine("WROTE 2", 60);
+            w.signal("STOP");
+            int durable = w.lastWrote();
+            long[] readAtNs = new long[1];
+            byte[][] got = new byte[1][];
+            Thread reader = new Thread(() -> {
+                try (FileHandle rb = fs.openRead("/fence/evicted")) {
+                    got[0] = rb.read(0, 1 << 20);
+                    readAtNs[0] = System.nanoTime();
+                }
+            }, "waiting-reader");
+            reader.start();
+            Thread.sleep(2000);
+            assertTrue(reader.isAlive(), "the reader waits for the frozen writer's caps");
+            long evictNs = System.nanoTime();
+            cluster.cli("tell", "mds." + mds, "session", "evict", "id=" + w.clientId);
+            reader.join(30_000);
+            assertFalse(reader.isAlive(), "the reader got the caps");
+            double latencyS = (readAtNs[0] - evictNs) / 1e9;
+            System.out.printf("FsIT evict: the waiting reader had the caps %.2f s after session evict%n", latencyS);
+            assertTrue(latencyS < 15, "caps reached the reader " + latencyS + " s after the eviction (session_timeout 30)");
+            checkBlocks(got[0], durable);
+            assertTrue(cluster.cli("osd", "blocklist", "ls").contains(w.addr));
+            w.signal("CONT");
+            assertTrue(w.awaitLine("REFUSED", 60).contains("Blocklisted"));
+            assertEquals(ErrorCode.ENOENT.code(), evictMissing(mds), "evicting it again: no such session");
+        } finally {
+            w.close();
+        }
+    }
+
+    private int evictMissing(String mds) {
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = io.cairn.cli.CairnMain.run(new java.io.PrintWriter(new java.io.StringWriter()),
+                new java.io.PrintWriter(err), "-c", cluster.conf().toString(), "tell", "mds." + mds, "session", "evict",
+                "id=1");
+        assertTrue(err.toString().contains("ENOENT"), err.toString());
+        return code == 2 ? ErrorCode.ENOENT.code() : code;
+    }
+
+    /** Blocks 0..n are all there, each whole with its byte; a block after them may be too (written, not yet reported). */
+    private static void checkBlocks(byte[] got, int durable) {
+        int blocks = got.length / FsWriterProcess.BLOCK_BYTES;
+        assertTrue(blocks >= durable + 1 && got.length % FsWriterProcess.BLOCK_BYTES == 0,
+                got.length + " bytes; blocks 0.." + durable + " were fsynced");
+        for (int n = 0; n < blocks; n++) {
+            byte[] want = FsWriterProcess.block(n);
+            assertArrayEquals(want, java.util.Arrays.copyOfRange(got, n * want.length, (n + 1) * want.length),
+                    "block " + n);
+        }
+    }
+
+    /** An {@link FsWriterProcess} and what it printed. */
+    private static final class WriterProcess implements AutoCloseable {
+        final Process process;
+        final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        long clientId;
+        String addr;
+
+        private WriterProcess(Process process) {
+            this.process = process;
+            Thread t = new Thread(() -> {
+                try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line = in.readLine(); line != null; line = in.readLine()) {
+                        lines.add(line);
+                    }
+                } catch (java.io.IOException e) {
+                    lines.add("EOF " + e);
+                }
+            }, "fs-writer-out");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        static WriterProcess start(TestCluster cluster, String path) throws Exception {
+            String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+            ProcessBuilder pb = new ProcessBuilder(javaBin, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-cp", cp, FsWriterProcess.class.getName(), cluster.conf().toString(), path);
+            pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+            WriterProcess w = new WriterProcess(pb.start());
+            String[] ready = w.awaitLine("READY", 60).split(" ");
+            w.clientId = Long.parseLong(ready[1]);
+            w.addr = ready[2];
+            return w;
+        }
+
+        String awaitLine(String prefix, int seconds) throws InterruptedException {
+            long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                for (String l : lines) {
+                    if (l.startsWith(prefix)) {
+                        return l;
+                    }
+                }
+                Thread.sleep(50);
+            }
+            throw new AssertionError("the writer did not print " + prefix + " within " + seconds + " s: " + lines);
+        }
+
+        int lastWrote() {
+            int n = 0;
+            for (String l : lines) {
+                if (l.startsWith("WROTE ")) {
+                    n = Math.max(n, Integer.parseInt(l.substring(6)));
+                }
+            }
+            return n;
+        }
+
+        void signal(String sig) throws Exception {
+            Processes.run(new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())), 10);
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (process.isAlive()) {
+                signal("CONT");
+                process.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
+    }
+
     private static void expect(ErrorCode code, Executable e) {
         RadosException ex = assertThrows(RadosException.class, e);
         assertEquals(code, ex.code(), ex.getMessage());
@@ -376,7 +610,7 @@ class FsIT {
     }
 
     private static byte[] readAll(CairnFs f, String path) {
-        try (FileHandle h = f.open(path, false)) {
+        try (FileHandle h = f.openRead(path)) {
             byte[] all = new byte[(int) h.size()];
             for (int at = 0; at < all.length; ) {
                 byte[] got = h.read(at, 8 * MIB);

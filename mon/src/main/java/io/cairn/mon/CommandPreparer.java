@@ -36,6 +36,13 @@ final class CommandPreparer {
                 b.putArgs("max_pg_num", Integer.toString(maxPgNum));
             }
             case "osd pool set" -> b.putArgs("max_pg_num", Integer.toString(maxPgNum));
+            case BlocklistCommands.ADD -> {
+                if (!a.has("expire")) {
+                    // this monitor's default, settled here so every monitor applies the same expiry
+                    long ms = config.get(CairnConfigKeys.Mon.BLOCKLIST_DEFAULT_EXPIRE).toMillis();
+                    b.putArgs("expire", java.math.BigDecimal.valueOf(ms, 3).stripTrailingZeros().toPlainString());
+                }
+            }
             case "osd pool rm" -> {
                 if (!config.get(CairnConfigKeys.Mon.ALLOW_POOL_DELETE)) {
                     throw new CairnException(ErrorCode.EPERM, "pool deletion is disabled; you must first set the "

@@ -12,14 +12,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Ceph's {@code fs status [NAME]} (the mgr status module): per file system its ranks (RANK, STATE,
- * MDS) and pools (POOL, TYPE, USED, AVAIL from the PG stats), then the standbys. Cairn does not
- * track Ceph's per-rank activity columns (requests, dentries, inodes, caps) here.
+ * Ceph's {@code fs status [NAME]} (the mgr status module): per file system a line with its client
+ * count, its ranks (RANK, STATE, MDS, CAPS: the inodes clients hold caps on, as the rank's beacon
+ * last said) and pools (POOL, TYPE, USED, AVAIL from the PG stats), then the standbys. Cairn does
+ * not track Ceph's other activity columns (requests, dentries, inodes) here.
  */
 final class FsStatusView {
     private FsStatusView() {}
 
-    static CommandResult status(OsdMap osd, FsMap fs, String name, PgStatsTable.Summary stats) {
+    static CommandResult status(OsdMap osd, FsView view, String name, PgStatsTable.Summary stats) {
+        FsMap fs = view.map();
         List<Filesystem> shown = new ArrayList<>();
         for (Filesystem f : fs.filesystems()) {
             if (name.isEmpty() || f.getName().equals(name)) {
@@ -32,9 +34,13 @@ final class FsStatusView {
         StringBuilder sb = new StringBuilder();
         List<Object> ranksJson = new ArrayList<>();
         List<Object> poolsJson = new ArrayList<>();
+        List<Object> clientsJson = new ArrayList<>();
         for (Filesystem f : shown) {
-            sb.append(f.getName()).append('\n').append("=".repeat(f.getName().length())).append('\n');
-            sb.append(ranks(fs, f, ranksJson).render());
+            int clients = f.getUpMap().values().stream().mapToInt(gid -> load(view, gid).clients()).sum();
+            String title = f.getName() + " - " + clients + " clients";
+            sb.append(title).append('\n').append("=".repeat(title.length())).append('\n');
+            sb.append(ranks(view, f, ranksJson).render());
+            clientsJson.add(Map.of("clients", clients, "fs", f.getName()));
             sb.append(pools(osd, f, stats, poolsJson).render());
         }
         TextTable standbys = new TextTable().column("STANDBY MDS", TextTable.Align.LEFT);
@@ -47,25 +53,33 @@ final class FsStatusView {
         }
         sb.append(standbys.render());
         Map<String, Object> json = new LinkedHashMap<>();
+        json.put("clients", clientsJson);
         json.put("mdsmap", ranksJson);
         json.put("pools", poolsJson);
         return CommandResult.ok(json, sb.toString());
     }
 
-    private static TextTable ranks(FsMap fs, Filesystem f, List<Object> json) {
+    private static FsView.Load load(FsView view, long gid) {
+        return view.daemonLoad().getOrDefault(gid, new FsView.Load(0, 0));
+    }
+
+    private static TextTable ranks(FsView view, Filesystem f, List<Object> json) {
+        FsMap fs = view.map();
         TextTable t = new TextTable().column("RANK", TextTable.Align.LEFT).column("STATE", TextTable.Align.LEFT)
-                .column("MDS", TextTable.Align.LEFT);
+                .column("MDS", TextTable.Align.LEFT).column("CAPS", TextTable.Align.RIGHT);
         for (int rank : FsViews.allRanks(f)) {
             Long gid = f.getUpMap().get(rank);
             MdsDaemonInfo d = gid == null ? null : fs.daemon(gid);
             String state = d != null ? MdsState.of(d).shortName()
                     : f.getDamagedList().contains(rank) ? "damaged" : "failed";
             String mds = d == null ? "" : d.getName();
-            t.row(Integer.toString(rank), state, mds);
+            long caps = gid == null ? 0 : load(view, gid).caps();
+            t.row(Integer.toString(rank), state, mds, Long.toString(caps));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("rank", rank);
             m.put("name", mds);
             m.put("state", state);
+            m.put("caps", caps);
             json.add(m);
         }
         return t;

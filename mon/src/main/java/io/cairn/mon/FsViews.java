@@ -25,12 +25,13 @@ final class FsViews {
 
     private FsViews() {}
 
-    static CommandResult run(OsdMap osd, FsMap fs, String prefix, CommandArgs a, PgStatsTable.Summary stats) {
+    static CommandResult run(OsdMap osd, FsView view, String prefix, CommandArgs a, PgStatsTable.Summary stats) {
+        FsMap fs = view.map();
         return switch (prefix) {
             case "fs ls" -> ls(osd, fs);
             case "fs dump" -> dump(fs);
             case "fs get" -> get(fs, a);
-            case "fs status" -> FsStatusView.status(osd, fs, a.str("fs_name", ""), stats);
+            case "fs status" -> FsStatusView.status(osd, view, a.str("fs_name", ""), stats);
             case "mds stat" -> CommandResult.ok(Map.of("fsmap", summaryJson(fs)), summary(fs) + "\n");
             default -> throw CairnException.invalid("unknown command '" + prefix + "'");
         };

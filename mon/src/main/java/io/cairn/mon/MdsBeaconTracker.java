@@ -54,6 +54,7 @@ final class MdsBeaconTracker {
     private long lastTickMs = Long.MIN_VALUE;
     private final Map<Long, Long> lastHeardMs = new HashMap<>();
     private final Map<Long, List<MdsHealthMetric>> health = new HashMap<>();
+    private final Map<Long, FsView.Load> loads = new HashMap<>();
     /** Per proposal key (boot:GID, state:GID:STATE, fail:GID), when it was last proposed. */
     private final Map<String, Long> proposedAtMs = new HashMap<>();
 
@@ -70,6 +71,7 @@ final class MdsBeaconTracker {
     private void forget() {
         lastHeardMs.clear();
         health.clear();
+        loads.clear();
         proposedAtMs.clear();
     }
 
@@ -88,6 +90,7 @@ final class MdsBeaconTracker {
             return out;
         }
         lastHeardMs.merge(d.getGid(), nowMs, Math::max);
+        loads.put(d.getGid(), new FsView.Load(b.getNumClients(), b.getNumCaps()));
         if (b.getHealthCount() == 0) {
             health.remove(d.getGid());
         } else {
@@ -127,15 +130,21 @@ final class MdsBeaconTracker {
         return out;
     }
 
-    /** The health metrics the daemons in {@code map} last reported, by gid. */
-    Map<Long, List<MdsHealthMetric>> health(FsMap map) {
-        Map<Long, List<MdsHealthMetric>> out = new TreeMap<>();
+    /** {@code map} with what its daemons last reported: health metrics, clients and caps, by gid. */
+    FsView view(FsMap map) {
+        Map<Long, List<MdsHealthMetric>> h = new TreeMap<>();
         health.forEach((gid, metrics) -> {
             if (map.daemon(gid) != null) {
-                out.put(gid, metrics);
+                h.put(gid, metrics);
             }
         });
-        return out;
+        Map<Long, FsView.Load> l = new TreeMap<>();
+        loads.forEach((gid, load) -> {
+            if (map.daemon(gid) != null) {
+                l.put(gid, load);
+            }
+        });
+        return new FsView(map, h, l);
     }
 
     /** Daemons new to this leader get a full grace; those gone and proposals that took effect are forgotten. */
@@ -145,6 +154,7 @@ final class MdsBeaconTracker {
         }
         lastHeardMs.keySet().removeIf(gid -> map.daemon(gid) == null);
         health.keySet().removeIf(gid -> map.daemon(gid) == null);
+        loads.keySet().removeIf(gid -> map.daemon(gid) == null);
         proposedAtMs.keySet().removeIf(key -> settled(key, map));
     }
 

@@ -112,6 +112,7 @@ public final class MonDaemon implements AutoCloseable {
     /** One for the monitor's life, fed every applied map; guarded by leaderLock. */
     private final FailureDetector detector = new FailureDetector();
     private final SnapPurges snapPurges = new SnapPurges();
+    private final BlocklistExpiry blocklistExpiry = new BlocklistExpiry();
     /** The leader's MDS beacons and graces; guarded by leaderLock. */
     private final MdsBeaconTracker mdsTracker = new MdsBeaconTracker();
     /** The Raft term this monitor last led in, or -1 while it does not lead (ticker thread only). */
@@ -649,6 +650,9 @@ public final class MonDaemon implements AutoCloseable {
                     propose(c, true).whenComplete((r, e) -> LOG.info("{} {} -> {}", c.getPrefix(), c.getArgsMap(),
                             e != null ? describe(e) : r.getMessage()));
                 }
+                blocklistExpiry.due(map, clock.wallMs(), config.entity()).ifPresent(c -> propose(c, true)
+                        .whenComplete((r, e) -> LOG.info("{} -> {}", c.getPrefix(), e != null ? describe(e)
+                                : r.getMessage())));
                 followHealth(map, stats);
             }
         } catch (RuntimeException e) {
@@ -664,7 +668,7 @@ public final class MonDaemon implements AutoCloseable {
         FsMap fsMap = sm.fsMap();
         FsView fs;
         synchronized (leaderLock) {
-            fs = new FsView(fsMap, mdsTracker.health(fsMap));
+            fs = mdsTracker.view(fsMap);
         }
         List<HealthChecks.Check> checks = HealthChecks.compute(map, new Leader().quorum(), stats, fs);
         if (stats != null) {
@@ -716,9 +720,9 @@ public final class MonDaemon implements AutoCloseable {
         }
 
         @Override
-        public java.util.Map<Long, List<io.cairn.proto.v1.MdsHealthMetric>> mdsHealth(FsMap fsMap) {
+        public FsView fsView(FsMap fsMap) {
             synchronized (leaderLock) {
-                return mdsTracker.health(fsMap);
+                return mdsTracker.view(fsMap);
             }
         }
 

@@ -48,8 +48,9 @@ final class MonServiceImpl extends MonServiceGrpc.MonServiceImplBase {
     }
 
     @Override
-    public void command(CommandRequest req, StreamObserver<CommandReply> out) {
+    public void command(CommandRequest asked, StreamObserver<CommandReply> out) {
         long start = System.nanoTime();
+        CommandRequest req = BlocklistCommands.unalias(asked);
         String prefix = req.getPrefix();
         if (!daemon.hasLeader()) {
             // cut off from the quorum (or still electing): refuse now rather than queue a proposal

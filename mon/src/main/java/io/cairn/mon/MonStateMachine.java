@@ -64,8 +64,8 @@ final class MonStateMachine extends BaseStateMachine {
         /** An MDS beacon, answered with {@code fsMap} (the newest this monitor applied). */
         void mdsBeacon(io.cairn.proto.v1.MdsBeaconRequest beacon, FsMap fsMap);
 
-        /** The health metrics the daemons of {@code fsMap} last reported in their beacons. */
-        java.util.Map<Long, List<io.cairn.proto.v1.MdsHealthMetric>> mdsHealth(FsMap fsMap);
+        /** {@code fsMap} with what its daemons last reported in their beacons (health, clients, caps). */
+        FsView fsView(FsMap fsMap);
     }
 
     private static final int INCREMENTALS_PER_REPLY_MAX = 1000;
@@ -297,7 +297,7 @@ final class MonStateMachine extends BaseStateMachine {
                 if (side == null) {
                     yield bytes(error(ErrorCode.EAGAIN, "monitor starting").toByteArray());
                 }
-                FsView fs = new FsView(fsMap, side.mdsHealth(fsMap));
+                FsView fs = side.fsView(fsMap);
                 yield bytes(ReadCommands.run(map, fs, q.getRead(), side.quorum(), map == null ? null : side.summary(map),
                         mutes).toReply(map == null ? 0 : map.epoch()).toByteArray());
             }

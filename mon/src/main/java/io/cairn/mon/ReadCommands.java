@@ -25,7 +25,7 @@ import java.util.Set;
 final class ReadCommands {
     static final Set<String> PREFIXES = Set.of("status", "health", "mon stat", "mon dump", "quorum_status", "osd dump", "osd tree",
             "osd stat", "osd ls", "osd pool ls", "osd pool get", "osd crush dump", "osd crush tree", "osd crush rule ls",
-            "osd crush rule dump", "osd map", "osd getcrushmap", "df", "pg stat", "pg ls", "pg ls-by-pool", "pg ls-by-osd", "pg dump", "osd df", "osd test-reweight-by-utilization",
+            "osd crush rule dump", "osd map", "osd getcrushmap", BlocklistCommands.LS, "df", "pg stat", "pg ls", "pg ls-by-pool", "pg ls-by-osd", "pg dump", "osd df", "osd test-reweight-by-utilization",
             NoteCommands.LOG_LAST);
 
     /** The answer of a follower to a read that needs the leader's view of the quorum. */
@@ -65,7 +65,7 @@ final class ReadCommands {
                 throw new CairnException(ErrorCode.EAGAIN, "the cluster is not initialised yet");
             }
             if (FsViews.READS.contains(prefix)) {
-                return FsViews.run(map, fs.map(), prefix, a, stats);
+                return FsViews.run(map, fs, prefix, a, stats);
             }
             return switch (prefix) {
                 case "status" -> StatusView.status(map, fs, quorum, stats, mutes);
@@ -92,6 +92,7 @@ final class ReadCommands {
                 case "osd crush rule dump" -> ruleDump(map, a.str("name", ""));
                 case "osd map" -> objectMap(map, a);
                 case "osd getcrushmap" -> CommandResult.ok(null, map.crushText());
+                case BlocklistCommands.LS -> BlocklistCommands.ls(map);
                 default -> throw CairnException.invalid("unknown command '" + prefix + "'");
             };
         } catch (CairnException e) {
@@ -206,6 +207,13 @@ final class ReadCommands {
                     o.downAt(), o.address().isEmpty() ? "-" : o.address(), String.join(",", state(o)), o.uuid()));
         }
         json.put("osds", osds);
+        // Ceph's dump ends with the fenced clients, one "blocklist ADDR expires UNTIL" line each
+        Map<String, Object> blocklist = new LinkedHashMap<>();
+        map.blocklist().forEach((addr, until) -> {
+            blocklist.put(addr, BlocklistCommands.until(until));
+            plain.append("blocklist ").append(addr).append(" expires ").append(BlocklistCommands.until(until)).append('\n');
+        });
+        json.put("blocklist", blocklist);
         return CommandResult.ok(json, plain.toString());
     }
 

@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  */
 final class WriteCommands {
     /** Commands only monitors propose (boot, failure decisions); clients get EPERM. */
-    static final Set<String> INTERNAL = Set.of("osd boot", "osd mark-down", "osd auto-out", "osd pool snaps-purged");
+    static final Set<String> INTERNAL = Set.of("osd boot", "osd mark-down", "osd auto-out", "osd pool snaps-purged",
+            BlocklistCommands.EXPIRE);
     static final Set<String> PREFIXES = Set.of("osd create", "osd boot", "osd alive", "osd down", "osd out", "osd in", "osd rm", "osd purge", "osd destroy",
             "osd mark-down", "osd auto-out", "osd reweight", "osd reweightn", "osd set", "osd unset", "osd pg-temp", "osd pool create",
             "osd pool set", "osd pool rename", "osd pool rm", "osd crush add-bucket", "osd crush move",
@@ -37,7 +38,8 @@ final class WriteCommands {
     private WriteCommands() {}
 
     static boolean isWrite(String prefix) {
-        return PREFIXES.contains(prefix) || SnapCommands.PREFIXES.contains(prefix);
+        return PREFIXES.contains(prefix) || SnapCommands.PREFIXES.contains(prefix)
+                || BlocklistCommands.WRITES.contains(prefix);
     }
 
     static CommandResult apply(OsdMap map, CommandRequest req, long nowMs, boolean internal) {
@@ -70,6 +72,8 @@ final class WriteCommands {
                 case "osd pool mksnap", "osd pool rmsnap", "osd pool selfmanaged-snap create",
                      "osd pool selfmanaged-snap rm", "osd pool snaps-purged" ->
                         SnapCommands.apply(map, req.getPrefix(), a, nowMs);
+                case BlocklistCommands.ADD, BlocklistCommands.RM, BlocklistCommands.EXPIRE ->
+                        BlocklistCommands.apply(map, req.getPrefix(), a, nowMs);
                 default -> CrushCommands.apply(map, req.getPrefix(), a, nowMs);
             };
         } catch (CairnException e) {

@@ -150,7 +150,8 @@ class GoldenOutputTest {
         fsStats = table.summarize(fsOsd);
         MdsHealthMetric slow = MdsHealthMetric.newBuilder().setCode("MDS_SLOW_REQUEST").setSeverity("HEALTH_WARN")
                 .setSummary("3 slow requests are blocked > 30 secs").build();
-        fsView = new FsView(FsTestCluster.oneActiveOneStandby(fsOsd), Map.of(FsTestCluster.GID_A, List.of(slow)));
+        fsView = new FsView(FsTestCluster.oneActiveOneStandby(fsOsd), Map.of(FsTestCluster.GID_A, List.of(slow)),
+                Map.of(FsTestCluster.GID_A, new FsView.Load(2, 17)));
     }
 
     /**
@@ -233,7 +234,15 @@ class GoldenOutputTest {
                 new Case("osd down 0,1", "osd down", Map.of("ids", "0,1")),
                 new Case("osd reweight 2 0.8", "osd reweight", Map.of("id", "2", "weight", "0.8")),
                 new Case("osd set noout", "osd set", Map.of("key", "noout")),
-                new Case("osd unset noout", "osd unset", Map.of("key", "noout")));
+                new Case("osd unset noout", "osd unset", Map.of("key", "noout")),
+                new Case("osd blocklist add 10.0.0.1:0/3141592653 600", "osd blocklist add",
+                        Map.of("addr", "10.0.0.1:0/3141592653", "expire", "600")),
+                new Case("osd blocklist add 10.0.0.2", "osd blocklist add", Map.of("addr", "10.0.0.2")),
+                new Case("osd blocklist rm 10.0.0.1:0/3141592653", "osd blocklist rm",
+                        Map.of("addr", "10.0.0.1:0/3141592653")),
+                new Case("osd blocklist rm 10.0.0.1:0/3141592653", "osd blocklist rm",
+                        Map.of("addr", "10.0.0.1:0/3141592653")),
+                new Case("osd blocklist add client.4102", "osd blocklist add", Map.of("addr", "client.4102")));
         StringBuilder sb = new StringBuilder();
         for (Case c : cmds) {
             CommandResult r = WriteCommandsTest.run(m, c.prefix(), c.args());

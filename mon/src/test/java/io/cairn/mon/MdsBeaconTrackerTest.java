@@ -126,8 +126,8 @@ class MdsBeaconTrackerTest {
         MdsHealthMetric trim = MdsHealthMetric.newBuilder().setCode("MDS_TRIM").setSeverity("HEALTH_WARN")
                 .setSummary("Behind on trimming (300/128)").build();
         tracker.beacon(beacon("a", GID_A, "up:active", fs).toBuilder().addHealth(trim).build(), fs, 0);
-        assertEquals(Map.of(GID_A, List.of(trim)), tracker.health(fs));
+        assertEquals(Map.of(GID_A, List.of(trim)), tracker.view(fs).daemonHealth());
         tracker.beacon(beacon("a", GID_A, "up:active", fs), fs, 1_000);
-        assertTrue(tracker.health(fs).isEmpty(), "a beacon without metrics clears them");
+        assertTrue(tracker.view(fs).daemonHealth().isEmpty(), "a beacon without metrics clears them");
     }
 }

@@ -111,8 +111,8 @@ class MonStateMachineFsTest {
         }
 
         @Override
-        public Map<Long, List<MdsHealthMetric>> mdsHealth(FsMap fsMap) {
-            return Map.of();
+        public FsView fsView(FsMap fsMap) {
+            return new FsView(fsMap, Map.of());
         }
     }
 }

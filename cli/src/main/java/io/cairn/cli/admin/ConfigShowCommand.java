@@ -7,15 +7,11 @@ import io.cairn.common.cli.Json;
 import io.cairn.common.cli.OutputFormat;
 import io.cairn.common.config.ConfigShowView;
 import io.cairn.common.net.Messenger;
-import io.cairn.common.net.RpcErrors;
 import io.cairn.proto.v1.ConfigShowReply;
 import io.cairn.proto.v1.ConfigShowRequest;
 import io.cairn.proto.v1.DaemonAdminServiceGrpc;
-import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -28,7 +24,6 @@ import picocli.CommandLine.Spec;
  */
 final class ConfigShowCommand {
     private static final long CALL_TIMEOUT_MS = 5_000;
-    private static final int MESSAGE_MAX_BYTES = 4 << 20;
 
     private ConfigShowCommand() {}
 
@@ -93,22 +88,7 @@ final class ConfigShowCommand {
     }
 
     private static ConfigShowReply ask(DaemonAddress daemon) {
-        ManagedChannel channel = Messenger.newChannel(daemon.address(), MESSAGE_MAX_BYTES);
-        try {
-            return Messenger.withDeadline(DaemonAdminServiceGrpc.newBlockingStub(channel), CALL_TIMEOUT_MS)
-                    .configShow(ConfigShowRequest.getDefaultInstance());
-        } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() == io.grpc.Status.Code.UNIMPLEMENTED) {
-                throw new CairnException(ErrorCode.ENOTSUP, daemon.who() + " does not serve config show yet");
-            }
-            throw daemon.unreachable(RpcErrors.messageOf(e));
-        } finally {
-            channel.shutdownNow();
-            try {
-                channel.awaitTermination(1, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        return daemon.call("config show", channel -> Messenger.withDeadline(DaemonAdminServiceGrpc
+                .newBlockingStub(channel), CALL_TIMEOUT_MS).configShow(ConfigShowRequest.getDefaultInstance()));
     }
 }

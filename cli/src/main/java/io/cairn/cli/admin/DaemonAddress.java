@@ -7,21 +7,32 @@ import io.cairn.common.config.CairnConfigKeys;
 import io.cairn.common.config.ConfigWho;
 import io.cairn.common.mon.MonClient;
 import io.cairn.common.net.HostPort;
+import io.cairn.common.net.Messenger;
+import io.cairn.common.net.RpcErrors;
 import io.cairn.common.osdmap.OsdInfo;
 import io.cairn.common.osdmap.OsdMap;
+import io.cairn.proto.v1.FsMapData;
+import io.cairn.proto.v1.MdsDaemonInfo;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
- * Where a daemon serves, for commands that ask the daemon itself ({@code config show}): an OSD's
- * address from the newest OSDMap, a monitor's from {@code mon_host} in {@code mon_initial_members}
+ * Where a daemon serves, for commands that ask the daemon itself ({@code config show}, {@code tell}):
+ * an OSD's address from the newest OSDMap, an MDS's from the FsMap, a monitor's from {@code mon_host} in {@code mon_initial_members}
  * order (monitors are named a, b, c... when the members are not listed, as the monitors do).
  *
- * @param who the daemon, osd.N or mon.X
+ * @param who the daemon, osd.N, mon.X or mds.X
  * @param address its public address
  * @param markedDown true when the OSDMap says the OSD is down (it may still answer)
  */
 record DaemonAddress(String who, HostPort address, boolean markedDown) {
+    private static final int MESSAGE_MAX_BYTES = 4 << 20;
+
     /** CairnException ENOENT for a daemon the cluster does not have, EINVAL for one that is not a daemon. */
     static DaemonAddress resolve(String who, CairnConfig config) {
         ConfigWho w;
@@ -33,8 +44,9 @@ record DaemonAddress(String who, HostPort address, boolean markedDown) {
         return switch (w.type()) {
             case "osd" -> osd(w, config);
             case "mon" -> mon(w, config);
-            default -> throw CairnException.invalid("only OSDs (osd.N) and monitors (mon.X) serve config show, not "
-                    + w.section());
+            case "mds" -> mds(w, config);
+            default -> throw CairnException.invalid("only OSDs (osd.N), monitors (mon.X) and metadata servers (mds.X) "
+                    + "answer a daemon command, not " + w.section());
         };
     }
 
@@ -51,6 +63,24 @@ record DaemonAddress(String who, HostPort address, boolean markedDown) {
             throw CairnException.notFound(w.section() + " has never booted: it has no address yet");
         }
         return new DaemonAddress(w.section(), HostPort.parse(o.address()), !o.up());
+    }
+
+    /** An MDS's address from the FsMap (its newest incarnation: a daemon that respawned has a new gid). */
+    private static DaemonAddress mds(ConfigWho w, CairnConfig config) {
+        FsMapData map;
+        try (MonClient mon = MonClient.fromConfig(config)) {
+            map = mon.getFsMap();
+        }
+        MdsDaemonInfo found = null;
+        for (MdsDaemonInfo d : map.getDaemonsList()) {
+            if (d.getName().equals(w.id()) && (found == null || d.getUpEpoch() > found.getUpEpoch())) {
+                found = d;
+            }
+        }
+        if (found == null || found.getAddr().isEmpty()) {
+            throw CairnException.notFound(w.section() + " is not in the FsMap (no such MDS, or it is not running)");
+        }
+        return new DaemonAddress(w.section(), HostPort.parse(found.getAddr()), false);
     }
 
     private static DaemonAddress mon(ConfigWho w, CairnConfig config) {
@@ -74,6 +104,29 @@ record DaemonAddress(String who, HostPort address, boolean markedDown) {
                     + names + ")");
         }
         return new DaemonAddress(w.section(), HostPort.parse(addrs[i]), false);
+    }
+
+    /**
+     * One call to the daemon on a channel of its own: ENOTSUP when the daemon does not serve
+     * {@code what}, EAGAIN (with the address) when it cannot be reached.
+     */
+    <T> T call(String what, Function<ManagedChannel, T> rpc) {
+        ManagedChannel channel = Messenger.newChannel(address, MESSAGE_MAX_BYTES);
+        try {
+            return rpc.apply(channel);
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+                throw new CairnException(ErrorCode.ENOTSUP, who + " does not serve " + what + " yet");
+            }
+            throw unreachable(RpcErrors.messageOf(e));
+        } finally {
+            channel.shutdownNow();
+            try {
+                channel.awaitTermination(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** The error when the daemon did not answer. */

@@ -57,14 +57,19 @@ public final class CairnFs implements AutoCloseable {
     private final Rados rados;
     private final String fsName;
     private final MdsSession mds;
+    private final ClientCaps caps;
+    private final long opTimeoutMs;
     private final Map<Long, IoCtx> dataPools = new ConcurrentHashMap<>();
     private volatile int uid;
     private volatile int gid;
 
-    private CairnFs(Rados rados, String fsName, MdsSession mds) {
+    private CairnFs(Rados rados, String fsName, MdsSession mds, long opTimeoutMs) {
         this.rados = rados;
         this.fsName = fsName;
         this.mds = mds;
+        this.opTimeoutMs = opTimeoutMs;
+        this.caps = new ClientCaps(mds::sendCap, mds.clientId());
+        mds.listener(caps);
     }
 
     /** Mounts {@code fsName}; fails with ENOENT if the monitors know no such file system. */
@@ -76,11 +81,22 @@ public final class CairnFs implements AutoCloseable {
         if (FsMaps.filesystem(rados.fsMap(), fsName) == null) {
             throw new RadosException.NotFound("no file system named '" + fsName + "'");
         }
-        long clientId = new SecureRandom().nextLong() & Long.MAX_VALUE;
-        CairnFs fs = new CairnFs(rados, fsName, new MdsSession(rados::fsMap, fsName, clientId == 0 ? 1 : clientId,
-                opTimeout.toMillis()));
+        long drawn = new SecureRandom().nextLong() & Long.MAX_VALUE;
+        long clientId = drawn == 0 ? 1 : drawn;
+        // named as Ceph names a client session (client.<id>); eviction blocklists the handle's address
+        MdsSession.Identity who = new MdsSession.Identity(rados.address(), "client." + clientId, hostname());
+        CairnFs fs = new CairnFs(rados, fsName, new MdsSession(rados::fsMap, fsName, clientId, who,
+                opTimeout.toMillis()), opTimeout.toMillis());
         fs.getattr(ROOT_INO);
         return fs;
+    }
+
+    private static String hostname() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
     }
 
     public String name() {
@@ -164,6 +180,11 @@ public final class CairnFs implements AutoCloseable {
     public FileHandle open(String path, boolean truncate) {
         InodeData i = resolve(path, true);
         return open(i.getIno(), truncate);
+    }
+
+    /** Opens an existing file for reading only (O_RDONLY): the mount asks only for readers' caps. */
+    public FileHandle openRead(String path) {
+        return openRead(resolve(path, true).getIno());
     }
 
     public void unlink(String path) {
@@ -270,12 +291,16 @@ public final class CairnFs implements AutoCloseable {
     public FileHandle create(long parent, String name, int mode, boolean exclusive) {
         InodeData i = mds.call(MdsRequest.newBuilder().setCreate(CreateOp.newBuilder().setParent(parent).setName(name)
                 .setMode(mode).setUid(uid).setGid(gid).setExclusive(exclusive))).getInode();
-        return handle(i);
+        return handle(i, true);
+    }
+
+    public FileHandle openRead(long ino) {
+        return handle(getattrData(ino), false);
     }
 
     public FileHandle open(long ino, boolean truncate) {
         InodeData i = mds.call(MdsRequest.newBuilder().setOpen(OpenOp.newBuilder().setIno(ino))).getInode();
-        FileHandle h = handle(i);
+        FileHandle h = handle(i, true);
         if (truncate && i.getSize() > 0) {
             h.truncate(0);
         }
@@ -322,6 +347,41 @@ public final class CairnFs implements AutoCloseable {
 
     // --- for FileHandle ---
 
+    /** A handle closed: what it wrote is written back and the caps the mount no longer needs go back. */
+    void closed(OpenFile f, boolean write) {
+        f.closed(write);
+        caps.wantsChanged(f);
+    }
+
+    /** What an open file needs of the mount. */
+    private final OpenFile.Mount fileMount = new OpenFile.Mount() {
+        @Override
+        public void writerUpdate(long ino, long sizeBytes, long mtimeMs) {
+            CairnFs.this.writerUpdate(ino, sizeBytes, mtimeMs);
+        }
+
+        @Override
+        public long mdsSize(long ino) {
+            return getattrData(ino).getSize();
+        }
+
+        @Override
+        public void awaitOsdEpoch(int epoch, long deadlineMs) {
+            while (rados.map().epoch() < epoch) {
+                if (System.currentTimeMillis() > deadlineMs) {
+                    throw new RadosException.Timeout("no OSDMap epoch " + epoch + " (the one that fences an evicted "
+                            + "client) within the op timeout; have " + rados.map().epoch());
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new RadosException.IoError("interrupted");
+                }
+            }
+        }
+    };
+
     void writerUpdate(long ino, long sizeBytes, long mtimeMs) {
         setattr(ino, SetattrOp.newBuilder().setMask(MASK_SIZE | MASK_MTIME).setSize(sizeBytes).setMtimeMs(mtimeMs)
                 .setFromWriter(true));
@@ -345,7 +405,7 @@ public final class CairnFs implements AutoCloseable {
                 .getInode();
     }
 
-    private FileHandle handle(InodeData i) {
+    private FileHandle handle(InodeData i, boolean write) {
         FileStat st = FileStat.of(i);
         if (st.isDirectory()) {
             throw RadosException.of(ErrorCode.EISDIR, "inode " + Long.toHexString(i.getIno()) + " is a directory");
@@ -353,8 +413,11 @@ public final class CairnFs implements AutoCloseable {
         if (!st.isFile()) {
             throw RadosException.of(ErrorCode.EINVAL, "inode " + Long.toHexString(i.getIno()) + " is not a regular file");
         }
-        return new FileHandle(this, i.getIno(), new FileData(dataPool(i.getLayout()), i.getIno(), layoutOf(i.getLayout())),
-                i.getSize());
+        OpenFile f = caps.open(i.getIno(), write, i.getSize(), () -> new OpenFile(i.getIno(),
+                new FileData(dataPool(i.getLayout()), i.getIno(), layoutOf(i.getLayout())), fileMount, i.getSize(),
+                opTimeoutMs));
+        caps.wantsChanged(f);
+        return new FileHandle(this, f, write);
     }
 
     private static StripeLayout layoutOf(FileLayoutData l) {
@@ -428,5 +491,6 @@ public final class CairnFs implements AutoCloseable {
     @Override
     public void close() {
         mds.close();
+        caps.close();
     }
 }

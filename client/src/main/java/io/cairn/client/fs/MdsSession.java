@@ -4,10 +4,13 @@ import io.cairn.client.RadosException;
 import io.cairn.common.ErrorCode;
 import io.cairn.common.net.HostPort;
 import io.cairn.common.net.Messenger;
+import io.cairn.proto.v1.CapMessage;
+import io.cairn.proto.v1.CapOp;
 import io.cairn.proto.v1.FsMapData;
 import io.cairn.proto.v1.MdsReply;
 import io.cairn.proto.v1.MdsRequest;
 import io.cairn.proto.v1.MdsServiceGrpc;
+import io.cairn.proto.v1.SessionOp;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
@@ -16,8 +19,8 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * rank after a failover, with its tid, so the new MDS answers it from its journal if it got there
  * or applies it once if it did not. {@link #sync} waits for every change made so far to be safe.
  * While the rank has no active MDS, requests wait (each up to the op timeout).
+ *
+ * <p>Every stream starts by opening the client's session (its address, which eviction blocklists),
+ * and the session is renewed several times per {@code session_timeout} while mounted, idle or not,
+ * so the MDS does not find it stale. A client the MDS evicts is told so (or learns it from a refused
+ * request): everything outstanding fails with {@link RadosException.Blocklisted}, and so does every
+ * later call — the mount is dead, as Ceph's is; mount again with a new handle.
  */
 final class MdsSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MdsSession.class);
@@ -39,13 +48,46 @@ final class MdsSession implements AutoCloseable {
     /** A request unanswered this long makes the session reconnect and resend everything it holds. */
     private static final long TRY_TIMEOUT_MS = 20_000;
     private static final long RECONNECT_SLEEP_MS = 200;
+    private static final long RENEW_TICK_MS = 1000;
+    /** Renewals per session_timeout. */
+    private static final int RENEWALS_PER_TIMEOUT = 4;
+
+    /** Who the client is, as its session tells the MDS. */
+    record Identity(String addr, String entity, String hostname) {}
+
+    /** What the MDS says unasked: caps, and the session's state. Called on gRPC threads: must not block. */
+    interface Listener {
+        void onCap(CapMessage m);
+
+        /** The session is open on a new stream, or renewed after it was stale. */
+        void onSessionOpen();
+
+        void onStale();
+
+        void onEvicted(String why);
+    }
+
+    private static final Listener NO_LISTENER = new Listener() {
+        @Override
+        public void onCap(CapMessage m) { }
+
+        @Override
+        public void onSessionOpen() { }
+
+        @Override
+        public void onStale() { }
+
+        @Override
+        public void onEvicted(String why) { }
+    };
 
     private final Supplier<FsMapData> fsMaps;
     private final String fsName;
     private final long clientId;
     private final long opTimeoutMs;
+    private final Identity identity;
     private final AtomicLong nextTid = new AtomicLong(1);
-    private final ExecutorService connector;
+    private final ScheduledExecutorService connector;
     private final Object lock = new Object();
     // guarded by lock
     private final NavigableMap<Long, Waiting> waiting = new TreeMap<>();
@@ -56,6 +98,12 @@ final class MdsSession implements AutoCloseable {
     /** Streams opened since the last reply: a dead MDS still named active must not be redialled in a tight loop. */
     private int failedStreams;
     private String lastProblem = "no active MDS yet";
+    /** Why the MDS evicted this client, once it has: nothing more is sent. */
+    private String evicted;
+    private long sessionTimeoutMs = 60_000;
+    private long lastRenewMs;
+    private long renewSeq;
+    private volatile Listener listener = NO_LISTENER;
 
     private record Waiting(MdsRequest request, CompletableFuture<MdsReply> reply) { }
 
@@ -90,16 +138,91 @@ final class MdsSession implements AutoCloseable {
         }
     }
 
-    MdsSession(Supplier<FsMapData> fsMaps, String fsName, long clientId, long opTimeoutMs) {
+    MdsSession(Supplier<FsMapData> fsMaps, String fsName, long clientId, Identity identity, long opTimeoutMs) {
         this.fsMaps = fsMaps;
         this.fsName = fsName;
         this.clientId = clientId;
+        this.identity = identity;
         this.opTimeoutMs = opTimeoutMs;
-        this.connector = Executors.newSingleThreadExecutor(r -> {
+        this.connector = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mds-session-" + Long.toHexString(clientId));
             t.setDaemon(true);
             return t;
         });
+        connector.scheduleWithFixedDelay(this::renewTick, RENEW_TICK_MS, RENEW_TICK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    void listener(Listener l) {
+        listener = l;
+    }
+
+    /** Sends a cap message on the current stream; dropped without one (a new stream asks again). */
+    void sendCap(CapOp op) {
+        synchronized (lock) {
+            if (stream == null || closed || evicted != null) {
+                return;
+            }
+            try {
+                stream.requests.onNext(MdsRequest.newBuilder().setClientId(clientId).setCap(op).build());
+            } catch (RuntimeException e) {
+                broken(stream, "sending to mds at " + stream.addr + ": " + e);
+            }
+        }
+    }
+
+    /** Keeps the session open: renews when due, and reconnects an idle mount whose stream ended. */
+    private void renewTick() {
+        synchronized (lock) {
+            if (closed || evicted != null) {
+                return;
+            }
+            if (stream == null) {
+                connect();
+                return;
+            }
+            long now = System.currentTimeMillis();
+            if (now - lastRenewMs >= sessionTimeoutMs / RENEWALS_PER_TIMEOUT) {
+                lastRenewMs = now;
+                sendSession(stream, SessionOp.Kind.RENEW, ++renewSeq);
+            }
+        }
+    }
+
+    /** Guarded by lock. */
+    private void sendSession(Stream s, SessionOp.Kind kind, long seq) {
+        MdsRequest req = MdsRequest.newBuilder().setClientId(clientId).setSession(SessionOp.newBuilder().setKind(kind)
+                .setAddr(identity.addr()).setEntity(identity.entity()).setHostname(identity.hostname()).setSeq(seq))
+                .build();
+        try {
+            s.requests.onNext(req);
+        } catch (RuntimeException e) {
+            broken(s, "sending to mds at " + s.addr + ": " + e);
+        }
+    }
+
+    /** Guarded by lock. The MDS evicted this client: every waiting call fails, and every later one. */
+    private void evicted(String why) {
+        if (evicted != null) {
+            return;
+        }
+        evicted = why;
+        LOG.warn("client {}: evicted by the MDS: {}", clientId, why);
+        listener.onEvicted("client " + clientId + " was evicted by the MDS: " + why + "; mount again");
+        RadosException gone = blocklisted();
+        waiting.values().forEach(w -> w.reply().completeExceptionally(gone));
+        waiting.clear();
+        unsafe.clear();
+        if (stream != null) {
+            stream.channel.shutdownNow();
+            stream = null;
+        }
+        lock.notifyAll();
+    }
+
+    /** Guarded by lock. */
+    private RadosException blocklisted() {
+        return new RadosException.Blocklisted("client " + clientId + " (" + identity.addr() + ") of '" + fsName
+                + "' was evicted by the MDS: " + evicted + "; mount again");
     }
 
     long clientId() {
@@ -114,6 +237,9 @@ final class MdsSession implements AutoCloseable {
         synchronized (lock) {
             if (closed) {
                 throw new RadosException.IoError("the file system is unmounted");
+            }
+            if (evicted != null) {
+                throw blocklisted();
             }
             waiting.put(tid, new Waiting(req, reply));
             if (stream != null) {
@@ -158,7 +284,11 @@ final class MdsSession implements AutoCloseable {
         long mark = nextTid.get();
         long deadlineMs = System.currentTimeMillis() + opTimeoutMs;
         synchronized (lock) {
-            while (!unsafe.headMap(mark).isEmpty() || !waiting.headMap(mark).isEmpty()) {
+            // (an eviction drops the changes not yet safe: a sync after it cannot say they are)
+            while (evicted != null || !unsafe.headMap(mark).isEmpty() || !waiting.headMap(mark).isEmpty()) {
+                if (evicted != null) {
+                    throw blocklisted();
+                }
                 long leftMs = deadlineMs - System.currentTimeMillis();
                 if (leftMs <= 0 || closed) {
                     throw new RadosException.Timeout("file system '" + fsName + "': changes not safe within "
@@ -177,6 +307,19 @@ final class MdsSession implements AutoCloseable {
     private void onReply(Stream from, MdsReply r) {
         synchronized (lock) {
             if (from != stream) {
+                return;
+            }
+            if (r.getTid() == 0 && r.hasSession()) {
+                onSessionState(r.getSession().getState(), r.getSession().getMessage(), r.getSession().getSeq(),
+                        r.getSession().getSessionTimeoutS());
+                return;
+            }
+            if (r.getTid() == 0 && r.hasCap()) {
+                listener.onCap(r.getCap());
+                return;
+            }
+            if (r.getCode() == ErrorCode.EBLOCKLISTED.code()) {
+                evicted(r.getMessage());
                 return;
             }
             if (r.getCode() == ErrorCode.EAGAIN.code()) {
@@ -199,9 +342,30 @@ final class MdsSession implements AutoCloseable {
         }
     }
 
+    /** Guarded by lock. What the MDS says of this client's session. */
+    private void onSessionState(String state, String message, long seq, int sessionTimeoutS) {
+        if (sessionTimeoutS > 0) {
+            sessionTimeoutMs = sessionTimeoutS * 1000L;
+        }
+        switch (state) {
+            case "killing" -> evicted(message);
+            case "stale" -> {
+                LOG.warn("client {}: the MDS finds the session stale ({}); renewing", clientId, message);
+                listener.onStale();
+            }
+            case "open" -> {
+                // seq 0: opened, or back from stale (a renewal's answer echoes its seq)
+                if (seq == 0) {
+                    listener.onSessionOpen();
+                }
+            }
+            default -> LOG.debug("client {}: session {} ({})", clientId, state, message);
+        }
+    }
+
     /** Guarded by lock. Drops {@code s} (if still the session's stream) and reconnects. */
     private void broken(Stream s, String why) {
-        if (s != stream) {
+        if (s != stream || evicted != null) {
             return;
         }
         lastProblem = why;
@@ -213,7 +377,7 @@ final class MdsSession implements AutoCloseable {
 
     /** Guarded by lock. Starts a connection attempt unless one is running. */
     private void connect() {
-        if (connecting || closed) {
+        if (connecting || closed || evicted != null) {
             return;
         }
         connecting = true;
@@ -228,7 +392,8 @@ final class MdsSession implements AutoCloseable {
         }
         for (int attempt = 0; ; attempt++) {
             synchronized (lock) {
-                if (closed || (waiting.isEmpty() && unsafe.isEmpty() && attempt > 0)) {
+                // (an idle mount gives up here; the renewal tick calls again)
+                if (closed || evicted != null || (waiting.isEmpty() && unsafe.isEmpty() && attempt > 0)) {
                     connecting = false;
                     return;
                 }
@@ -266,6 +431,11 @@ final class MdsSession implements AutoCloseable {
                 stream = s;
                 connecting = false;
                 failedStreams++;
+                sendSession(s, SessionOp.Kind.OPEN, 0);
+                lastRenewMs = System.currentTimeMillis();
+                if (stream != s) {
+                    return;
+                }
                 // changes answered early first, in the order they were made, then those never answered
                 List<MdsRequest> again = new ArrayList<>(unsafe.values());
                 waiting.values().forEach(w -> again.add(w.request()));
@@ -309,6 +479,9 @@ final class MdsSession implements AutoCloseable {
         }
         synchronized (lock) {
             closed = true;
+            if (stream != null) {
+                sendSession(stream, SessionOp.Kind.CLOSE, 0);
+            }
             if (stream != null) {
                 try {
                     stream.requests.onCompleted();

@@ -17,6 +17,8 @@ import io.cairn.proto.v1.MdsReply;
 import io.cairn.proto.v1.MdsRequest;
 import io.cairn.proto.v1.MdsServiceGrpc;
 import io.cairn.proto.v1.MkdirOp;
+import io.cairn.proto.v1.SessionOp;
+import io.cairn.proto.v1.SessionState;
 import io.grpc.Server;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -38,6 +40,8 @@ class MdsSessionTest {
 
     private static final class FakeMds extends MdsServiceGrpc.MdsServiceImplBase {
         final List<MdsRequest> seen = new CopyOnWriteArrayList<>();
+        final List<SessionOp> sessionOps = new CopyOnWriteArrayList<>();
+        final List<StreamObserver<MdsReply>> streams = new CopyOnWriteArrayList<>();
         final Server server;
         volatile Mode mode;
 
@@ -52,9 +56,18 @@ class MdsSessionTest {
 
         @Override
         public StreamObserver<MdsRequest> session(StreamObserver<MdsReply> out) {
+            streams.add(out);
             return new StreamObserver<>() {
                 @Override
                 public synchronized void onNext(MdsRequest req) {
+                    if (req.hasSession()) {
+                        sessionOps.add(req.getSession());
+                        if (mode != Mode.NOT_ACTIVE && mode != Mode.SILENT) {
+                            out.onNext(MdsReply.newBuilder().setSession(SessionState.newBuilder().setState("open")
+                                    .setSeq(req.getSession().getSeq()).setSessionTimeoutS(4)).build());
+                        }
+                        return;
+                    }
                     seen.add(req);
                     MdsReply.Builder r = MdsReply.newBuilder().setTid(req.getTid())
                             .setInode(InodeData.newBuilder().setIno(0x10000000000L + req.getTid()));
@@ -100,6 +113,8 @@ class MdsSessionTest {
         return b.addFilesystems(fs).build();
     }
 
+    private static final MdsSession.Identity ID = new MdsSession.Identity("127.0.0.1:0/77", "client.admin", "h1");
+
     private static MdsRequest.Builder mkdir(String name) {
         return MdsRequest.newBuilder().setMkdir(MkdirOp.newBuilder().setParent(1).setName(name));
     }
@@ -113,7 +128,7 @@ class MdsSessionTest {
     void aChangeReturnsAtItsEarlyReplyAndSyncWaitsForTheSafeOne() throws Exception {
         FakeMds a = start(Mode.EARLY_ONLY);
         active.set(a);
-        MdsSession s = new MdsSession(this::map, "cairnfs", 42, 10_000);
+        MdsSession s = new MdsSession(this::map, "cairnfs", 42, ID, 10_000);
         MdsReply r = s.call(mkdir("x"));
         assertFalse(r.getSafe());
         assertEquals(42, a.seen.get(0).getClientId());
@@ -135,7 +150,7 @@ class MdsSessionTest {
         FakeMds a = start(Mode.NOT_ACTIVE);
         FakeMds b = start(Mode.BOTH);
         active.set(a);
-        MdsSession s = new MdsSession(this::map, "cairnfs", 7, 10_000);
+        MdsSession s = new MdsSession(this::map, "cairnfs", 7, ID, 10_000);
         CompletableFuture<MdsReply> r = CompletableFuture.supplyAsync(() -> s.call(mkdir("y")));
         Thread.sleep(300);
         assertFalse(r.isDone());
@@ -151,13 +166,13 @@ class MdsSessionTest {
     void errorsArriveAsTheirCodesAndAnUnansweredRequestTimesOut() throws Exception {
         FakeMds a = start(Mode.BOTH);
         active.set(a);
-        MdsSession s = new MdsSession(this::map, "cairnfs", 8, 10_000);
+        MdsSession s = new MdsSession(this::map, "cairnfs", 8, ID, 10_000);
         s.call(mkdir("ok"));
         a.mode = Mode.NO_ENTRY;
         RadosException missing = assertThrows(RadosException.NotFound.class, () -> s.call(mkdir("gone")));
         assertEquals("no such name", missing.getMessage());
         a.mode = Mode.SILENT;
-        MdsSession quick = new MdsSession(this::map, "cairnfs", 9, 500);
+        MdsSession quick = new MdsSession(this::map, "cairnfs", 9, ID, 500);
         assertThrows(RadosException.Timeout.class, () -> quick.call(mkdir("never")));
         quick.close();
         s.close();
@@ -165,9 +180,57 @@ class MdsSessionTest {
 
     @Test
     void withNoActiveMdsARequestTimesOut() {
-        MdsSession s = new MdsSession(this::map, "cairnfs", 10, 600);
+        MdsSession s = new MdsSession(this::map, "cairnfs", 10, ID, 600);
         RadosException e = assertThrows(RadosException.Timeout.class, () -> s.call(mkdir("z")));
         assertTrue(e.getMessage().contains("no active MDS"), e.getMessage());
+        s.close();
+    }
+
+    @Test
+    void everyStreamOpensTheSessionWhichIsRenewedWhileIdleAndClosedAtUnmount() throws Exception {
+        FakeMds a = start(Mode.BOTH);
+        active.set(a);
+        MdsSession s = new MdsSession(this::map, "cairnfs", 11, ID, 10_000);
+        s.call(mkdir("a"));
+        assertEquals(SessionOp.Kind.OPEN, a.sessionOps.get(0).getKind());
+        assertEquals("127.0.0.1:0/77", a.sessionOps.get(0).getAddr());
+        // session_timeout 4 s (from the MDS's answer): renewals about every second, with no requests
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (a.sessionOps.stream().filter(o -> o.getKind() == SessionOp.Kind.RENEW).count() < 2
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(a.sessionOps.stream().filter(o -> o.getKind() == SessionOp.Kind.RENEW).count() >= 2,
+                "renewed: " + a.sessionOps);
+        s.close();
+        long closeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (a.sessionOps.stream().noneMatch(o -> o.getKind() == SessionOp.Kind.CLOSE)
+                && System.nanoTime() < closeDeadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(SessionOp.Kind.CLOSE, a.sessionOps.get(a.sessionOps.size() - 1).getKind(), "closed at unmount");
+    }
+
+    @Test
+    void anEvictedClientFailsEveryCallWithBlocklistedAndStopsTalking() throws Exception {
+        FakeMds a = start(Mode.EARLY_ONLY);
+        active.set(a);
+        MdsSession s = new MdsSession(this::map, "cairnfs", 12, ID, 10_000);
+        s.call(mkdir("a"));
+        a.mode = Mode.SILENT;
+        CompletableFuture<MdsReply> pending = CompletableFuture.supplyAsync(() -> s.call(mkdir("b")));
+        Thread.sleep(200);
+        a.streams.get(0).onNext(MdsReply.newBuilder().setSession(SessionState.newBuilder().setState("killing")
+                .setMessage("evicted by the operator")).build());
+        a.streams.get(0).onCompleted();
+        var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> pending.get(10, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof RadosException.Blocklisted, String.valueOf(e.getCause()));
+        assertThrows(RadosException.Blocklisted.class, () -> s.call(mkdir("c")));
+        assertThrows(RadosException.Blocklisted.class, s::sync, "the unsafe change will never be safe");
+        int opened = (int) a.sessionOps.stream().filter(o -> o.getKind() == SessionOp.Kind.OPEN).count();
+        Thread.sleep(1500);
+        assertEquals(opened, a.sessionOps.stream().filter(o -> o.getKind() == SessionOp.Kind.OPEN).count(),
+                "an evicted client does not reconnect");
         s.close();
     }
 }

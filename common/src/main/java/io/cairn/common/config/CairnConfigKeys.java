@@ -108,6 +108,10 @@ public final class CairnConfigKeys {
                 .builder("mon_raft_log_preserve", ConfigType.LONG, 512L).unit("entries")
                 .check(v -> v >= 0, ">= 0")
                 .description("Raft log entries kept behind a snapshot so slow followers catch up from the log.").build();
+        public static final ConfigOption<Duration> BLOCKLIST_DEFAULT_EXPIRE = seconds("mon_osd_blocklist_default_expire", 3600)
+                .check(v -> v.toMillis() >= 1, "> 0 s")
+                .description("How long `osd blocklist add` fences a client address when no expiry is given; the "
+                        + "leader removes entries once they expire.").runtime().build();
         public static final ConfigOption<Integer> SUBSCRIBER_BACKLOG_MAX = intOpt("mon_subscriber_backlog_max", 256)
                 .check(v -> v >= 1, ">= 1").unit("updates")
                 .description("Map updates queued for one slow subscriber before it is dropped (it re-subscribes).").build();
@@ -374,6 +378,25 @@ public final class CairnConfigKeys {
                 .check(v -> v.toMillis() >= 1000, ">= 1 s")
                 .description("The monitors fail an MDS silent for this long: its rank goes to a standby, and a "
                         + "silent standby leaves the map (read by the monitors).").runtime().build();
+        public static final ConfigOption<Boolean> SESSION_BLOCKLIST_ON_TIMEOUT = ConfigOption
+                .builder("mds_session_blocklist_on_timeout", ConfigType.BOOL, Boolean.TRUE)
+                .description("Blocklist a client evicted for not renewing its session within session_autoclose, so "
+                        + "its writes can no longer reach the OSDs.").runtime().build();
+        public static final ConfigOption<Boolean> SESSION_BLOCKLIST_ON_EVICT = ConfigOption
+                .builder("mds_session_blocklist_on_evict", ConfigType.BOOL, Boolean.TRUE)
+                .description("Blocklist a client evicted by `tell mds.X session evict`.").runtime().build();
+        public static final ConfigOption<Duration> REVOKE_CAP_TIMEOUT = seconds("mds_revoke_cap_timeout", 60)
+                .check(v -> v.toMillis() >= 1000, ">= 1 s")
+                .description("A client that has not released revoked caps after this long is reported "
+                        + "(MDS_CLIENT_LATE_RELEASE).").runtime().build();
+        public static final ConfigOption<Duration> CAP_REVOKE_EVICTION_TIMEOUT =
+                seconds("mds_cap_revoke_eviction_timeout", 0).check(v -> v.toMillis() >= 0, ">= 0 s")
+                .description("Evict a client that has not released revoked caps after this long; 0 never does "
+                        + "(Ceph's default).").runtime().build();
+        public static final ConfigOption<Integer> MAX_CAPS_PER_CLIENT = intOpt("mds_max_caps_per_client", 1_048_576)
+                .check(v -> v >= 1, ">= 1")
+                .description("Inodes one client may hold caps on before it is asked to release some "
+                        + "(MDS_CLIENT_RECALL).").runtime().build();
     }
 
     /** Every option declared above. */

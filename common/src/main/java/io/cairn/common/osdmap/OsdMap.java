@@ -1,5 +1,6 @@
 package io.cairn.common.osdmap;
 
+import io.cairn.common.Invariants;
 import io.cairn.crush.CrushMap;
 import io.cairn.crush.CrushTextParser;
 import io.cairn.crush.CrushTextWriter;
@@ -29,6 +30,8 @@ public final class OsdMap {
     private final SortedMap<PgId, List<Integer>> pgTemp;
     private final SortedMap<PgId, List<UpmapPair>> upmapItems;
     private final long flags;
+    /** Fenced client addresses (canonical {@link EntityAddr} text) and when each fence lapses, wall-clock ms. */
+    private final SortedMap<String, Long> blocklist;
     private final int[] crushWeights;
     /** PG placements computed so far (clients and OSDs ask for the same few PGs over and over). */
     private final ConcurrentHashMap<PgId, PgMapping> mappings = new ConcurrentHashMap<>();
@@ -40,7 +43,8 @@ public final class OsdMap {
     @SuppressWarnings("checkstyle:ParameterNumber")
     OsdMap(int epoch, String fsid, long createdMs, long modifiedMs, int maxOsd, SortedMap<Integer, OsdInfo> osds,
            SortedMap<Long, Pool> pools, long poolMax, String crushText, CrushMap crush,
-           SortedMap<PgId, List<Integer>> pgTemp, SortedMap<PgId, List<UpmapPair>> upmapItems, long flags) {
+           SortedMap<PgId, List<Integer>> pgTemp, SortedMap<PgId, List<UpmapPair>> upmapItems, long flags,
+           SortedMap<String, Long> blocklist) {
         this.epoch = epoch;
         this.fsid = fsid;
         this.createdMs = createdMs;
@@ -54,6 +58,7 @@ public final class OsdMap {
         this.pgTemp = Collections.unmodifiableSortedMap(new TreeMap<>(pgTemp));
         this.upmapItems = Collections.unmodifiableSortedMap(new TreeMap<>(upmapItems));
         this.flags = flags;
+        this.blocklist = Collections.unmodifiableSortedMap(new TreeMap<>(blocklist));
         int len = Math.max(maxOsd, this.crush.maxDevices());
         crushWeights = new int[len];
         for (OsdInfo o : this.osds.values()) {
@@ -93,16 +98,19 @@ public final class OsdMap {
                 u.put(pg, l);
             }
         });
+        SortedMap<String, Long> b = new TreeMap<>(blocklist);
+        b.putAll(inc.newBlocklist());
+        inc.oldBlocklist().forEach(b::remove);
         String text = inc.newCrushText() != null ? inc.newCrushText() : crushText;
         return new OsdMap(inc.epoch(), fsid, createdMs, inc.modifiedMs(),
                 inc.newMaxOsd() != null ? inc.newMaxOsd() : maxOsd, o, p,
                 inc.newPoolMax() != null ? inc.newPoolMax() : poolMax, text,
-                inc.newCrushText() != null ? null : crush, t, u, inc.newFlags() != null ? inc.newFlags() : flags);
+                inc.newCrushText() != null ? null : crush, t, u, inc.newFlags() != null ? inc.newFlags() : flags, b);
     }
 
     public static OsdMap initial(String fsid, long nowMs, CrushMap crush) {
         return new OsdMap(1, fsid, nowMs, nowMs, 0, new TreeMap<>(), new TreeMap<>(), 0,
-                CrushTextWriter.write(crush), crush, new TreeMap<>(), new TreeMap<>(), 0);
+                CrushTextWriter.write(crush), crush, new TreeMap<>(), new TreeMap<>(), 0, new TreeMap<>());
     }
 
     public int epoch() {
@@ -203,6 +211,31 @@ public final class OsdMap {
             }
         }
         return list;
+    }
+
+    /** Every blocklist entry, expired ones included until the monitors remove them: address to expiry (ms). */
+    public SortedMap<String, Long> blocklist() {
+        return blocklist;
+    }
+
+    /**
+     * Whether ops from {@code addr} are refused at {@code nowMs} (wall clock): its own entry or its
+     * IP's whole-host entry ({@code ip:0/0}) lists it and has not expired. An address that does not
+     * parse can only match exactly. Cheap when the blocklist is empty, as it is on every op.
+     */
+    public boolean isBlocklisted(String addr, long nowMs) {
+        if (blocklist.isEmpty() || addr == null || addr.isEmpty()) {
+            return false;
+        }
+        if (listedAt(addr, nowMs)) {
+            return true;
+        }
+        return EntityAddr.tryParse(addr).map(a -> listedAt(a.wholeIp().toString(), nowMs)).orElse(false);
+    }
+
+    private boolean listedAt(String key, long nowMs) {
+        Long until = blocklist.get(key);
+        return until != null && nowMs < until;
     }
 
     public int numOsds() {
@@ -320,6 +353,7 @@ public final class OsdMap {
         private String crushText;
         private CrushMap crush;
         private long flags;
+        private final SortedMap<String, Long> blocklist;
 
         Builder(OsdMap base) {
             this.base = base;
@@ -332,6 +366,7 @@ public final class OsdMap {
             crushText = base.crushText;
             crush = base.crush;
             flags = base.flags;
+            blocklist = new TreeMap<>(base.blocklist);
         }
 
         public OsdMap base() {
@@ -400,10 +435,25 @@ public final class OsdMap {
             return this;
         }
 
+        /** Fences {@code addr} (canonical text, as {@link EntityAddr#toString()} writes it) until {@code untilMs}. */
+        public Builder blocklistAdd(String addr, long untilMs) {
+            // one key per address: a second spelling would escape an rm and a client's own check
+            Invariants.check(EntityAddr.parse(addr).toString().equals(addr), "blocklist address '%s' is not canonical",
+                    addr);
+            Invariants.check(untilMs >= 0, "blocklist expiry %d is negative", untilMs);
+            blocklist.put(addr, untilMs);
+            return this;
+        }
+
+        public Builder blocklistRemove(String addr) {
+            blocklist.remove(addr);
+            return this;
+        }
+
         /** The next epoch, stamped {@code nowMs}. */
         public OsdMap build(long nowMs) {
             return new OsdMap(base.epoch + 1, base.fsid, base.createdMs, nowMs, maxOsd, osds, pools, poolMax,
-                    crushText, crush, pgTemp, upmapItems, flags);
+                    crushText, crush, pgTemp, upmapItems, flags, blocklist);
         }
     }
 
@@ -416,7 +466,7 @@ public final class OsdMap {
         return epoch == m.epoch && fsid.equals(m.fsid) && createdMs == m.createdMs && modifiedMs == m.modifiedMs
                 && maxOsd == m.maxOsd && osds.equals(m.osds) && pools.equals(m.pools) && poolMax == m.poolMax
                 && crushText.equals(m.crushText) && pgTemp.equals(m.pgTemp) && upmapItems.equals(m.upmapItems)
-                && flags == m.flags;
+                && flags == m.flags && blocklist.equals(m.blocklist);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.cairn.common.osdmap;
 
+import io.cairn.proto.v1.BlocklistEntry;
 import io.cairn.proto.v1.OsdEntry;
 import io.cairn.proto.v1.OsdMapData;
 import io.cairn.proto.v1.OsdMapIncrementalData;
@@ -24,6 +25,7 @@ public final class OsdMapCodec {
         m.pools().values().forEach(p -> b.addPools(encode(p)));
         m.pgTemp().forEach((pg, l) -> b.addPgTemp(pgTemp(pg, l)));
         m.upmapItems().forEach((pg, l) -> b.addPgUpmapItems(upmap(pg, l)));
+        m.blocklist().forEach((addr, until) -> b.addBlocklist(blocklistEntry(addr, until)));
         return b.build();
     }
 
@@ -34,7 +36,7 @@ public final class OsdMapCodec {
         d.getPoolsList().forEach(p -> pools.put(p.getId(), decode(p)));
         return new OsdMap(d.getEpoch(), d.getFsid(), d.getCreatedMs(), d.getModifiedMs(), d.getMaxOsd(), osds, pools,
                 d.getPoolMax(), d.getCrushText(), null, pgTemps(d.getPgTempList()), upmaps(d.getPgUpmapItemsList()),
-                d.getFlags());
+                d.getFlags(), blocklist(d.getBlocklistList()));
     }
 
     public static OsdMapIncrementalData encode(OsdMapIncremental i) {
@@ -57,6 +59,8 @@ public final class OsdMapCodec {
         if (i.newFlags() != null) {
             b.setNewFlags(i.newFlags());
         }
+        i.newBlocklist().forEach((addr, until) -> b.addNewBlocklist(blocklistEntry(addr, until)));
+        b.addAllOldBlocklist(i.oldBlocklist());
         return b.build();
     }
 
@@ -69,7 +73,7 @@ public final class OsdMapCodec {
                 d.hasNewMaxOsd() ? d.getNewMaxOsd() : null, osds, pools, d.getRemovedPoolsList(),
                 d.hasNewPoolMax() ? d.getNewPoolMax() : null, d.hasNewCrushText() ? d.getNewCrushText() : null,
                 pgTemps(d.getNewPgTempList()), upmaps(d.getNewPgUpmapItemsList()),
-                d.hasNewFlags() ? d.getNewFlags() : null);
+                d.hasNewFlags() ? d.getNewFlags() : null, blocklist(d.getNewBlocklistList()), d.getOldBlocklistList());
     }
 
     private static OsdEntry encode(OsdInfo o) {
@@ -127,6 +131,21 @@ public final class OsdMapCodec {
         PgUpmapItemsEntry.Builder b = PgUpmapItemsEntry.newBuilder().setPool(pg.pool()).setSeed(pg.seed());
         items.forEach(p -> b.addItems(UpmapPair.newBuilder().setFrom(p.from()).setTo(p.to())));
         return b.build();
+    }
+
+    private static BlocklistEntry blocklistEntry(String addr, long untilMs) {
+        return BlocklistEntry.newBuilder().setAddr(addr).setUntilMs(untilMs).build();
+    }
+
+    private static SortedMap<String, Long> blocklist(List<BlocklistEntry> entries) {
+        SortedMap<String, Long> m = new TreeMap<>();
+        for (BlocklistEntry e : entries) {
+            if (e.getAddr().isEmpty()) {
+                throw new IllegalArgumentException("blocklist entry without an address");
+            }
+            m.put(e.getAddr(), e.getUntilMs());
+        }
+        return m;
     }
 
     private static SortedMap<PgId, List<Integer>> pgTemps(List<PgTempEntry> entries) {

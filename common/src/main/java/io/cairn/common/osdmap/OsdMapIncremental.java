@@ -11,18 +11,25 @@ import java.util.TreeMap;
 /**
  * The change from one epoch to the next: whole entries for the OSDs and pools that changed,
  * removed pools, a new CRUSH map if it changed, changed overrides (an empty list removes one),
- * new flags. Null fields did not change. {@code apply(map N, inc N+1) == map N+1}.
+ * new flags, blocklist entries added or re-timed ({@code newBlocklist}) and addresses taken off it
+ * ({@code oldBlocklist}), Ceph's names. Null fields did not change. {@code apply(map N, inc N+1) == map N+1}.
  */
 public record OsdMapIncremental(int epoch, String fsid, long modifiedMs, Integer newMaxOsd, List<OsdInfo> newOsds,
                                 List<Pool> newPools, List<Long> removedPools, Long newPoolMax, String newCrushText,
                                 SortedMap<PgId, List<Integer>> newPgTemp,
-                                SortedMap<PgId, List<OsdMap.UpmapPair>> newUpmapItems, Long newFlags) {
+                                SortedMap<PgId, List<OsdMap.UpmapPair>> newUpmapItems, Long newFlags,
+                                SortedMap<String, Long> newBlocklist, List<String> oldBlocklist) {
     public OsdMapIncremental {
         newOsds = List.copyOf(newOsds);
         newPools = List.copyOf(newPools);
         removedPools = List.copyOf(removedPools);
         newPgTemp = new TreeMap<>(newPgTemp);
         newUpmapItems = new TreeMap<>(newUpmapItems);
+        newBlocklist = new TreeMap<>(newBlocklist);
+        oldBlocklist = List.copyOf(oldBlocklist);
+        for (String addr : oldBlocklist) {
+            Invariants.check(!newBlocklist.containsKey(addr), "blocklist entry %s both added and removed", addr);
+        }
     }
 
     /** The incremental that turns {@code from} into {@code to} (consecutive epochs). */
@@ -48,12 +55,19 @@ public record OsdMapIncremental(int epoch, String fsid, long modifiedMs, Integer
                 removed.add(id);
             }
         }
+        SortedMap<String, Long> blocked = new TreeMap<>();
+        to.blocklist().forEach((addr, until) -> {
+            if (!until.equals(from.blocklist().get(addr))) {
+                blocked.put(addr, until);
+            }
+        });
+        List<String> unblocked = from.blocklist().keySet().stream().filter(a -> !to.blocklist().containsKey(a)).toList();
         return new OsdMapIncremental(to.epoch(), to.fsid(), to.modifiedMs(),
                 to.maxOsd() != from.maxOsd() ? to.maxOsd() : null, osds, pools, removed,
                 to.poolMax() != from.poolMax() ? to.poolMax() : null,
                 to.crushText().equals(from.crushText()) ? null : to.crushText(),
                 changed(from.pgTemp(), to.pgTemp()), changed(from.upmapItems(), to.upmapItems()),
-                to.flags() != from.flags() ? to.flags() : null);
+                to.flags() != from.flags() ? to.flags() : null, blocked, unblocked);
     }
 
     private static <V> SortedMap<PgId, List<V>> changed(Map<PgId, List<V>> from, Map<PgId, List<V>> to) {

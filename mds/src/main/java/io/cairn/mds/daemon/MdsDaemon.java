@@ -8,16 +8,25 @@ import io.cairn.common.metrics.MetricsServer;
 import io.cairn.common.mon.MonClient;
 import io.cairn.common.net.HostPort;
 import io.cairn.common.net.Messenger;
+import io.cairn.common.time.Clock;
+import io.cairn.mds.CapLocker;
+import io.cairn.mds.ClientSessions;
+import io.cairn.proto.v1.CommandReply;
+import io.cairn.proto.v1.Filesystem;
 import io.cairn.proto.v1.FsMapData;
 import io.cairn.proto.v1.MdsBeaconReply;
 import io.cairn.proto.v1.MdsBeaconRequest;
 import io.cairn.proto.v1.MdsHealthMetric;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.grpc.Server;
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,6 +59,8 @@ public final class MdsDaemon implements AutoCloseable {
     private final ScheduledExecutorService beaconThread;
     private final ExecutorService replayThread;
     private final ScheduledExecutorService tickThread;
+    /** Monitor calls on behalf of sessions (blocklisting) and admin commands: never a gRPC thread. */
+    private final ExecutorService adminThread;
     private final SecureRandom random = new SecureRandom();
     private final long beaconIntervalMs;
     private Server grpc;
@@ -62,8 +73,11 @@ public final class MdsDaemon implements AutoCloseable {
     private long nextBeaconAtMs;
     private int fsmapEpoch;
     private volatile RankServer held;
-    private volatile RankServer active;
+    private volatile MdsServiceImpl.Serving active;
+    /** The file system as the newest FsMap has it (its session_timeout and session_autoclose). */
+    private volatile Filesystem servedFs;
     private volatile boolean closed;
+    private final Counter capRevokes;
 
     private MdsDaemon(String name, CairnConfig config, MonClient mon, Function<PrometheusMeterRegistry,
             RankServer.Opener> opener) {
@@ -72,10 +86,13 @@ public final class MdsDaemon implements AutoCloseable {
         this.mon = mon;
         this.registry = MetricsServer.newRegistry(config.entity());
         this.opener = opener.apply(registry);
+        this.capRevokes = Counter.builder("cairn.mds.cap.revokes").description("Cap revocations sent to clients")
+                .register(registry);
         this.beaconIntervalMs = Math.max(100, config.get(CairnConfigKeys.Mds.BEACON_INTERVAL).toMillis());
         this.beaconThread = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "mds-beacon"));
         this.replayThread = Executors.newSingleThreadExecutor(r -> daemonThread(r, "mds-replay"));
         this.tickThread = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "mds-tick"));
+        this.adminThread = Executors.newSingleThreadExecutor(r -> daemonThread(r, "mds-admin"));
         newIdentity();
     }
 
@@ -102,12 +119,19 @@ public final class MdsDaemon implements AutoCloseable {
     private void startServing() throws IOException {
         HostPort bind = HostPort.parse(config.get(CairnConfigKeys.Global.PUBLIC_ADDR));
         grpc = Messenger.serverOnNetworkThreads(bind, MESSAGE_MAX_BYTES)
-                .addService(new MdsServiceImpl(name, () -> active, this::stateForClients)).build().start();
+                .addService(new MdsServiceImpl(name, () -> active, this::stateForClients))
+                .addService(new MdsTellService(name, () -> active, this::stateForClients,
+                        () -> config.get(CairnConfigKeys.Mds.SESSION_BLOCKLIST_ON_EVICT))).build().start();
         address = bind.host() + ":" + grpc.getPort();
         Gauge.builder("cairn.mds.fsmap.epoch", this, d -> d.fsmapEpoch).description("Newest FsMap epoch this MDS has")
                 .register(registry);
         Gauge.builder("cairn.mds.active", this, d -> d.active == null ? 0 : 1)
                 .description("1 while this MDS serves a rank").register(registry);
+        Gauge.builder("cairn.mds.sessions", this, d -> d.active == null ? 0 : d.active.sessions().list().size())
+                .description("Client sessions of the rank this MDS serves").register(registry);
+        Gauge.builder("cairn.mds.caps", this, d -> d.active == null ? 0 : d.active.sessions().list().stream()
+                .mapToLong(SessionHub.Listed::numCaps).sum())
+                .description("Inodes clients hold caps on, summed over clients").register(registry);
         int metricsOffset = config.get(CairnConfigKeys.Global.METRICS_PORT_OFFSET);
         if (metricsOffset > 0 && grpc.getPort() + metricsOffset < 65536) {
             try {
@@ -150,10 +174,19 @@ public final class MdsDaemon implements AutoCloseable {
         nextBeaconAtMs = now + beaconIntervalMs;
         try {
             RankServer rank = held;
-            List<MdsHealthMetric> health = rank == null ? List.of() : rank.health();
+            List<MdsHealthMetric> health = new ArrayList<>(rank == null ? List.of() : rank.health());
+            MdsServiceImpl.Serving serving = active;
+            int clients = 0;
+            long caps = 0;
+            if (serving != null) {
+                health.addAll(serving.sessions().health());
+                List<SessionHub.Listed> sessions = serving.sessions().list();
+                clients = sessions.size();
+                caps = sessions.stream().mapToLong(SessionHub.Listed::numCaps).sum();
+            }
             MdsBeaconReply reply = mon.mdsBeacon(MdsBeaconRequest.newBuilder().setName(name).setGid(gid)
                     .setAddr(address).setWantedState(role.wantedState()).setSeq(++seq).setFsmapEpoch(fsmapEpoch)
-                    .addAllHealth(health).build());
+                    .addAllHealth(health).setNumClients(clients).setNumCaps(caps).build());
             if (reply.getCode() != 0) {
                 LOG.warn("beacon refused: {}", reply.getMessage());
                 return;
@@ -166,12 +199,18 @@ public final class MdsDaemon implements AutoCloseable {
 
     private void onMap(FsMapData map) {
         fsmapEpoch = Math.max(fsmapEpoch, map.getEpoch());
+        for (Filesystem fs : map.getFilesystemsList()) {
+            if (fs.getUpMap().containsValue(gid)) {
+                servedFs = fs;
+            }
+        }
         MdsRole.Phase before = role.phase();
         for (MdsRole.Action action : role.onMap(map)) {
             switch (action) {
                 case MdsRole.Action.StartReplay s -> startReplay(s);
                 case MdsRole.Action.BecomeActive a -> {
-                    active = held;
+                    active = new MdsServiceImpl.Serving(held, new SessionHub(Clock.SYSTEM, this::blocklist,
+                            this::hubSettings, capRevokes::increment));
                     LOG.info("mds.{} is up:active for rank {} of '{}'", name, role.rank(), map.getEpoch());
                 }
                 case MdsRole.Action.Respawn r -> respawn(r.reason());
@@ -238,15 +277,42 @@ public final class MdsDaemon implements AutoCloseable {
     }
 
     private void tick() {
-        RankServer rank = active;
-        if (rank == null || closed) {
+        MdsServiceImpl.Serving serving = active;
+        if (serving == null || closed) {
             return;
         }
         try {
-            rank.tick();
+            serving.rank().tick();
+            serving.sessions().tick();
         } catch (RuntimeException e) {
             LOG.warn("tick: {}", e.toString());
         }
+    }
+
+    /** The file system's session times (Ceph's defaults until the first map names it) and this daemon's options. */
+    private SessionHub.Settings hubSettings() {
+        Filesystem fs = servedFs;
+        long timeoutS = fs == null || fs.getSessionTimeoutS() == 0 ? 60 : fs.getSessionTimeoutS();
+        long autocloseS = fs == null || fs.getSessionAutocloseS() == 0 ? 300 : fs.getSessionAutocloseS();
+        return new SessionHub.Settings(new ClientSessions.Settings(timeoutS * 1000, autocloseS * 1000,
+                config.get(CairnConfigKeys.Mds.SESSION_BLOCKLIST_ON_TIMEOUT),
+                config.get(CairnConfigKeys.Mds.SESSION_BLOCKLIST_ON_EVICT)),
+                new CapLocker.Settings(config.get(CairnConfigKeys.Mds.REVOKE_CAP_TIMEOUT).toMillis(),
+                        config.get(CairnConfigKeys.Mds.CAP_REVOKE_EVICTION_TIMEOUT).toMillis(),
+                        config.get(CairnConfigKeys.Mds.MAX_CAPS_PER_CLIENT)));
+    }
+
+    /** Asks the monitors to blocklist an evicted client's address (on the admin thread). */
+    private CompletableFuture<Integer> blocklist(String addr, String why) {
+        return CompletableFuture.supplyAsync(() -> {
+            LOG.info("mds.{}: blocklisting {} ({})", name, addr, why);
+            CommandReply r = mon.command("osd blocklist add", Map.of("addr", addr));
+            if (r.getCode() != 0) {
+                throw new CairnException(ErrorCode.of(r.getCode()), "osd blocklist add " + addr + ": " + r.getMessage());
+            }
+            // the committed map that has it: caps freed by the eviction are used only by clients that know it
+            return mon.getMap(0).epoch();
+        }, adminThread);
     }
 
     @Override
@@ -255,6 +321,7 @@ public final class MdsDaemon implements AutoCloseable {
         beaconThread.shutdownNow();
         tickThread.shutdownNow();
         replayThread.shutdownNow();
+        adminThread.shutdownNow();
         if (grpc != null) {
             grpc.shutdownNow();
         }

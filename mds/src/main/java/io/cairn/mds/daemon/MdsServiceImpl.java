@@ -5,6 +5,7 @@ import io.cairn.common.ErrorCode;
 import io.cairn.proto.v1.MdsReply;
 import io.cairn.proto.v1.MdsRequest;
 import io.cairn.proto.v1.MdsServiceGrpc;
+import io.cairn.proto.v1.SessionOp;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
@@ -20,11 +21,14 @@ import org.slf4j.LoggerFactory;
 final class MdsServiceImpl extends MdsServiceGrpc.MdsServiceImplBase {
     private static final Logger LOG = LoggerFactory.getLogger(MdsServiceImpl.class);
 
+    /** What an active daemon serves clients with: its rank and the rank's client sessions. */
+    record Serving(RankServer rank, SessionHub sessions) {}
+
     private final String name;
-    private final Supplier<RankServer> active;
+    private final Supplier<Serving> active;
     private final Supplier<String> state;
 
-    MdsServiceImpl(String name, Supplier<RankServer> active, Supplier<String> state) {
+    MdsServiceImpl(String name, Supplier<Serving> active, Supplier<String> state) {
         this.name = name;
         this.active = active;
         this.state = state;
@@ -36,9 +40,12 @@ final class MdsServiceImpl extends MdsServiceGrpc.MdsServiceImplBase {
     }
 
     /** One client's stream: replies are written under the stream's lock (gRPC observers are not thread-safe). */
-    private final class Session implements StreamObserver<MdsRequest> {
+    private final class Session implements StreamObserver<MdsRequest>, SessionHub.Stream {
         private final StreamObserver<MdsReply> out;
         private boolean ended;
+        /** The client that opened a session on this stream, and the hub it opened it with. */
+        private volatile long clientId;
+        private volatile SessionHub hub;
 
         Session(StreamObserver<MdsReply> out) {
             this.out = out;
@@ -46,8 +53,8 @@ final class MdsServiceImpl extends MdsServiceGrpc.MdsServiceImplBase {
 
         @Override
         public void onNext(MdsRequest req) {
-            RankServer rank = active.get();
-            if (rank == null) {
+            Serving serving = active.get();
+            if (serving == null) {
                 send(error(req, ErrorCode.EAGAIN, "mds." + name + " is not active (" + state.get() + ")"));
                 return;
             }
@@ -55,6 +62,24 @@ final class MdsServiceImpl extends MdsServiceGrpc.MdsServiceImplBase {
                 send(error(req, ErrorCode.EINVAL, "a request without an operation"));
                 return;
             }
+            if (req.getOpCase() == MdsRequest.OpCase.SESSION) {
+                if (req.getSession().getKind() == SessionOp.Kind.OPEN) {
+                    clientId = req.getClientId();
+                    hub = serving.sessions();
+                }
+                serving.sessions().onSessionOp(req.getClientId(), req.getSession(), this);
+                return;
+            }
+            if (req.getOpCase() == MdsRequest.OpCase.CAP) {
+                serving.sessions().onCapOp(req.getClientId(), req.getCap(), this);
+                return;
+            }
+            String refused = serving.sessions().refusal(req.getClientId(), this);
+            if (refused != null) {
+                send(error(req, refused.contains("evict") ? ErrorCode.EBLOCKLISTED : ErrorCode.ENOTCONN, refused));
+                return;
+            }
+            RankServer rank = serving.rank();
             try {
                 rank.handle(req, this::send).whenComplete((reply, failure) -> {
                     if (failure == null) {
@@ -77,7 +102,8 @@ final class MdsServiceImpl extends MdsServiceGrpc.MdsServiceImplBase {
             }
         }
 
-        private synchronized void send(MdsReply reply) {
+        @Override
+        public synchronized void send(MdsReply reply) {
             if (ended) {
                 return;
             }
@@ -91,17 +117,35 @@ final class MdsServiceImpl extends MdsServiceGrpc.MdsServiceImplBase {
         }
 
         @Override
-        public void onError(Throwable t) {
-            synchronized (this) {
+        public synchronized void end() {
+            if (!ended) {
                 ended = true;
+                try {
+                    out.onCompleted();
+                } catch (RuntimeException e) {
+                    LOG.debug("ending a closed session: {}", e.toString());
+                }
             }
         }
 
         @Override
-        public synchronized void onCompleted() {
-            if (!ended) {
+        public void onError(Throwable t) {
+            synchronized (this) {
                 ended = true;
-                out.onCompleted();
+            }
+            forget();
+        }
+
+        @Override
+        public void onCompleted() {
+            end();
+            forget();
+        }
+
+        private void forget() {
+            SessionHub h = hub;
+            if (h != null) {
+                h.streamEnded(clientId, this);
             }
         }
     }

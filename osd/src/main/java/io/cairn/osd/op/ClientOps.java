@@ -42,10 +42,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Client operations at the primary: checks the map and the PG (an older map gets ESTALE and the
- * newer epoch, a PG below min_size or still peering EAGAIN), runs guards, assigns the PG version,
- * applies locally and replicates in one step under the PG's lock, and answers once every member
- * has the write durable. Reads are served from the primary's copy, repaired on a checksum failure.
+ * Client operations at the primary: checks the client and the map and the PG (a blocklisted client
+ * gets EBLOCKLISTED, an older map ESTALE and the newer epoch, a PG below min_size or still peering
+ * EAGAIN), runs guards, assigns the PG version, applies locally and replicates in one step under
+ * the PG's lock, and answers once every member has the write durable. Reads are served from the
+ * primary's copy, repaired on a checksum failure.
  */
 public final class ClientOps {
     private static final Logger LOG = LoggerFactory.getLogger(ClientOps.class);
@@ -111,6 +112,10 @@ public final class ClientOps {
 
     private CompletableFuture<OpReply> route(OpRequest req, LentBuffers lent, boolean internal) {
         OsdMap map = d.maps().atLeast(req.getEpoch());
+        if (!internal && map.isBlocklisted(req.getAddr(), d.clock().wallMs())) {
+            // fenced (an MDS evicted it, or an operator): nothing from it may reach a PG any more
+            throw new CairnException(ErrorCode.EBLOCKLISTED, "client " + req.getAddr() + " is blocklisted");
+        }
         ObjectLocator oloc = req.getOloc();
         Pool pool = map.pool(oloc.getPool());
         if (pool == null) {
