@@ -34,6 +34,13 @@ public final class CapLocker {
         /** The caps the client wants on the inode now (the union over its open files; 0 releases them all). */
         record Want(long client, long ino, int wanted) implements Event {}
 
+        /**
+         * In up:reconnect, a client of the rank's previous holder says what it holds and wants on
+         * an inode; the new holder takes its word for {@code held} (the previous holder made the
+         * clients' caps agree), and settles from there.
+         */
+        record Reclaim(long client, long ino, int wanted, int held) implements Event {}
+
         /** The client acknowledges revocation {@code seq}: it now holds only {@code held}. */
         record Ack(long client, long ino, long seq, int held) implements Event {}
 
@@ -58,7 +65,6 @@ public final class CapLocker {
     private static final class ClientCap {
         int wanted;
         int issued;
-        long seq;
         /** What a revocation under way leaves the client; -1 when none is. */
         int revokingTo = -1;
         long revokeSeq;
@@ -68,6 +74,12 @@ public final class CapLocker {
 
     /** inode -> client -> its caps on it. */
     private final Map<Long, Map<Long, ClientCap>> inodes = new HashMap<>();
+    /**
+     * Per client, the seq of the last message to it: one counter over all its inodes, never reset
+     * while it has a session, so a message the client gets late (for a file it closed and opened
+     * again meanwhile) is older than anything it got since, and ignored.
+     */
+    private final Map<Long, Long> clientSeq = new HashMap<>();
     private long nowMs;
 
     public CapLocker(long nowMs) {
@@ -91,7 +103,23 @@ public final class CapLocker {
                 boolean told = out.stream().anyMatch(x -> x instanceof Action.Grant g && g.client() == w.client()
                         || x instanceof Action.Revoke r && r.client() == w.client());
                 if (!told && w.wanted() != 0 && c.issued != 0 && c.revokingTo < 0) {
-                    out.add(new Action.Grant(w.client(), w.ino(), c.issued, c.seq));
+                    out.add(new Action.Grant(w.client(), w.ino(), c.issued, nextSeq(w.client())));
+                }
+            }
+            case Event.Reclaim r -> {
+                if (r.wanted() == 0) {
+                    return out;
+                }
+                Map<Long, ClientCap> caps = inodes.computeIfAbsent(r.ino(), k -> new TreeMap<>());
+                ClientCap c = caps.computeIfAbsent(r.client(), k -> new ClientCap());
+                c.wanted = r.wanted();
+                if (c.issued == 0 && c.revokingTo < 0) {
+                    c.issued = r.held() & r.wanted();
+                }
+                settle(r.ino(), out);
+                if (c.revokingTo < 0 && out.stream().noneMatch(x -> x instanceof Action.Grant g && g.client() == r.client()
+                        && g.ino() == r.ino())) {
+                    out.add(new Action.Grant(r.client(), r.ino(), c.issued, nextSeq(r.client())));
                 }
             }
             case Event.Ack a -> {
@@ -106,6 +134,7 @@ public final class CapLocker {
                 }
             }
             case Event.ClientGone g -> {
+                clientSeq.remove(g.client());
                 for (Map.Entry<Long, Map<Long, ClientCap>> e : List.copyOf(inodes.entrySet())) {
                     if (e.getValue().remove(g.client()) != null) {
                         settle(e.getKey(), out);
@@ -114,6 +143,10 @@ public final class CapLocker {
             }
         }
         return out;
+    }
+
+    private long nextSeq(long client) {
+        return clientSeq.merge(client, 1L, Long::sum);
     }
 
     /** Late revocations past the eviction timeout (when set) become evictions, once each. */
@@ -184,7 +217,7 @@ public final class CapLocker {
                     c.revokeSinceMs = nowMs;
                 }
                 c.revokingTo = keep;
-                c.revokeSeq = ++c.seq;
+                c.revokeSeq = nextSeq(client);
                 out.add(new Action.Revoke(client, ino, keep, c.revokeSeq));
             }
         });
@@ -201,7 +234,7 @@ public final class CapLocker {
             }
             if (granted != c.issued) {
                 c.issued = granted;
-                out.add(new Action.Grant(client, ino, granted, ++c.seq));
+                out.add(new Action.Grant(client, ino, granted, nextSeq(client)));
             }
         });
         Invariants.check(inodes.get(ino) == caps, "inode %x settled twice", ino);

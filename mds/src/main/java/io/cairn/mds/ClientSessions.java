@@ -257,6 +257,15 @@ public final class ClientSessions {
         return s == null ? null : s.info();
     }
 
+    /** A client of the rank's previous holder that did not reconnect in time: refused from now on. */
+    public void evictedElsewhere(long id) {
+        sessions.remove(id);
+        evicted.add(id);
+        while (evicted.size() > evictedMax) {
+            evicted.removeFirst();
+        }
+    }
+
     public boolean wasEvicted(long id) {
         return evicted.contains(id);
     }

@@ -94,7 +94,8 @@ final class MdsCore {
                 case SYMLINK -> mutate(req, nowMs, t -> mutations.symlink(t, req.getSymlink()));
                 case OP_NOT_SET -> throw CairnException.invalid("request without an operation");
                 // the daemon's session hub answers these; one reaching the rank is a client's mistake
-                case SESSION, CAP -> throw CairnException.invalid("a session or cap message is not a request");
+                case SESSION, CAP, LEASE_ACK -> throw CairnException.invalid("a session, cap or lease message is not a "
+                        + "request");
             };
         } catch (CairnException e) {
             return new Outcome(MdsReply.newBuilder().setTid(req.getTid()).setCode(e.code().code())

@@ -10,10 +10,12 @@ import io.cairn.proto.v1.MdsHealthMetric;
 import io.cairn.proto.v1.MdsPurgeItem;
 import io.cairn.proto.v1.MdsReply;
 import io.cairn.proto.v1.MdsRequest;
+import io.cairn.proto.v1.MdsSessionChange;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -253,6 +255,47 @@ public final class MdsRank implements AutoCloseable {
                 out.complete(reply);
             }
         });
+    }
+
+    /**
+     * Journals that a client's session opened (from {@code addr}) or ended; completes once the
+     * event is flushed, so the rank's next holder knows whom to wait for in up:reconnect.
+     */
+    public CompletableFuture<Void> journalSession(long clientId, String addr, boolean open) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            exec.execute(() -> {
+                if (closed || failure.isDone()) {
+                    done.completeExceptionally(new CairnException(ErrorCode.EAGAIN, "mds rank " + rank + " is not serving"));
+                    return;
+                }
+                MdsEvent e = MdsEvent.newBuilder().setStampMs(clock.wallMs()).setClientId(clientId)
+                        .setSession(MdsSessionChange.newBuilder().setOpen(open).setAddr(addr)).build();
+                try {
+                    long pos = log.append(e.toByteArray());
+                    core.commit(e, pos, log.appendPos());
+                } catch (RuntimeException ex) {
+                    fail(ex);
+                    done.completeExceptionally(ex);
+                    return;
+                }
+                log.flush().whenComplete((v, t) -> complete(done, t));
+            });
+        } catch (RejectedExecutionException e) {
+            done.completeExceptionally(new CairnException(ErrorCode.EAGAIN, "mds rank " + rank + " is closing"));
+        }
+        return done;
+    }
+
+    /** The clients whose sessions the journal and session map say are open, with their addresses. */
+    public CompletableFuture<Map<Long, String>> openSessions() {
+        CompletableFuture<Map<Long, String>> out = new CompletableFuture<>();
+        try {
+            exec.execute(() -> out.complete(core.sessions().openSessions()));
+        } catch (RejectedExecutionException e) {
+            out.completeExceptionally(new CairnException(ErrorCode.EAGAIN, "mds rank " + rank + " is closing"));
+        }
+        return out;
     }
 
     /**

@@ -24,6 +24,8 @@ final class SessionTable {
     private static final class Session {
         long oldestTid;
         final TreeMap<Long, MdsReply> completed = new TreeMap<>();
+        boolean open;
+        String addr = "";
     }
 
     private final int completedMax;
@@ -40,8 +42,19 @@ final class SessionTable {
         return s == null ? null : s.completed.get(tid);
     }
 
-    /** Records a journaled request's answer (live and in replay alike). */
+    /** Records a journaled request's answer or session change (live and in replay alike). */
     void record(MdsEvent e) {
+        if (e.hasSession()) {
+            Session s = sessions.computeIfAbsent(e.getClientId(), k -> new Session());
+            s.open = e.getSession().getOpen();
+            s.addr = e.getSession().getAddr();
+            if (!s.open) {
+                // a closed (or evicted) client resends nothing: its answers can go with it
+                s.completed.clear();
+            }
+            dirty.add(e.getClientId());
+            return;
+        }
         if (e.getTid() == 0) {
             return;
         }
@@ -63,6 +76,8 @@ final class SessionTable {
     void install(MdsSessionRecord r) {
         Session s = new Session();
         s.oldestTid = r.getOldestClientTid();
+        s.open = r.getOpen();
+        s.addr = r.getAddr();
         for (MdsCompletedRequest c : r.getCompletedList()) {
             s.completed.put(c.getTid(), c.getReply());
         }
@@ -73,12 +88,29 @@ final class SessionTable {
         return sessions.size();
     }
 
+    /** The clients whose sessions were open when the journal ends, with their addresses. */
+    Map<Long, String> openSessions() {
+        Map<Long, String> out = new TreeMap<>();
+        sessions.forEach((id, s) -> {
+            if (s.open) {
+                out.put(id, s.addr);
+            }
+        });
+        return out;
+    }
+
     /** The sessions changed since the last writeback, as omap values (null: remove the key); marks them clean. */
     Map<String, byte[]> takeDirty() {
         Map<String, byte[]> out = new HashMap<>();
         for (long client : dirty) {
             Session s = sessions.get(client);
-            MdsSessionRecord.Builder r = MdsSessionRecord.newBuilder().setClientId(client).setOldestClientTid(s.oldestTid);
+            if (s == null || (!s.open && s.completed.isEmpty())) {
+                sessions.remove(client);
+                out.put(MdsObjects.inoKey(client), null);
+                continue;
+            }
+            MdsSessionRecord.Builder r = MdsSessionRecord.newBuilder().setClientId(client).setOldestClientTid(s.oldestTid)
+                    .setOpen(s.open).setAddr(s.addr);
             s.completed.forEach((tid, reply) -> r.addCompleted(MdsCompletedRequest.newBuilder().setTid(tid)
                     .setReply(reply)));
             out.put(MdsObjects.inoKey(client), r.build().toByteArray());

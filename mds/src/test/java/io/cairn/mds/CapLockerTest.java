@@ -88,4 +88,14 @@ class CapLockerTest {
         assertEquals(MIXED_WRITER, locker.issued(B, INO));
         assertEquals(java.util.Map.of(A, 1, B, 1), locker.capsPerClient());
     }
+
+    @Test
+    void aReconnectingClientKeepsWhatItHeldAndOthersSettleAroundIt() {
+        // a new MDS: A says it holds the writer's caps, B (a reader) comes back holding nothing yet
+        assertEquals(List.of(new Action.Grant(A, INO, WRITER, 1)),
+                locker.step(new Event.Reclaim(A, INO, WRITER, WRITER), 0));
+        List<Action> b = locker.step(new Event.Reclaim(B, INO, Caps.WANT_READ, 0), 1);
+        assertTrue(b.contains(new Action.Revoke(A, INO, MIXED_WRITER, 2)), b.toString());
+        assertEquals(Caps.PIN, locker.issued(B, INO), "B waits for A's revocation as it would have before");
+    }
 }

@@ -1,7 +1,6 @@
 package io.cairn.cli.admin;
 
 import io.cairn.common.CairnException;
-import io.cairn.common.ErrorCode;
 import io.cairn.common.cli.GlobalOptions;
 import io.cairn.common.cli.Json;
 import io.cairn.common.cli.OutputFormat;
@@ -81,9 +80,7 @@ final class ConfigShowCommand {
             out.flush();
             return 0;
         } catch (CairnException e) {
-            err.println("Error " + e.code().name() + ": " + e.getMessage());
-            err.flush();
-            return e.code() == ErrorCode.EINVAL || e.code() == ErrorCode.ENOENT ? 2 : 1;
+            return MonCall.error(err, e.code(), e.getMessage());
         }
     }
 

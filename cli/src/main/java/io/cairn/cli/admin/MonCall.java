@@ -40,13 +40,7 @@ public final class MonCall {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (reply.getCode() != 0) {
-            ErrorCode code = ErrorCode.of(reply.getCode());
-            err.println("Error " + code.name() + ": " + reply.getMessage());
-            err.flush();
-            return switch (code) {
-                case EINVAL, ENOENT, EEXIST, EPERM, ERANGE, EBUSY, ENOTEMPTY, EACCES -> 2;
-                default -> 1;
-            };
+            return error(err, ErrorCode.of(reply.getCode()), reply.getMessage());
         }
         print(g.format(), reply, out);
         if (!reply.getMessage().isEmpty()) {
@@ -55,6 +49,16 @@ public final class MonCall {
         out.flush();
         err.flush();
         return 0;
+    }
+
+    /** Prints Ceph's error line ({@code Error ENOENT: ...}); the exit code: 2 for a bad request, 1 otherwise. */
+    public static int error(PrintWriter err, ErrorCode code, String message) {
+        err.println("Error " + code.name() + ": " + message);
+        err.flush();
+        return switch (code) {
+            case EINVAL, ENOENT, EEXIST, EPERM, ERANGE, EBUSY, ENOTEMPTY, EACCES -> 2;
+            default -> 1;
+        };
     }
 
     private static void print(OutputFormat format, CommandReply reply, PrintWriter out) {

@@ -52,9 +52,7 @@ public final class TellCommand implements Callable<Integer> {
             out.flush();
             return 0;
         } catch (CairnException e) {
-            err.println("Error " + e.code().name() + ": " + e.getMessage());
-            err.flush();
-            return e.code() == ErrorCode.EINVAL || e.code() == ErrorCode.ENOENT ? 2 : 1;
+            return MonCall.error(err, e.code(), e.getMessage());
         }
     }
 

@@ -6,11 +6,13 @@ import io.cairn.client.RadosException;
 import io.cairn.common.ErrorCode;
 import io.cairn.common.layout.StripeLayout;
 import io.cairn.common.osdmap.Pool;
+import io.cairn.proto.v1.CapMessage;
 import io.cairn.proto.v1.CreateOp;
 import io.cairn.proto.v1.FileLayoutData;
 import io.cairn.proto.v1.Filesystem;
 import io.cairn.proto.v1.GetattrOp;
 import io.cairn.proto.v1.InodeData;
+import io.cairn.proto.v1.LeaseMessage;
 import io.cairn.proto.v1.LinkOp;
 import io.cairn.proto.v1.LookupOp;
 import io.cairn.proto.v1.MdsReply;
@@ -58,6 +60,7 @@ public final class CairnFs implements AutoCloseable {
     private final String fsName;
     private final MdsSession mds;
     private final ClientCaps caps;
+    private final DentryCache dentries = new DentryCache();
     private final long opTimeoutMs;
     private final Map<Long, IoCtx> dataPools = new ConcurrentHashMap<>();
     private volatile int uid;
@@ -69,7 +72,36 @@ public final class CairnFs implements AutoCloseable {
         this.mds = mds;
         this.opTimeoutMs = opTimeoutMs;
         this.caps = new ClientCaps(mds::sendCap, mds.clientId());
-        mds.listener(caps);
+        mds.listener(new MdsSession.Listener() {
+            @Override
+            public void onCap(CapMessage m) {
+                caps.onCap(m);
+            }
+
+            @Override
+            public void onSessionOpen() {
+                dentries.clear();
+                caps.onSessionOpen();
+            }
+
+            @Override
+            public void onStale() {
+                dentries.clear();
+                caps.onStale();
+            }
+
+            @Override
+            public void onEvicted(String why) {
+                dentries.clear();
+                caps.onEvicted(why);
+            }
+
+            @Override
+            public void onLeaseRevoke(LeaseMessage m) {
+                dentries.drop(m.getDirIno(), m.getName());
+                mds.sendLeaseAck(m);
+            }
+        });
     }
 
     /** Mounts {@code fsName}; fails with ENOENT if the monitors know no such file system. */
@@ -101,6 +133,11 @@ public final class CairnFs implements AutoCloseable {
 
     public String name() {
         return fsName;
+    }
+
+    /** Directory names this mount resolves from its cache while their dentry leases hold. */
+    public int cachedDentries() {
+        return dentries.size();
     }
 
     /** This mount's session id at the MDS. */
@@ -401,8 +438,21 @@ public final class CairnFs implements AutoCloseable {
     }
 
     private InodeData lookupData(long parent, String name) {
-        return mds.call(MdsRequest.newBuilder().setLookup(LookupOp.newBuilder().setParent(parent).setName(name)))
-                .getInode();
+        return lookupReply(parent, name).getInode();
+    }
+
+    private MdsReply lookupReply(long parent, String name) {
+        long sentNanos = System.nanoTime();
+        MdsReply r = mds.call(MdsRequest.newBuilder().setLookup(LookupOp.newBuilder().setParent(parent).setName(name)));
+        // a directory's name comes with a lease: later walks through it need not ask while it holds
+        dentries.put(parent, name, r.getInode(), sentNanos, r.getLeaseMs());
+        return r;
+    }
+
+    /** A name on the way through a path: from the dentry cache while its lease holds. */
+    private InodeData lookupCached(long parent, String name) {
+        InodeData cached = dentries.get(parent, name);
+        return cached != null ? cached : lookupData(parent, name);
     }
 
     private FileHandle handle(InodeData i, boolean write) {
@@ -447,7 +497,7 @@ public final class CairnFs implements AutoCloseable {
     }
 
     private long parentIno(FsPaths.Split s) {
-        InodeData parent = walk(ROOT_INO, new ArrayDeque<>(s.parent()), true, 0);
+        InodeData parent = walk(ROOT_INO, new ArrayDeque<>(s.parent()), true, false, 0);
         if (!FileStat.of(parent).isDirectory()) {
             throw RadosException.of(ErrorCode.ENOTDIR, "not a directory: /" + String.join("/", s.parent()));
         }
@@ -455,18 +505,24 @@ public final class CairnFs implements AutoCloseable {
     }
 
     private InodeData resolve(String path, boolean followLast) {
-        return walk(ROOT_INO, new ArrayDeque<>(FsPaths.components(path)), followLast, 0);
+        return walk(ROOT_INO, new ArrayDeque<>(FsPaths.components(path)), followLast, true, 0);
     }
 
-    private InodeData walk(long start, Deque<String> names, boolean followLast, int hops) {
-        InodeData at = getattrData(start);
+    /**
+     * Resolves names from {@code start}. Directories on the way come from the dentry cache while
+     * their leases hold; the last name is asked of the MDS when {@code freshLast} (its attributes are
+     * wanted, not only its inode number).
+     */
+    private InodeData walk(long start, Deque<String> names, boolean followLast, boolean freshLast, int hops) {
+        // the root is a directory: no need to ask before looking a name up in it
+        InodeData at = start == ROOT_INO && !names.isEmpty() ? null : getattrData(start);
         long dir = start;
         while (!names.isEmpty()) {
             String name = names.pollFirst();
-            if (!FileStat.of(at).isDirectory()) {
+            if (at != null && !FileStat.of(at).isDirectory()) {
                 throw RadosException.of(ErrorCode.ENOTDIR, "'" + name + "' is looked up in a non-directory");
             }
-            InodeData next = lookupData(dir, name);
+            InodeData next = names.isEmpty() && freshLast ? lookupData(dir, name) : lookupCached(dir, name);
             if (FileStat.of(next).isSymlink() && (followLast || !names.isEmpty())) {
                 if (++hops > SYMLINK_HOPS_MAX) {
                     throw RadosException.of(ErrorCode.EINVAL, "too many levels of symbolic links");
@@ -478,7 +534,7 @@ public final class CairnFs implements AutoCloseable {
                 }
                 if (target.startsWith("/")) {
                     dir = ROOT_INO;
-                    at = getattrData(ROOT_INO);
+                    at = names.isEmpty() ? getattrData(ROOT_INO) : null;
                 }
                 continue;
             }

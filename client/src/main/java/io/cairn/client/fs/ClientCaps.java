@@ -3,6 +3,7 @@ package io.cairn.client.fs;
 import io.cairn.proto.v1.CapMessage;
 import io.cairn.proto.v1.CapOp;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -19,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * Everything the MDS sends is handled on one thread of its own, in order: never on the gRPC
  * thread that delivered it, since a revocation writes to the OSDs and asks the MDS.
  */
-final class ClientCaps implements MdsSession.Listener, AutoCloseable {
+final class ClientCaps implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClientCaps.class);
+    private static final int SEQS_KEPT_MAX = 65_536;
 
     private final Consumer<CapOp> sender;
     private final ExecutorService worker;
@@ -28,6 +30,18 @@ final class ClientCaps implements MdsSession.Listener, AutoCloseable {
     private final Map<Long, OpenFile> open = new HashMap<>();
     /** The last revocation acknowledged per inode: sent again on a new stream (the ack may have been lost). */
     private final Map<Long, long[]> lastAck = new HashMap<>();
+    /**
+     * Per inode, the seq of the newest cap message applied (worker thread only). The MDS numbers its
+     * messages to this client in one sequence, so one older than what was applied — a grant for a
+     * file closed and opened again meanwhile — is stale. Reset when a session opens (a new MDS
+     * starts a new sequence; an old stream's messages are dropped before they get here).
+     */
+    private final Map<Long, Long> lastSeq = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+            return size() > SEQS_KEPT_MAX;
+        }
+    };
 
     ClientCaps(Consumer<CapOp> sender, long clientId) {
         this.sender = sender;
@@ -58,9 +72,15 @@ final class ClientCaps implements MdsSession.Listener, AutoCloseable {
         sender.accept(CapOp.newBuilder().setKind(CapOp.Kind.WANT).setIno(f.ino).setWanted(wanted).build());
     }
 
-    @Override
-    public void onCap(CapMessage m) {
+    void onCap(CapMessage m) {
         submit(() -> {
+            Long last = lastSeq.get(m.getIno());
+            if (last != null && m.getSeq() <= last) {
+                LOG.debug("inode {}: stale cap {} seq {} (have {})", Long.toHexString(m.getIno()), m.getKind(),
+                        m.getSeq(), last);
+                return;
+            }
+            lastSeq.put(m.getIno(), m.getSeq());
             OpenFile f;
             synchronized (this) {
                 f = open.get(m.getIno());
@@ -90,9 +110,9 @@ final class ClientCaps implements MdsSession.Listener, AutoCloseable {
     }
 
     /** A session opened (a new stream, maybe a new MDS, or back from stale): every open file asks again. */
-    @Override
-    public void onSessionOpen() {
+    void onSessionOpen() {
         submit(() -> {
+            lastSeq.clear();
             List<OpenFile> files;
             Map<Long, long[]> acks;
             synchronized (this) {
@@ -105,13 +125,14 @@ final class ClientCaps implements MdsSession.Listener, AutoCloseable {
                     sender.accept(CapOp.newBuilder().setKind(CapOp.Kind.ACK).setIno(f.ino).setSeq(a[0])
                             .setHeld((int) a[1]).build());
                 }
-                sender.accept(CapOp.newBuilder().setKind(CapOp.Kind.WANT).setIno(f.ino).setWanted(f.wanted()).build());
+                // what it holds too: an MDS that took the rank over in up:reconnect takes it as it is
+                sender.accept(CapOp.newBuilder().setKind(CapOp.Kind.WANT).setIno(f.ino).setWanted(f.wanted())
+                        .setHeld(f.issued()).build());
             }
         });
     }
 
-    @Override
-    public void onStale() {
+    void onStale() {
         submit(() -> {
             List<OpenFile> files;
             synchronized (this) {
@@ -121,14 +142,14 @@ final class ClientCaps implements MdsSession.Listener, AutoCloseable {
         });
     }
 
-    @Override
-    public void onEvicted(String why) {
+    void onEvicted(String why) {
         List<OpenFile> files;
         synchronized (this) {
             files = List.copyOf(open.values());
         }
-        // at once, not queued: a revocation being worked on must not keep waiters waiting
-        files.forEach(f -> f.kill(why));
+        // not queued behind a revocation being worked on, and not on the caller's thread (which holds
+        // the session's lock, that a file's own MDS call may be waiting for while it holds the file)
+        Thread.ofVirtual().name("fs-evicted").start(() -> files.forEach(f -> f.kill(why)));
     }
 
     private void submit(Runnable task) {

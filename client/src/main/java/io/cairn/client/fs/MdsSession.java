@@ -7,6 +7,7 @@ import io.cairn.common.net.Messenger;
 import io.cairn.proto.v1.CapMessage;
 import io.cairn.proto.v1.CapOp;
 import io.cairn.proto.v1.FsMapData;
+import io.cairn.proto.v1.LeaseMessage;
 import io.cairn.proto.v1.MdsReply;
 import io.cairn.proto.v1.MdsRequest;
 import io.cairn.proto.v1.MdsServiceGrpc;
@@ -65,6 +66,9 @@ final class MdsSession implements AutoCloseable {
         void onStale();
 
         void onEvicted(String why);
+
+        /** The MDS revokes a dentry lease: drop the cached name (and answer with {@link #sendLeaseAck}). */
+        void onLeaseRevoke(LeaseMessage m);
     }
 
     private static final Listener NO_LISTENER = new Listener() {
@@ -79,6 +83,9 @@ final class MdsSession implements AutoCloseable {
 
         @Override
         public void onEvicted(String why) { }
+
+        @Override
+        public void onLeaseRevoke(LeaseMessage m) { }
     };
 
     private final Supplier<FsMapData> fsMaps;
@@ -158,12 +165,22 @@ final class MdsSession implements AutoCloseable {
 
     /** Sends a cap message on the current stream; dropped without one (a new stream asks again). */
     void sendCap(CapOp op) {
+        sendUnanswered(MdsRequest.newBuilder().setCap(op));
+    }
+
+    /** Tells the MDS a revoked dentry lease is dropped; dropped itself without a stream (a new one asks nothing). */
+    void sendLeaseAck(LeaseMessage m) {
+        sendUnanswered(MdsRequest.newBuilder().setLeaseAck(m));
+    }
+
+    /** A message no reply answers (tid 0), on the current stream if there is one. */
+    private void sendUnanswered(MdsRequest.Builder req) {
         synchronized (lock) {
             if (stream == null || closed || evicted != null) {
                 return;
             }
             try {
-                stream.requests.onNext(MdsRequest.newBuilder().setClientId(clientId).setCap(op).build());
+                stream.requests.onNext(req.setClientId(clientId).build());
             } catch (RuntimeException e) {
                 broken(stream, "sending to mds at " + stream.addr + ": " + e);
             }
@@ -318,6 +335,10 @@ final class MdsSession implements AutoCloseable {
                 listener.onCap(r.getCap());
                 return;
             }
+            if (r.getTid() == 0 && r.hasLeaseRevoke()) {
+                listener.onLeaseRevoke(r.getLeaseRevoke());
+                return;
+            }
             if (r.getCode() == ErrorCode.EBLOCKLISTED.code()) {
                 evicted(r.getMessage());
                 return;
@@ -407,7 +428,7 @@ final class MdsSession implements AutoCloseable {
             }
             String addr;
             try {
-                addr = FsMaps.activeAddress(fsMaps.get(), fsName);
+                addr = FsMaps.sessionAddress(fsMaps.get(), fsName);
             } catch (RuntimeException e) {
                 synchronized (lock) {
                     lastProblem = "the monitors: " + e.getMessage();

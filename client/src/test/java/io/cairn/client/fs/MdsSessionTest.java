@@ -186,6 +186,18 @@ class MdsSessionTest {
         s.close();
     }
 
+    /** Polls {@code done} until it holds or {@code seconds} pass; its last answer. */
+    private static boolean within(int seconds, java.util.function.BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
     @Test
     void everyStreamOpensTheSessionWhichIsRenewedWhileIdleAndClosedAtUnmount() throws Exception {
         FakeMds a = start(Mode.BOTH);
@@ -195,19 +207,10 @@ class MdsSessionTest {
         assertEquals(SessionOp.Kind.OPEN, a.sessionOps.get(0).getKind());
         assertEquals("127.0.0.1:0/77", a.sessionOps.get(0).getAddr());
         // session_timeout 4 s (from the MDS's answer): renewals about every second, with no requests
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (a.sessionOps.stream().filter(o -> o.getKind() == SessionOp.Kind.RENEW).count() < 2
-                && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertTrue(a.sessionOps.stream().filter(o -> o.getKind() == SessionOp.Kind.RENEW).count() >= 2,
+        assertTrue(within(10, () -> a.sessionOps.stream().filter(o -> o.getKind() == SessionOp.Kind.RENEW).count() >= 2),
                 "renewed: " + a.sessionOps);
         s.close();
-        long closeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (a.sessionOps.stream().noneMatch(o -> o.getKind() == SessionOp.Kind.CLOSE)
-                && System.nanoTime() < closeDeadline) {
-            Thread.sleep(20);
-        }
+        within(10, () -> a.sessionOps.stream().anyMatch(o -> o.getKind() == SessionOp.Kind.CLOSE));
         assertEquals(SessionOp.Kind.CLOSE, a.sessionOps.get(a.sessionOps.size() - 1).getKind(), "closed at unmount");
     }
 

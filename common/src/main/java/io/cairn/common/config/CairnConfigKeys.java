@@ -393,6 +393,15 @@ public final class CairnConfigKeys {
                 seconds("mds_cap_revoke_eviction_timeout", 0).check(v -> v.toMillis() >= 0, ">= 0 s")
                 .description("Evict a client that has not released revoked caps after this long; 0 never does "
                         + "(Ceph's default).").runtime().build();
+        public static final ConfigOption<Duration> RECONNECT_TIMEOUT = seconds("mds_reconnect_timeout", 45)
+                .check(v -> v.toMillis() >= 1000, ">= 1 s")
+                .description("How long a new active MDS waits in up:reconnect for the previous holder's clients; "
+                        + "those that have not come back by then are evicted.").runtime().build();
+        public static final ConfigOption<Duration> DENTRY_LEASE_TIME = seconds("mds_dentry_lease_time", 10)
+                .check(v -> v.toMillis() >= 100 && v.toSeconds() <= 300, "0.1..300 s")
+                .description("How long a client may answer lookups of a directory's name from its cache; the MDS "
+                        + "revokes the lease before the name is unlinked or renamed, and waits at most this long "
+                        + "for a silent holder.").build();
         public static final ConfigOption<Integer> MAX_CAPS_PER_CLIENT = intOpt("mds_max_caps_per_client", 1_048_576)
                 .check(v -> v >= 1, ">= 1")
                 .description("Inodes one client may hold caps on before it is asked to release some "

@@ -16,6 +16,7 @@ import io.cairn.proto.v1.MdsReply;
 import io.cairn.proto.v1.MdsRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -56,6 +57,16 @@ final class ClusterRankOpener implements RankServer.Opener {
         @Override
         public List<MdsHealthMetric> health() {
             return rank.health();
+        }
+
+        @Override
+        public CompletableFuture<Void> journalSession(long clientId, String addr, boolean open) {
+            return rank.journalSession(clientId, addr, open);
+        }
+
+        @Override
+        public CompletableFuture<Map<Long, String>> openSessions() {
+            return rank.openSessions();
         }
 
         @Override

@@ -48,6 +48,8 @@ public final class MdsDaemon implements AutoCloseable {
     /** While a step waits for the monitors to record it, beacon this often instead of every interval. */
     private static final long CHANGING_BEACON_MS = 200;
     private static final long TICK_MS = 1000;
+    /** Client requests that may wait for up:active over all streams. */
+    private static final int REQUESTS_WAITING_MAX = 10_000;
     /** How a rank that cannot be served says so (MdsRank.open's EIO): the rank is reported damaged. */
     private static final String DAMAGE_PREFIX = "MDS_DAMAGE";
 
@@ -125,9 +127,10 @@ public final class MdsDaemon implements AutoCloseable {
         address = bind.host() + ":" + grpc.getPort();
         Gauge.builder("cairn.mds.fsmap.epoch", this, d -> d.fsmapEpoch).description("Newest FsMap epoch this MDS has")
                 .register(registry);
-        Gauge.builder("cairn.mds.active", this, d -> d.active == null ? 0 : 1)
+        Gauge.builder("cairn.mds.active", this, d -> d.active == null || !d.active.active().isOpen() ? 0 : 1)
                 .description("1 while this MDS serves a rank").register(registry);
-        Gauge.builder("cairn.mds.sessions", this, d -> d.active == null ? 0 : d.active.sessions().list().size())
+        Gauge.builder("cairn.mds.client.sessions", this, d -> d.active == null ? 0
+                        : d.active.sessions().list().size())
                 .description("Client sessions of the rank this MDS serves").register(registry);
         Gauge.builder("cairn.mds.caps", this, d -> d.active == null ? 0 : d.active.sessions().list().stream()
                 .mapToLong(SessionHub.Listed::numCaps).sum())
@@ -208,9 +211,13 @@ public final class MdsDaemon implements AutoCloseable {
         for (MdsRole.Action action : role.onMap(map)) {
             switch (action) {
                 case MdsRole.Action.StartReplay s -> startReplay(s);
+                case MdsRole.Action.StartReconnect r -> startReconnect();
                 case MdsRole.Action.BecomeActive a -> {
-                    active = new MdsServiceImpl.Serving(held, new SessionHub(Clock.SYSTEM, this::blocklist,
-                            this::hubSettings, capRevokes::increment));
+                    if (active == null) {
+                        // the map went straight to up:active (no clients to wait for)
+                        active = serving(Map.of());
+                    }
+                    active.active().open();
                     LOG.info("mds.{} is up:active for rank {} of '{}'", name, role.rank(), map.getEpoch());
                 }
                 case MdsRole.Action.Respawn r -> respawn(r.reason());
@@ -219,6 +226,39 @@ public final class MdsDaemon implements AutoCloseable {
         if (role.phase() != before) {
             LOG.info("mds.{} {} -> {} (FsMap epoch {})", name, before, role.phase(), map.getEpoch());
         }
+    }
+
+    /**
+     * up:reconnect: the clients whose sessions the journal left open may come back now; requests
+     * wait for up:active. Once all are back (or mds_reconnect_timeout has evicted the rest) the
+     * role moves on to rejoin.
+     */
+    private void startReconnect() {
+        MdsRole reconnecting = role;
+        RankServer rank = held;
+        rank.openSessions().whenComplete((expected, t) -> beaconThread.execute(() -> {
+            if (role != reconnecting || held != rank || closed) {
+                return;
+            }
+            if (t != null) {
+                LOG.warn("mds.{}: the open sessions could not be read ({}); waiting for no client", name, t.toString());
+            }
+            MdsServiceImpl.Serving s = serving(t == null ? expected : Map.of());
+            active = s;
+            s.sessions().reconnected().thenRun(() -> beaconThread.execute(() -> {
+                if (role == reconnecting) {
+                    role.reconnectDone();
+                    nextBeaconAtMs = 0;
+                }
+            }));
+        }));
+    }
+
+    private MdsServiceImpl.Serving serving(Map<Long, String> expected) {
+        RankServer rank = held;
+        return new MdsServiceImpl.Serving(rank, new SessionHub(Clock.SYSTEM, this::blocklist, rank::journalSession,
+                this::hubSettings, capRevokes::increment, expected,
+                config.get(CairnConfigKeys.Mds.DENTRY_LEASE_TIME).toMillis()), new ActiveGate(REQUESTS_WAITING_MAX));
     }
 
     private void startReplay(MdsRole.Action.StartReplay s) {
@@ -299,7 +339,8 @@ public final class MdsDaemon implements AutoCloseable {
                 config.get(CairnConfigKeys.Mds.SESSION_BLOCKLIST_ON_EVICT)),
                 new CapLocker.Settings(config.get(CairnConfigKeys.Mds.REVOKE_CAP_TIMEOUT).toMillis(),
                         config.get(CairnConfigKeys.Mds.CAP_REVOKE_EVICTION_TIMEOUT).toMillis(),
-                        config.get(CairnConfigKeys.Mds.MAX_CAPS_PER_CLIENT)));
+                        config.get(CairnConfigKeys.Mds.MAX_CAPS_PER_CLIENT)),
+                config.get(CairnConfigKeys.Mds.RECONNECT_TIMEOUT).toMillis());
     }
 
     /** Asks the monitors to blocklist an evicted client's address (on the admin thread). */

@@ -21,11 +21,17 @@ final class MdsRole {
     static final String ACTIVE = "up:active";
     static final String DAMAGED = "damaged";
 
-    enum Phase { BOOTING, STANDBY, REPLAYING, REPLAYED, RECONNECT, REJOIN, ACTIVE, DAMAGED, RESPAWN }
+    enum Phase { BOOTING, STANDBY, REPLAYING, REPLAYED, RECONNECTING, RECONNECTED, REJOIN, ACTIVE, DAMAGED, RESPAWN }
 
     sealed interface Action {
         /** Take the rank over: fence the old holder's journal, replay it, then report {@link #replayDone}. */
         record StartReplay(Filesystem fs, int rank, int upEpoch) implements Action { }
+
+        /**
+         * up:reconnect: let the previous holder's clients come back (their sessions and caps), then
+         * report {@link #reconnectDone}.
+         */
+        record StartReconnect() implements Action { }
 
         /** Serve clients. */
         record BecomeActive() implements Action { }
@@ -56,8 +62,8 @@ final class MdsRole {
             case BOOTING -> BOOT;
             case STANDBY, RESPAWN -> STANDBY;
             case REPLAYING -> REPLAY;
-            case REPLAYED -> RECONNECT;
-            case RECONNECT -> REJOIN;
+            case REPLAYED, RECONNECTING -> RECONNECT;
+            case RECONNECTED -> REJOIN;
             case REJOIN, ACTIVE -> ACTIVE;
             case DAMAGED -> DAMAGED;
         };
@@ -65,7 +71,7 @@ final class MdsRole {
 
     /** True while the daemon waits for the monitors to record a step it asked for: beacon soon. */
     boolean changing() {
-        return phase == Phase.BOOTING || phase == Phase.REPLAYED || phase == Phase.RECONNECT || phase == Phase.REJOIN
+        return phase == Phase.BOOTING || phase == Phase.REPLAYED || phase == Phase.RECONNECTED || phase == Phase.REJOIN
                 || phase == Phase.DAMAGED;
     }
 
@@ -112,13 +118,14 @@ final class MdsRole {
         switch (phase) {
             case REPLAYED -> {
                 if (state.equals(RECONNECT)) {
-                    phase = Phase.RECONNECT;
+                    phase = Phase.RECONNECTING;
+                    return List.of(new Action.StartReconnect());
                 } else if (state.equals(ACTIVE)) {
                     phase = Phase.ACTIVE;
                     return List.of(new Action.BecomeActive());
                 }
             }
-            case RECONNECT -> {
+            case RECONNECTED -> {
                 if (state.equals(REJOIN)) {
                     phase = Phase.REJOIN;
                 }
@@ -138,6 +145,13 @@ final class MdsRole {
     void replayDone() {
         if (phase == Phase.REPLAYING) {
             phase = Phase.REPLAYED;
+        }
+    }
+
+    /** Every client of the previous holder is back (or was evicted): the rank may move on to rejoin. */
+    void reconnectDone() {
+        if (phase == Phase.RECONNECTING) {
+            phase = Phase.RECONNECTED;
         }
     }
 

@@ -2,11 +2,14 @@ package io.cairn.mds.daemon;
 
 import io.cairn.common.CairnException;
 import io.cairn.common.ErrorCode;
+import io.cairn.mds.DentryLeases;
 import io.cairn.proto.v1.MdsReply;
 import io.cairn.proto.v1.MdsRequest;
 import io.cairn.proto.v1.MdsServiceGrpc;
 import io.cairn.proto.v1.SessionOp;
 import io.grpc.stub.StreamObserver;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -20,9 +23,14 @@ import org.slf4j.LoggerFactory;
  */
 final class MdsServiceImpl extends MdsServiceGrpc.MdsServiceImplBase {
     private static final Logger LOG = LoggerFactory.getLogger(MdsServiceImpl.class);
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFDIR = 0040000;
 
-    /** What an active daemon serves clients with: its rank and the rank's client sessions. */
-    record Serving(RankServer rank, SessionHub sessions) {}
+    /**
+     * What a daemon serves clients with from up:reconnect on: its rank, the rank's client sessions,
+     * and a gate that opens at up:active (requests wait behind it; sessions and caps do not).
+     */
+    record Serving(RankServer rank, SessionHub sessions, ActiveGate active) {}
 
     private final String name;
     private final Supplier<Serving> active;
@@ -46,6 +54,13 @@ final class MdsServiceImpl extends MdsServiceGrpc.MdsServiceImplBase {
         /** The client that opened a session on this stream, and the hub it opened it with. */
         private volatile long clientId;
         private volatile SessionHub hub;
+        /**
+         * The last request handed on: each next one goes after it, so a change waiting for dentry
+         * leases to be dropped holds back what the client sent after it. Guarded by its own lock, not
+         * the stream's: the hub sends to streams under its lock, and this calls into the hub.
+         */
+        private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+        private final Object tailLock = new Object();
 
         Session(StreamObserver<MdsReply> out) {
             this.out = out;
@@ -74,16 +89,36 @@ final class MdsServiceImpl extends MdsServiceGrpc.MdsServiceImplBase {
                 serving.sessions().onCapOp(req.getClientId(), req.getCap(), this);
                 return;
             }
-            String refused = serving.sessions().refusal(req.getClientId(), this);
-            if (refused != null) {
-                send(error(req, refused.contains("evict") ? ErrorCode.EBLOCKLISTED : ErrorCode.ENOTCONN, refused));
+            if (req.getOpCase() == MdsRequest.OpCase.LEASE_ACK) {
+                serving.sessions().onLeaseAck(req.getClientId(), req.getLeaseAck(), this);
                 return;
             }
-            RankServer rank = serving.rank();
+            CairnException refused = serving.sessions().refusal(req.getClientId(), this);
+            if (refused != null) {
+                send(error(req, refused.code(), refused.getMessage()));
+                return;
+            }
+            // in up:reconnect or up:rejoin (a resent unsafe request, likely) it waits for up:active
+            if (!serving.active().runWhenOpen(() -> afterLeases(serving, req))) {
+                send(error(req, ErrorCode.EAGAIN, "mds." + name + " is not active yet (" + state.get() + ")"));
+            }
+        }
+
+        /** In order: a change to a name first waits until nobody answers lookups of it from a cache. */
+        private void afterLeases(Serving serving, MdsRequest req) {
+            Set<DentryLeases.Dentry> changed = changedNames(req);
+            synchronized (tailLock) {
+                tail = changed.isEmpty() ? tail.thenRun(() -> dispatch(serving, req))
+                        : tail.thenCompose(v -> serving.sessions().beforeChange(changed))
+                                .thenRun(() -> dispatch(serving, req));
+            }
+        }
+
+        private void dispatch(Serving serving, MdsRequest req) {
             try {
-                rank.handle(req, this::send).whenComplete((reply, failure) -> {
+                serving.rank().handle(req, this::send).whenComplete((reply, failure) -> {
                     if (failure == null) {
-                        send(reply);
+                        send(withLease(serving, req, reply));
                         return;
                     }
                     Throwable t = failure instanceof CompletionException && failure.getCause() != null
@@ -148,6 +183,31 @@ final class MdsServiceImpl extends MdsServiceGrpc.MdsServiceImplBase {
                 h.streamEnded(clientId, this);
             }
         }
+    }
+
+    /** The names a request unlinks or renames: their dentry leases are revoked before it is applied. */
+    static Set<DentryLeases.Dentry> changedNames(MdsRequest req) {
+        return switch (req.getOpCase()) {
+            case UNLINK -> Set.of(new DentryLeases.Dentry(req.getUnlink().getParent(), req.getUnlink().getName()));
+            case RMDIR -> Set.of(new DentryLeases.Dentry(req.getRmdir().getParent(), req.getRmdir().getName()));
+            case RENAME -> {
+                var r = req.getRename();
+                DentryLeases.Dentry src = new DentryLeases.Dentry(r.getSrcParent(), r.getSrcName());
+                DentryLeases.Dentry dst = new DentryLeases.Dentry(r.getDstParent(), r.getDstName());
+                yield src.equals(dst) ? Set.of(src) : Set.of(src, dst);
+            }
+            default -> Set.of();
+        };
+    }
+
+    /** A lookup that found a directory comes with a lease on its name (clients cache only directories' names). */
+    private static MdsReply withLease(Serving serving, MdsRequest req, MdsReply reply) {
+        if (req.getOpCase() != MdsRequest.OpCase.LOOKUP || reply.getCode() != 0
+                || (reply.getInode().getMode() & S_IFMT) != S_IFDIR) {
+            return reply;
+        }
+        long ms = serving.sessions().leaseFor(req.getClientId(), req.getLookup().getParent(), req.getLookup().getName());
+        return ms == 0 ? reply : reply.toBuilder().setLeaseMs((int) ms).build();
     }
 
     private static MdsReply error(MdsRequest req, ErrorCode code, String message) {

@@ -5,6 +5,7 @@ import io.cairn.proto.v1.MdsHealthMetric;
 import io.cairn.proto.v1.MdsReply;
 import io.cairn.proto.v1.MdsRequest;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -20,6 +21,12 @@ interface RankServer extends AutoCloseable {
     void tick();
 
     List<MdsHealthMetric> health();
+
+    /** Journals that a client's session opened or ended (completes once flushed). */
+    CompletableFuture<Void> journalSession(long clientId, String addr, boolean open);
+
+    /** The clients whose sessions were open when the journal ends: whom up:reconnect waits for. */
+    CompletableFuture<Map<Long, String>> openSessions();
 
     /** Completes with the reason once the rank can no longer serve (its journal was fenced by a newer holder). */
     CompletableFuture<Throwable> failure();

@@ -46,7 +46,10 @@ class MdsRoleTest {
         assertEquals(List.of(), role.onMap(map(3, MdsRole.REPLAY, 0)), "the same map again starts nothing");
         role.replayDone();
         assertEquals(MdsRole.RECONNECT, role.wantedState());
-        role.onMap(map(4, MdsRole.RECONNECT, 0));
+        assertEquals(List.of(new MdsRole.Action.StartReconnect()), role.onMap(map(4, MdsRole.RECONNECT, 0)));
+        assertEquals(MdsRole.RECONNECT, role.wantedState(), "stays in reconnect while clients come back");
+        assertEquals(List.of(), role.onMap(map(4, MdsRole.RECONNECT, 0)));
+        role.reconnectDone();
         assertEquals(MdsRole.REJOIN, role.wantedState());
         role.onMap(map(5, MdsRole.REJOIN, 0));
         assertEquals(MdsRole.ACTIVE, role.wantedState());
