@@ -466,7 +466,7 @@ class FsIT {
         cluster.cli("fs", "set", "cairnfs", "session_timeout", "30");
         cluster.cli("fs", "set", "cairnfs", "session_autoclose", "45");
         fs.mkdirs("/fence", DIR);
-        WriterProcess w = WriterProcess.start(cluster, "/fence/frozen");
+        FsWriterRun w = FsWriterRun.start(cluster.conf(), "/fence/frozen");
         try {
             String mds = awaitActive(null, Duration.ofSeconds(10));
             w.awaitLine("WROTE 3", 60);
@@ -506,7 +506,7 @@ class FsIT {
     @Test
     @Order(9)
     void anEvictedWritersCapsReachTheWaitingReaderInLessThanHalfTheSessionTimeout() throws Exception {
-        WriterProcess w = WriterProcess.start(cluster, "/fence/evicted");
+        FsWriterRun w = FsWriterRun.start(cluster.conf(), "/fence/evicted");
         try {
             String mds = awaitActive(null, Duration.ofSeconds(10));
             w.awaitLine("WROTE 2", 60);
@@ -583,78 +583,6 @@ class FsIT {
             byte[] want = FsWriterProcess.block(n);
             assertArrayEquals(want, java.util.Arrays.copyOfRange(got, n * want.length, (n + 1) * want.length),
                     "block " + n);
-        }
-    }
-
-    /** An {@link FsWriterProcess} and what it printed. */
-    private static final class WriterProcess implements AutoCloseable {
-        final Process process;
-        final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-        long clientId;
-        String addr;
-
-        private WriterProcess(Process process) {
-            this.process = process;
-            Thread t = new Thread(() -> {
-                try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String line = in.readLine(); line != null; line = in.readLine()) {
-                        lines.add(line);
-                    }
-                } catch (java.io.IOException e) {
-                    lines.add("EOF " + e);
-                }
-            }, "fs-writer-out");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        static WriterProcess start(TestCluster cluster, String path) throws Exception {
-            String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-            ProcessBuilder pb = new ProcessBuilder(javaBin, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-cp", cp, FsWriterProcess.class.getName(), cluster.conf().toString(), path);
-            pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-            WriterProcess w = new WriterProcess(pb.start());
-            String[] ready = w.awaitLine("READY", 60).split(" ");
-            w.clientId = Long.parseLong(ready[1]);
-            w.addr = ready[2];
-            return w;
-        }
-
-        String awaitLine(String prefix, int seconds) throws InterruptedException {
-            long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-            while (System.nanoTime() < deadline) {
-                for (String l : lines) {
-                    if (l.startsWith(prefix)) {
-                        return l;
-                    }
-                }
-                Thread.sleep(50);
-            }
-            throw new AssertionError("the writer did not print " + prefix + " within " + seconds + " s: " + lines);
-        }
-
-        int lastWrote() {
-            int n = 0;
-            for (String l : lines) {
-                if (l.startsWith("WROTE ")) {
-                    n = Math.max(n, Integer.parseInt(l.substring(6)));
-                }
-            }
-            return n;
-        }
-
-        void signal(String sig) throws Exception {
-            Processes.run(new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())), 10);
-        }
-
-        @Override
-        public void close() {
-            if (process.isAlive()) {
-                // a frozen process is ended too: SIGKILL needs no thaw
-                process.destroyForcibly();
-            }
         }
     }
 

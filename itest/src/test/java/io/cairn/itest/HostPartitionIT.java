@@ -89,6 +89,7 @@ class HostPartitionIT {
             c.append("[osd.").append(i).append("]\npublic_addr = ").append(hosts.address(i)).append(":6800\n")
                     .append("crush_location = host=node").append(i).append('\n');
         }
+        c.append("[mds.a]\npublic_addr = ").append(hosts.address(0)).append(":6801\n");
         Files.writeString(conf, c.toString());
         for (int i = 0; i < 3; i++) {
             daemons.add(daemon(i, "mon", String.valueOf((char) ('a' + i))));
@@ -197,6 +198,54 @@ class HostPartitionIT {
         assertTrue(result.contains("mismatches 0 missing 0"), result);
         System.out.printf("HostPartitionIT: %d flaps in %d s, active+clean %.1f s after the last heal; %s%n", flaps,
                 FLAP_SECONDS, settleSec, result.strip());
+    }
+
+    /**
+     * A file-system writer on the client host holds a file's write caps when the network cuts the
+     * host off from the MDS and the OSDs: a reader on host 1 gets the caps once the writer's session
+     * is stale, and reads every block the writer fsynced; after session_autoclose the writer is
+     * evicted and its address blocklisted; when the network heals, its next write is refused and the
+     * file is unchanged.
+     */
+    @Test
+    @Order(6)
+    void aWriterCutOffByTheNetworkGoesStaleIsEvictedAndCannotWriteAfterTheHeal() throws Exception {
+        cli("osd", "pool", "create", "cairnfs_metadata", "8");
+        cli("osd", "pool", "create", "cairnfs_data", "8");
+        cli("fs", "new", "cairnfs", "cairnfs_metadata", "cairnfs_data");
+        cli("fs", "set", "cairnfs", "session_timeout", "30");
+        cli("fs", "set", "cairnfs", "session_autoclose", "40");
+        daemons.add(daemon(0, "mds", "a"));
+        Processes.await(() -> cli("fs", "status").contains(" active "), 120, "mds.a active");
+        String path = "/cut-writer";
+        try (FsWriterRun w = FsWriterRun.start(cmd -> hosts.exec(CLIENT, cmd), conf, path)) {
+            w.awaitLine("WROTE 3", 60);
+            hosts.cut(CLIENT);
+            long cutNs = System.nanoTime();
+            int durable = w.lastWrote();
+            String read = readOn(1, path);
+            double afterS = (System.nanoTime() - cutNs) / 1e9;
+            String[] f = read.split(" ");
+            assertTrue(f[0].equals("READ") && Integer.parseInt(f[1]) >= durable + 1, read + " (blocks 0.." + durable
+                    + " were fsynced)");
+            assertTrue(afterS > 20, "the reader waited for the writer's session to go stale, not " + afterS + " s");
+            Processes.await(() -> Processes.run(on(0, conf, "osd", "blocklist", "ls"), 30).contains(w.addr), 60,
+                    "the cut-off writer evicted and blocklisted");
+            String before = readOn(1, path).split(" ")[1];
+            hosts.heal(CLIENT);
+            String refused = w.awaitLine("REFUSED", 90);
+            assertTrue(refused.contains("Blocklisted"), refused);
+            assertEquals(before, readOn(1, path).split(" ")[1], "the writer wrote nothing after the heal");
+            System.out.printf("HostPartitionIT: writer cut off; the reader had its caps %.1f s later (session_timeout "
+                    + "30 s), %s blocks; evicted and blocklisted; after the heal: %s%n", afterS, f[1], refused);
+        }
+    }
+
+    /** Reads the writer's file whole from {@code host}: READ blocks waited-ms. */
+    private String readOn(int host, String path) {
+        List<String> cmd = FsWriterRun.command(conf.toString(), path, "read");
+        String out = Processes.run(hosts.exec(host, cmd), 150);
+        return out.lines().filter(l -> l.startsWith("READ") || l.startsWith("BAD")).findFirst().orElse(out);
     }
 
     /** A cairn command on {@code host} with config {@code conf}. */

@@ -133,6 +133,8 @@ public final class ClientSessions {
         switch (event) {
             case Event.Open o -> {
                 if (evicted.contains(o.id())) {
+                    // told, so that it stops coming back (a client cut off by the network learns it here)
+                    out.add(new Action.Notify(o.id(), State.KILLING, "client " + o.id() + " was evicted: mount again"));
                     out.add(new Action.Drop(o.id(), "client " + o.id() + " was evicted: mount again"));
                     break;
                 }

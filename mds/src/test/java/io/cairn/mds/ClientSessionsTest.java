@@ -52,8 +52,9 @@ class ClientSessionsTest {
         assertNull(sessions.get(7));
         assertTrue(sessions.wasEvicted(7));
         assertTrue(sessions.refusal(7).contains("evicted"));
-        assertEquals(List.of(new Action.Drop(7, "client 7 was evicted: mount again")), open(7, 304_000),
-                "an evicted client cannot open again");
+        assertEquals(List.of(new Action.Notify(7, State.KILLING, "client 7 was evicted: mount again"),
+                new Action.Drop(7, "client 7 was evicted: mount again")), open(7, 304_000),
+                "an evicted client cannot open again, and is told so");
     }
 
     @Test
