@@ -403,6 +403,11 @@ public final class CairnFs implements AutoCloseable {
         }
 
         @Override
+        public void want(long ino, int wanted) {
+            caps.want(ino, wanted);
+        }
+
+        @Override
         public void awaitOsdEpoch(int epoch, long deadlineMs) {
             while (rados.map().epoch() < epoch) {
                 if (System.currentTimeMillis() > deadlineMs) {

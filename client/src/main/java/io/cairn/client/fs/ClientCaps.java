@@ -59,17 +59,26 @@ final class ClientCaps implements AutoCloseable {
         return f;
     }
 
-    /** A handle opened or closed: the MDS learns what the mount wants now. */
+    /** A handle opened or closed: the MDS learns what the mount wants now, if it was asked for caps on the file. */
     void wantsChanged(OpenFile f) {
         int wanted;
+        boolean asked;
         synchronized (this) {
             wanted = f.wanted();
+            asked = f.asked();
             if (wanted == 0) {
                 open.remove(f.ino, f);
                 lastAck.remove(f.ino);
             }
         }
-        sender.accept(CapOp.newBuilder().setKind(CapOp.Kind.WANT).setIno(f.ino).setWanted(wanted).build());
+        if (asked) {
+            want(f.ino, wanted);
+        }
+    }
+
+    /** Tells the MDS what the mount wants on {@code ino} (0 releases it). */
+    void want(long ino, int wanted) {
+        sender.accept(CapOp.newBuilder().setKind(CapOp.Kind.WANT).setIno(ino).setWanted(wanted).build());
     }
 
     void onCap(CapMessage m) {
@@ -120,6 +129,9 @@ final class ClientCaps implements AutoCloseable {
                 acks = Map.copyOf(lastAck);
             }
             for (OpenFile f : files) {
+                if (!f.asked()) {
+                    continue;
+                }
                 long[] a = acks.get(f.ino);
                 if (a != null) {
                     sender.accept(CapOp.newBuilder().setKind(CapOp.Kind.ACK).setIno(f.ino).setSeq(a[0])

@@ -34,6 +34,9 @@ final class OpenFile {
 
         /** Waits until the client's OSDMap is at least {@code epoch} (a barrier a cap grant carried). */
         void awaitOsdEpoch(int epoch, long deadlineMs);
+
+        /** Tells the MDS the caps the mount wants on the file now. */
+        void want(long ino, int wanted);
     }
 
     private record Extent(long offset, byte[] bytes) {}
@@ -47,6 +50,11 @@ final class OpenFile {
     private int writers;
     private int issued;
     private int osdEpochBarrier;
+    /**
+     * Whether the MDS has been asked for caps on the file: only at its first read, write or
+     * truncate, so a file created or opened and closed without I/O costs the MDS no cap messages.
+     */
+    private boolean asked;
     private String dead;
     private long sizeBytes;
     private long mtimeMs;
@@ -103,9 +111,22 @@ final class OpenFile {
         return issued;
     }
 
+    synchronized boolean asked() {
+        return asked;
+    }
+
+    /** The first I/O through any handle asks the MDS for the caps the open handles want. */
+    private void askOnce() {
+        if (!asked) {
+            asked = true;
+            mount.want(ino, wanted());
+        }
+    }
+
     void write(long offset, byte[] buf, int from, int length) {
         synchronized (this) {
             long deadlineMs = System.currentTimeMillis() + opTimeoutMs;
+            askOnce();
             awaitCaps(Caps.FILE_WR, deadlineMs);
             mount.awaitOsdEpoch(osdEpochBarrier, deadlineMs);
             dropCached(offset, length);
@@ -128,6 +149,7 @@ final class OpenFile {
 
     synchronized byte[] read(long offset, int length) {
         long deadlineMs = System.currentTimeMillis() + opTimeoutMs;
+        askOnce();
         awaitCaps(Caps.FILE_RD, deadlineMs);
         if ((issued & Caps.FILE_SHARED) == 0 && !sizeDirty) {
             // another client may be writing: the size is the MDS's, asked each time
@@ -177,6 +199,7 @@ final class OpenFile {
     /** Cuts or extends the file; the buffer goes to the OSDs first, the cache is dropped. */
     synchronized void truncate(long newSize, Runnable setMdsSize) {
         long deadlineMs = System.currentTimeMillis() + opTimeoutMs;
+        askOnce();
         awaitCaps(Caps.FILE_WR, deadlineMs);
         mount.awaitOsdEpoch(osdEpochBarrier, deadlineMs);
         flushLocked();
