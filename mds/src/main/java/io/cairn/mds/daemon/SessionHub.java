@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * <p>A hub starts in up:reconnect: the clients whose sessions the journal says were open come back
  * (open their session, say which caps they hold, resend their unsafe requests, which wait for
  * up:active) until every one has or mds_reconnect_timeout has passed; those that did not are
- * blocklisted and refused. The machines are only touched under this object's lock; stream writes,
- * journal and monitor calls happen outside it.
+ * blocklisted and refused. The machines are worked, and what they say is queued on the client
+ * streams, under this object's lock, so each client gets its messages in the order they were made
+ * (a stream write only queues); journal writes and monitor calls complete on other threads.
  */
 final class SessionHub {
     private static final Logger LOG = LoggerFactory.getLogger(SessionHub.class);
