@@ -554,6 +554,8 @@ class FsIT {
              CairnFs b = CairnFs.mount(other, "cairnfs")) {
             assertTrue(b.stat("/lease/d1/x").isFile());
             assertTrue(b.cachedDentries() >= 2, "the walk cached /lease and /lease/d1: " + b.cachedDentries());
+            String ls = cluster.cli("tell", "mds." + awaitActive(null, Duration.ofSeconds(10)), "session", "ls");
+            assertTrue(ls.matches("(?s).*\"num_leases\": [1-9].*"), "session ls counts the leases: " + ls);
             int cached = b.cachedDentries();
             fs.rename("/lease/d1", "/lease/d2");
             assertEquals(cached - 1, b.cachedDentries(), "the rename waited for the cached name to be dropped");

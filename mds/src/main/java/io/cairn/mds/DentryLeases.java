@@ -176,6 +176,17 @@ public final class DentryLeases {
         return count;
     }
 
+    /** Per client, the leases it holds that have not run out. */
+    public Map<Long, Integer> perClient(long nowMs) {
+        Map<Long, Integer> out = new HashMap<>();
+        leases.values().forEach(holders -> holders.values().forEach(h -> {
+            if (h.untilMs() > nowMs) {
+                out.merge(h.client(), 1, Integer::sum);
+            }
+        }));
+        return out;
+    }
+
     public long nextRevokeId() {
         return nextId++;
     }

@@ -55,5 +55,7 @@ class DentryLeasesTest {
         assertEquals(0, leases.grant(2, E, 2), "past the bound a lookup gets no lease");
         assertEquals(10_000, leases.grant(1, E, 3), "a holder renews its own");
         assertEquals(3, leases.count());
+        assertEquals(java.util.Map.of(1L, 2, 2L, 1), leases.perClient(3));
+        assertEquals(java.util.Map.of(), leases.perClient(20_000), "run out");
     }
 }

@@ -96,7 +96,7 @@ final class MdsTellService extends DaemonTellServiceGrpc.DaemonTellServiceImplBa
             m.put("id", s.id());
             m.put("entity", Map.of("name", s.entity() == null ? "" : s.entity(), "addr", nullToEmpty(s.addr())));
             m.put("state", s.state().cephName());
-            m.put("num_leases", 0);
+            m.put("num_leases", listed.numLeases());
             m.put("num_caps", listed.numCaps());
             m.put("uptime", (nowMs - s.openedMs()) / 1000.0);
             m.put("last_renew_ago", (nowMs - s.lastRenewMs()) / 1000.0);

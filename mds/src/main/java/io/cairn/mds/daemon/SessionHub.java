@@ -313,11 +313,13 @@ final class SessionHub {
     }
 
     /** One client as {@code session ls} shows it. */
-    record Listed(ClientSessions.Info info, int numCaps) {}
+    record Listed(ClientSessions.Info info, int numCaps, int numLeases) {}
 
     synchronized List<Listed> list() {
-        Map<Long, Integer> perClient = caps.capsPerClient();
-        return sessions.list().stream().map(i -> new Listed(i, perClient.getOrDefault(i.id(), 0))).toList();
+        Map<Long, Integer> capsOf = caps.capsPerClient();
+        Map<Long, Integer> leasesOf = leases.perClient(clock.monotonicMs());
+        return sessions.list().stream().map(i -> new Listed(i, capsOf.getOrDefault(i.id(), 0),
+                leasesOf.getOrDefault(i.id(), 0))).toList();
     }
 
     synchronized long nowMs() {
