@@ -326,11 +326,6 @@ final class SessionHub {
         return sessions.nowMs();
     }
 
-    /** Caps a client holds on an inode (Ceph's text), for status. */
-    synchronized String issued(long clientId, long ino) {
-        return Caps.toString(caps.issued(clientId, ino));
-    }
-
     /** Carries out the session machine's actions (under this object's lock, as every caller holds it). */
     private void run(List<Action> actions) {
         for (Action a : actions) {
