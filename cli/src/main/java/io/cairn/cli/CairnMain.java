@@ -75,6 +75,7 @@ public final class CairnMain {
         // attached, which NameOption handles. Both settings reach only subcommands added so far.
         cl.setAllowSubcommandsAsOptionParameters(true);
         cl.setAllowOptionsAsOptionParameters(false);
+        cl.setExecutionStrategy(CairnMain::runLastKnown);
         cl.setParameterExceptionHandler((ex, a) -> {
             err.println("cairn: " + oneLine(ex.getMessage()) + nameHint(ex));
             if (debugRequested(a)) {
@@ -92,6 +93,23 @@ public final class CairnMain {
             return code;
         });
         return cl;
+    }
+
+    /**
+     * Runs the last command named, as picocli does, unless a word before it was not understood. A
+     * command that takes words it does not know (a daemon's {@code --option value} overrides) would
+     * otherwise let {@code osd foo ls} run {@code osd ls}, its unknown word dropped.
+     */
+    private static int runLastKnown(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult at = parsed; at.hasSubcommand(); at = at.subcommand()) {
+            if (!at.unmatched().isEmpty()) {
+                throw new CommandLine.UnmatchedArgumentException(at.commandSpec().commandLine(),
+                        "unknown command '" + at.commandSpec().qualifiedName().replaceFirst("^cairn ", "") + " "
+                                + String.join(" ", at.unmatched()) + "' (see '" + at.commandSpec().qualifiedName()
+                                + " --help')");
+            }
+        }
+        return new CommandLine.RunLast().execute(parsed);
     }
 
     /** How to give a name that picocli took for an option: attached to its option, or after {@code --}. */

@@ -40,6 +40,9 @@ final class MonCommandTable {
         }
     }
 
+    /** Other words for a group: Ceph's old name {@code osd blacklist}, which its monitors still take, as ours do. */
+    static final java.util.Map<String, String[]> GROUP_ALIASES = java.util.Map.of("osd blocklist", new String[] {"blacklist"});
+
     /**
      * Group commands and their descriptions. A group that is also a command (health, log) runs
      * its own mon call when no subcommand is named.

@@ -28,7 +28,8 @@ public final class MonCommandTree {
                             group.usageMessage().description(g[1]);
                             return group;
                         });
-                parent.addSubcommand(name, new CommandLine(spec));
+                parent.addSubcommand(name, new CommandLine(spec),
+                        MonCommandTable.GROUP_ALIASES.getOrDefault(g[0], new String[0]));
             }
         }
         for (MonCommandTable.Def def : MonCommandTable.COMMANDS) {
