@@ -274,7 +274,7 @@ final class Objecter implements AutoCloseable {
     ListReply list(long poolId, int seed, String cursor, int max, String nspace, boolean allNamespaces) {
         ListReply r = untilPrimaryAnswers(new PgId(poolId, seed), "listing pg " + new PgId(poolId, seed),
                 (stub, map) -> stub.list(ListRequest.newBuilder().setEpoch(map.epoch()).setPool(poolId).setSeed(seed)
-                        .setCursor(cursor).setMax(max).setNspace(nspace).setAllNamespaces(allNamespaces).build()),
+                        .setCursor(cursor).setMax(max).setNspace(nspace).setAllNamespaces(allNamespaces).setAddr(addr).build()),
                 ListReply::getCode);
         if (r.getCode() != 0) {
             throw RadosException.of(ErrorCode.of(r.getCode()), r.getMessage());

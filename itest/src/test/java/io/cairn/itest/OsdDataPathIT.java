@@ -335,6 +335,35 @@ class OsdDataPathIT {
         }
     }
 
+    /**
+     * {@code osd blocklist add} fences one handle: its writes, reads and listings are refused with
+     * Blocklisted (a listing by the OSDs themselves, as the client's own map does not stop one),
+     * another handle on the same host is untouched, and after {@code rm} the handle works again.
+     */
+    @Test
+    @Order(4)
+    void aBlocklistedHandleIsRefusedItsOpsAndListingsUntilLifted() throws Exception {
+        try (Rados fenced = Rados.builder().conf(cluster.conf()).connect(); IoCtx fio = fenced.ioCtx("data")) {
+            fio.writeFull("fenced-before", new byte[] {7});
+            assertTrue(fio.listObjects(false).hasNext());
+            TestCluster.ok(rados.monCommand("osd blocklist add", Map.of("addr", fenced.address())));
+            long epoch = rados.map().epoch();
+            Processes.await(() -> fenced.map().epoch() >= epoch, 30, "the fenced handle has the blocklisting map");
+            // the listing carries that epoch, so the primary answers from a map that fences it
+            assertThrows(RadosException.Blocklisted.class, () -> fio.listObjects(false).hasNext());
+            assertThrows(RadosException.Blocklisted.class, () -> fio.writeFull("fenced-after", new byte[] {8}));
+            assertThrows(RadosException.Blocklisted.class, () -> fio.read("fenced-before", 0, 0));
+            assertArrayEquals(new byte[] {7}, io.read("fenced-before", 0, 0), "another handle on this host still works");
+            assertThrows(RadosException.NotFound.class, () -> io.read("fenced-after", 0, 0));
+            TestCluster.ok(rados.monCommand("osd blocklist rm", Map.of("addr", fenced.address())));
+            long lifted = rados.map().epoch();
+            Processes.await(() -> fenced.map().epoch() >= lifted, 30, "the fenced handle has the lifting map");
+            assertTrue(fio.listObjects(false).hasNext());
+            fio.writeFull("fenced-after", new byte[] {8});
+            assertArrayEquals(new byte[] {8}, io.read("fenced-after", 0, 0));
+        }
+    }
+
     @Test
     @Order(4)
     void staleMapIsRedirectedAndBadInputIsRefused() throws Exception {

@@ -189,7 +189,7 @@ public final class OsdDaemon implements AutoCloseable {
         stats = new StatsReporter(mon, maps::map, registry, states[0], store, tracker, copier, scrubber, shardsRepaired,
                 snapTrimmer, () -> config.get(CairnConfigKeys.Osd.Op.OP_COMPLAINT_TIME).toMillis(), clock, me);
         service = new OsdService(clientOps, new ReplicaOps(gate, history, registry, runner, copies, store, threads.ops,
-                me), new ObjectLister(gate, registry, store, recovery, runner, me), member,
+                me), new ObjectLister(gate, registry, store, recovery, runner, clock, me), member,
                 new PgCommands(gate, states[0], scrubber, new ScrubMapBuilder(store), me), gate, threads.ops, me);
     }
 

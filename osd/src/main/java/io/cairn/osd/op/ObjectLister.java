@@ -6,6 +6,7 @@ import io.cairn.common.osdmap.OsdMap;
 import io.cairn.common.osdmap.PgId;
 import io.cairn.common.osdmap.Placement;
 import io.cairn.common.osdmap.Pool;
+import io.cairn.common.time.Clock;
 import io.cairn.objectstore.CollectionId;
 import io.cairn.objectstore.ListPage;
 import io.cairn.objectstore.ObjectId;
@@ -38,15 +39,17 @@ public final class ObjectLister {
     private final ObjectStore store;
     private final MissingObjects missing;
     private final OpRunner runner;
+    private final Clock clock;
     private final int me;
 
     public ObjectLister(MapGate maps, PgRegistry registry, ObjectStore store, MissingObjects missing, OpRunner runner,
-                        int me) {
+                        Clock clock, int me) {
         this.maps = maps;
         this.registry = registry;
         this.store = store;
         this.missing = missing;
         this.runner = runner;
+        this.clock = clock;
         this.me = me;
     }
 
@@ -55,6 +58,11 @@ public final class ObjectLister {
         PgId pg = new PgId(req.getPool(), req.getSeed());
         if (map.pool(pg.pool()) == null) {
             throw CairnException.notFound("pool " + pg.pool() + " does not exist");
+        }
+        if (map.isBlocklisted(req.getAddr(), clock.wallMs())) {
+            // a listing is a read of the PG, fenced like the client's other ops (an OSD's own carries no address)
+            return ListReply.newBuilder().setCode(ErrorCode.EBLOCKLISTED.code()).setEpoch(map.epoch())
+                    .setMessage("client " + req.getAddr() + " is blocklisted").build();
         }
         if (!req.getMember() && map.mapPg(pg).actingPrimary() != me) {
             return ListReply.newBuilder().setCode(ErrorCode.ESTALE.code()).setEpoch(map.epoch())
