@@ -38,6 +38,12 @@ final class BlockFile implements AutoCloseable {
     static final int READ_BUFFER_BYTES = 4 << 20;
     /** Direct reads in flight at once; more wait for none, they read through the page cache. */
     static final int READ_BUFFERS_MAX = 12;
+    /**
+     * Arrays a direct read's bytes are handed on in, at most: each stays on the heap for good once
+     * made, so a handful (an OSD's reads in flight at once are fewer than its op threads); a read
+     * that finds none lent out hands on the direct buffer itself.
+     */
+    static final int READ_ARRAYS_MAX = 4;
 
     private final FileChannel channel;
     /** The same file opened O_DIRECT, or null where the file system refuses it (tmpfs). */
@@ -48,6 +54,8 @@ final class BlockFile implements AutoCloseable {
     private final long sizeBytes;
     private final ArrayBlockingQueue<ByteBuffer> readBuffers = new ArrayBlockingQueue<>(READ_BUFFERS_MAX);
     private final AtomicInteger readBuffersMade = new AtomicInteger();
+    private final ArrayBlockingQueue<byte[]> readArrays = new ArrayBlockingQueue<>(READ_ARRAYS_MAX);
+    private final AtomicInteger readArraysMade = new AtomicInteger();
 
     private BlockFile(FileChannel channel, FileChannel direct, int directAlignBytes, long sizeBytes) {
         this.channel = channel;
@@ -295,6 +303,28 @@ final class BlockFile implements AutoCloseable {
     void giveBack(ByteBuffer b) {
         Invariants.check(b.capacity() == READ_BUFFER_BYTES, "not a lent read buffer");
         readBuffers.offer(b.clear());
+    }
+
+    /**
+     * A heap array of {@link #READ_BUFFER_BYTES} to hand a direct read's bytes on in, or null when
+     * all {@link #READ_ARRAYS_MAX} are lent out. Its contents are whatever the last borrower left.
+     */
+    byte[] lendReadArray() {
+        byte[] a = readArrays.poll();
+        if (a != null) {
+            return a;
+        }
+        for (int made = readArraysMade.get(); made < READ_ARRAYS_MAX; made = readArraysMade.get()) {
+            if (readArraysMade.compareAndSet(made, made + 1)) {
+                return new byte[READ_BUFFER_BYTES];
+            }
+        }
+        return null;
+    }
+
+    void giveBack(byte[] a) {
+        Invariants.check(a.length == READ_BUFFER_BYTES, "not a lent read array");
+        Invariants.check(readArrays.offer(a), "more read arrays given back than were lent");
     }
 
     /** Makes written data durable (fdatasync: direct writes too need it, for the device's cache and the extents). */

@@ -489,7 +489,16 @@ public final class BlockStore implements ObjectStore {
             try {
                 data.readInto(txn, name, o.nid(), from, lent.clear().limit((int) (to - from)));
                 ByteBuffer view = lent.duplicate().limit((int) (end - from)).position((int) (offset - from)).slice();
-                return ReadBuffer.lent(view, () -> file.giveBack(lent));
+                byte[] array = file.lendReadArray();
+                if (array == null) {
+                    return ReadBuffer.lent(view, () -> file.giveBack(lent));
+                }
+                // the direct buffer is the disk's to read into; the bytes go on in an array, which a
+                // reply can carry without another copy (and without a fresh 4 MiB array to zero)
+                int n = view.remaining();
+                view.get(0, array, 0, n);
+                file.giveBack(lent);
+                return ReadBuffer.lent(new ReadBuffer.ArraySlice(array, 0, n), () -> file.giveBack(array));
             } catch (RuntimeException e) {
                 file.giveBack(lent);
                 throw e;

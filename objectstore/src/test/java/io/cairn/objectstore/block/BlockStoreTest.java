@@ -135,12 +135,55 @@ class BlockStoreTest {
                 assertThrows(ObjectStoreException.ChecksumError.class, () -> s.readBuffer(C, oid("big"), 0, 0));
             }
             try (io.cairn.objectstore.ReadBuffer b = s.readBuffer(C, oid("other"), 0, 0)) {
-                assertTrue(b.bytes().isDirect(), "the failed reads gave their buffers back");
+                // a lent array, not a fresh one from a read through the page cache
+                assertEquals(BlockFile.READ_BUFFER_BYTES, b.array().orElseThrow().array().length,
+                        "the failed reads gave their buffers back");
                 byte[] got = new byte[b.length()];
                 b.bytes().get(got);
                 assertArrayEquals(data, got);
             }
         }
+    }
+
+    @Test
+    void aLargeReadIsHandedOnInALentArrayAndEveryArrayComesBackForTheNext() {
+        byte[] data = new byte[1 << 20];
+        new Random(5).nextBytes(data);
+        try (BlockStore s = mkfsAndMount(32 << 20)) {
+            s.apply(new Transaction().write(C, oid("big"), 0, data));
+            java.util.List<io.cairn.objectstore.ReadBuffer> held = new java.util.ArrayList<>();
+            java.util.Set<byte[]> arrays = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (int i = 0; i < BlockFile.READ_ARRAYS_MAX; i++) {
+                io.cairn.objectstore.ReadBuffer b = s.readBuffer(C, oid("big"), 4096 + i, 300_000);
+                held.add(b);
+                var a = b.array().orElseThrow();
+                assertEquals(BlockFile.READ_BUFFER_BYTES, a.array().length, "a lent array");
+                assertArrayEquals(java.util.Arrays.copyOfRange(data, 4096 + i, 4096 + i + 300_000),
+                        java.util.Arrays.copyOfRange(a.array(), a.offset(), a.offset() + a.length()));
+                assertArrayEquals(bytesOf(b), java.util.Arrays.copyOfRange(a.array(), a.offset(), a.offset() + a.length()));
+                arrays.add(a.array());
+            }
+            assertEquals(BlockFile.READ_ARRAYS_MAX, arrays.size(), "each read has an array of its own");
+            // every array out: the direct buffer the disk read into is handed on instead
+            try (io.cairn.objectstore.ReadBuffer b = s.readBuffer(C, oid("big"), 0, 0)) {
+                assertTrue(b.array().isEmpty() && b.bytes().isDirect());
+                assertArrayEquals(data, bytesOf(b));
+            }
+            held.forEach(io.cairn.objectstore.ReadBuffer::close);
+            for (int i = 0; i < BlockFile.READ_ARRAYS_MAX; i++) {
+                io.cairn.objectstore.ReadBuffer b = s.readBuffer(C, oid("big"), 0, 0);
+                held.add(b);
+                assertTrue(arrays.contains(b.array().orElseThrow().array()), "a given-back array is lent again");
+                assertArrayEquals(data, bytesOf(b), "with this read's bytes, not the last borrower's");
+            }
+            held.subList(BlockFile.READ_ARRAYS_MAX, held.size()).forEach(io.cairn.objectstore.ReadBuffer::close);
+        }
+    }
+
+    private static byte[] bytesOf(io.cairn.objectstore.ReadBuffer b) {
+        byte[] got = new byte[b.length()];
+        b.bytes().get(got);
+        return got;
     }
 
     @Test

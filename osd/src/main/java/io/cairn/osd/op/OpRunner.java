@@ -424,6 +424,16 @@ public final class OpRunner {
      * ENOENT). Object data comes back as views of store buffers added to {@code lent}, which the
      * caller gives back once the results are no longer used.
      */
+    /**
+     * A read's bytes for its reply: a view of them when they are an array (valid while the buffer is
+     * lent, which outlasts the reply's sending), else a copy. Protobuf copies any buffer but an
+     * array's when wrapping it, so the copy is made here, where it can be seen.
+     */
+    static ByteString replyBytes(ReadBuffer data) {
+        return data.array().map(a -> UnsafeByteOperations.unsafeWrap(a.array(), a.offset(), a.length()))
+                .orElseGet(() -> ByteString.copyFrom(data.bytes()));
+    }
+
     public List<OpResult> read(CollectionId coll, ObjectId head, Optional<ObjectId> target, List<OsdOp> ops,
                                LentBuffers lent) {
         boolean exists = target.isPresent();
@@ -452,8 +462,7 @@ public final class OpRunner {
                     }
                     ReadBuffer data = store.readBuffer(coll, oid, off, len);
                     lent.add(data);
-                    yield OpResult.newBuilder().setData(UnsafeByteOperations.unsafeWrap(data.bytes()))
-                            .setSize(data.length()).build();
+                    yield OpResult.newBuilder().setData(replyBytes(data)).setSize(data.length()).build();
                 }
                 case STAT -> OpResult.newBuilder().setSize(store.stat(coll, oid).sizeBytes())
                         .setMtimeMs(store.getAttr(coll, oid, MTIME_ATTR).map(OpRunner::decodeLong).orElse(0L)).build();

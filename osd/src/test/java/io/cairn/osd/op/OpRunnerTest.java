@@ -195,4 +195,18 @@ class OpRunnerTest {
                 () -> runner.validate(List.of(write(0, "x"), readAll()))).code());
         assertFalse(store.exists(COLL, OID));
     }
+
+    @Test
+    void aReadsArrayIsCarriedInTheReplyUncopiedAndAnyOtherBufferIsCopied() {
+        byte[] array = {1, 2, 3, 4, 5};
+        ByteString view = OpRunner.replyBytes(io.cairn.objectstore.ReadBuffer.of(array));
+        array[0] = 9;
+        assertEquals(9, view.byteAt(0), "a view of the read's array, not a copy");
+        java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(3).put(new byte[] {7, 8, 9}).flip();
+        try (io.cairn.objectstore.ReadBuffer lent = io.cairn.objectstore.ReadBuffer.lent(direct, () -> { })) {
+            ByteString copy = OpRunner.replyBytes(lent);
+            direct.put(0, (byte) 0);
+            assertArrayEquals(new byte[] {7, 8, 9}, copy.toByteArray(), "a copy, which outlives the lent buffer");
+        }
+    }
 }
