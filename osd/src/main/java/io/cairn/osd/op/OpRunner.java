@@ -419,12 +419,6 @@ public final class OpRunner {
     }
 
     /**
-     * Runs the reads of a read operation on {@code target}, the store object the read sees (guards
-     * checked first by the caller; empty when there is none: every read but list_snaps gets
-     * ENOENT). Object data comes back as views of store buffers added to {@code lent}, which the
-     * caller gives back once the results are no longer used.
-     */
-    /**
      * A read's bytes for its reply: a view of them when they are an array (valid while the buffer is
      * lent, which outlasts the reply's sending), else a copy. Protobuf copies any buffer but an
      * array's when wrapping it, so the copy is made here, where it can be seen.
@@ -434,6 +428,12 @@ public final class OpRunner {
                 .orElseGet(() -> ByteString.copyFrom(data.bytes()));
     }
 
+    /**
+     * Runs the reads of a read operation on {@code target}, the store object the read sees (guards
+     * checked first by the caller; empty when there is none: every read but list_snaps gets
+     * ENOENT). Object data comes back as views of store buffers added to {@code lent}, which the
+     * caller gives back once the results are no longer used.
+     */
     public List<OpResult> read(CollectionId coll, ObjectId head, Optional<ObjectId> target, List<OsdOp> ops,
                                LentBuffers lent) {
         boolean exists = target.isPresent();
