@@ -34,12 +34,7 @@ final class FsWriterRun implements AutoCloseable {
 
     /** The java command line of an {@link FsWriterProcess} with these arguments. */
     static List<String> command(String... args) {
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new java.util.ArrayList<>(List.of(javaBin, "-Xmx256m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-cp", cp, FsWriterProcess.class.getName()));
-        cmd.addAll(List.of(args));
-        return cmd;
+        return Processes.javaMain(FsWriterProcess.class, args);
     }
 
     /** Starts a writer of {@code path} on this host; returns once it printed READY. */

@@ -272,11 +272,8 @@ class HostPartitionIT {
     }
 
     private Process workloadProcess(long seconds, int minObjects) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        ProcessBuilder pb = hosts.exec(CLIENT, List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp", cp,
-                ObjectWorkload.class.getName(), conf.toString(), "data", Long.toString(seconds),
-                Integer.toString(minObjects)));
+        ProcessBuilder pb = hosts.exec(CLIENT, Processes.javaMain(ObjectWorkload.class, conf.toString(), "data",
+                Long.toString(seconds), Integer.toString(minObjects)));
         pb.redirectErrorStream(true);
         return pb.start();
     }

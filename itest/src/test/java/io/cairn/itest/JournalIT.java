@@ -326,11 +326,8 @@ class JournalIT {
     }
 
     private Process startWriter(String name, int run) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", cp, JournalWriterProcess.class.getName(),
-                cluster.conf().toString(), "meta", name, Integer.toString(run));
+        ProcessBuilder pb = new ProcessBuilder(Processes.javaMain(JournalWriterProcess.class,
+                cluster.conf().toString(), "meta", name, Integer.toString(run)));
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         return pb.start();
     }

@@ -18,6 +18,19 @@ final class Processes {
     private Processes() {}
 
     /** Runs the command to its end within {@code timeoutSec}; its output (stderr too); fails the test unless it exits 0. */
+    /**
+     * The command line that runs {@code main} of this module's test classes in a JVM of its own
+     * (the JDK running the tests, a small heap, C1 only: helpers are short-lived), with {@code args}.
+     */
+    static java.util.List<String> javaMain(Class<?> main, String... args) {
+        String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(javaBin, "-Xmx256m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-cp", cp, main.getName()));
+        cmd.addAll(java.util.List.of(args));
+        return cmd;
+    }
+
     static String run(ProcessBuilder pb, int timeoutSec) {
         try {
             Process p = pb.redirectErrorStream(true).start();
