@@ -134,8 +134,9 @@ public final class ClientSessions {
             case Event.Open o -> {
                 if (evicted.contains(o.id())) {
                     // told, so that it stops coming back (a client cut off by the network learns it here)
-                    out.add(new Action.Notify(o.id(), State.KILLING, "client " + o.id() + " was evicted: mount again"));
-                    out.add(new Action.Drop(o.id(), "client " + o.id() + " was evicted: mount again"));
+                    String why = "client " + o.id() + " was evicted: mount again";
+                    out.add(new Action.Notify(o.id(), State.KILLING, why));
+                    out.add(new Action.Drop(o.id(), why));
                     break;
                 }
                 Session s = sessions.computeIfAbsent(o.id(), k -> new Session(k, this.nowMs));

@@ -1,6 +1,7 @@
 package io.cairn.cli.admin;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every admin command that is one mon command, as data: the words a user types, the mon prefix,
@@ -41,7 +42,7 @@ final class MonCommandTable {
     }
 
     /** Other words for a group: Ceph's old name {@code osd blacklist}, which its monitors still take, as ours do. */
-    static final java.util.Map<String, String[]> GROUP_ALIASES = java.util.Map.of("osd blocklist", new String[] {"blacklist"});
+    static final Map<String, String[]> GROUP_ALIASES = Map.of("osd blocklist", new String[] {"blacklist"});
 
     /**
      * Group commands and their descriptions. A group that is also a command (health, log) runs
