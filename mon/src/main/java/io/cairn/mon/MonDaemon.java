@@ -1,6 +1,5 @@
 package io.cairn.mon;
 
-import io.cairn.common.CairnException;
 import io.cairn.common.ErrorCode;
 import io.cairn.common.config.CairnConfig;
 import io.cairn.common.config.CairnConfigKeys;
@@ -14,14 +13,7 @@ import io.cairn.common.osdmap.OsdMap;
 import io.cairn.common.time.Clock;
 import io.cairn.proto.v1.CommandReply;
 import io.cairn.proto.v1.CommandRequest;
-import io.cairn.proto.v1.GetMapReply;
-import io.cairn.proto.v1.FsMapData;
-import io.cairn.proto.v1.GetFsMapRequest;
-import io.cairn.proto.v1.GetMapRequest;
-import io.cairn.proto.v1.MdsBeaconReply;
 import io.cairn.proto.v1.MdsBeaconRequest;
-import io.cairn.proto.v1.MonLogEntry;
-import io.cairn.proto.v1.MonQuery;
 import io.cairn.proto.v1.OsdBeaconRequest;
 import io.cairn.proto.v1.OsdFailureRequest;
 import io.grpc.Server;
@@ -38,23 +30,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.proto.RaftProtos;
-import org.apache.ratis.protocol.Message;
-import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftConfiguration;
-import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
@@ -71,14 +57,11 @@ public final class MonDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MonDaemon.class);
     private static final long QUORUM_RPC_MAX_MS = 5_000;
     private static final int GRPC_THREADS = 8;
-    private static final int READ_RETRIES_MAX = 25;
     private static final int PROPOSERS = 16;
     private static final int PROPOSALS_QUEUED_MAX = 4096;
     private static final int GRPC_MESSAGE_MAX_BYTES = 64 << 20;
     /** How long a stopping monitor lets its calls in flight finish. */
     private static final long STOP_DRAIN_MS = 2_000;
-    /** When a raft client replaced after a monitor change is closed: past any call it still carries. */
-    private static final long RETIRED_CLIENT_CLOSE_S = 120;
 
     private final CairnConfig config;
     private final Clock clock;
@@ -94,11 +77,8 @@ public final class MonDaemon implements AutoCloseable {
     private final MonStateMachine sm;
     private final Subscriptions subscriptions;
     private final RaftServer raftServer;
-    /** Proposes and reads through the leader; rebuilt when the monitor map changes, so it knows every member. */
-    private volatile RaftLink raft;
+    private final RaftCalls calls;
     private final MonitorChanges monitorChanges;
-    /** The configuration (log index) {@link #raft} was built for; ticker thread only. */
-    private long raftClientConfIndex = Long.MIN_VALUE;
     private final Server grpcServer;
     private final ExecutorService grpcExecutor;
     private final ScheduledExecutorService ticker;
@@ -163,7 +143,6 @@ public final class MonDaemon implements AutoCloseable {
         raftServer = RaftServer.newBuilder().setServerId(RaftPeerId.valueOf(me.name())).setGroup(serverGroup)
                 .setProperties(props).setStateMachine(sm)
                 .setOption(hasRun ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT).build();
-        raft = RaftLink.of(group);
         registry = MetricsServer.newRegistry(config.entity());
         clusterMetrics = new ClusterMetrics(registry);
         grpcExecutor = Executors.newFixedThreadPool(GRPC_THREADS, named("mon-grpc"));
@@ -174,7 +153,8 @@ public final class MonDaemon implements AutoCloseable {
         ticker = Executors.newSingleThreadScheduledExecutor(named("mon-tick"));
         proposer = new java.util.concurrent.ThreadPoolExecutor(PROPOSERS, PROPOSERS, 60, TimeUnit.SECONDS,
                 new java.util.concurrent.ArrayBlockingQueue<>(PROPOSALS_QUEUED_MAX), named("mon-propose"));
-        monitorChanges = new MonitorChanges(raftServer, group.getGroupId(), raftPortOffset, this::read, proposer);
+        calls = new RaftCalls(group, this::divisionInfo, sm, clock, proposer, ticker);
+        monitorChanges = new MonitorChanges(raftServer, group.getGroupId(), raftPortOffset, calls::read, proposer);
         int metricsOffset = config.get(CairnConfigKeys.Global.METRICS_PORT_OFFSET);
         metrics = metricsOffset == 0 ? null : MetricsServer.start(registry, me.host(), me.port() + metricsOffset);
         registerGauges();
@@ -261,12 +241,6 @@ public final class MonDaemon implements AutoCloseable {
         RaftServerConfigKeys.Log.setPurgePreservationLogNum(p, config.get(CairnConfigKeys.Mon.LOG_PRESERVE));
         RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("1MB"));
         // log entries are commands (small): Ratis's default message and buffer sizes fit them
-        return p;
-    }
-
-    private static RaftProperties clientProperties() {
-        RaftProperties p = new RaftProperties();
-        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(10, TimeUnit.SECONDS));
         return p;
     }
 
@@ -361,53 +335,6 @@ public final class MonDaemon implements AutoCloseable {
         return initialMap;
     }
 
-    /**
-     * The Raft client and the members it was built for. Right after a monitor change this monitor
-     * may name a leader its client does not know (one just removed, or one that joined before the
-     * client was rebuilt); such a read goes where the client chooses, and a follower's NOT_LEADER
-     * answer retries it.
-     */
-    private record RaftLink(RaftClient client, java.util.Set<RaftPeerId> members) {
-        static RaftLink of(RaftGroup group) {
-            java.util.Set<RaftPeerId> ids = new java.util.HashSet<>();
-            group.getPeers().forEach(p -> ids.add(p.getId()));
-            RaftClient c = RaftClient.newBuilder().setProperties(clientProperties()).setRaftGroup(group)
-                    .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(40,
-                            TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)))
-                    .build();
-            return new RaftLink(c, java.util.Set.copyOf(ids));
-        }
-
-        RaftPeerId known(RaftPeerId leader) {
-            return leader != null && members.contains(leader) ? leader : null;
-        }
-    }
-
-    /**
-     * Ticker thread: after a monitor change, a new client that knows the members (the old one only
-     * knows those it started with, and cannot reach a leader that joined later); the old one is
-     * closed once the calls it carries are long over.
-     */
-    private void followClientMembers(RaftConfiguration conf) {
-        if (conf.getLogEntryIndex() == raftClientConfIndex || !conf.getPreviousPeers().isEmpty()
-                || conf.getCurrentPeers().isEmpty()) {
-            return;
-        }
-        raftClientConfIndex = conf.getLogEntryIndex();
-        if (new java.util.HashSet<>(conf.getCurrentPeers()).equals(new java.util.HashSet<>(group.getPeers()))) {
-            return; // the members the first client was built with
-        }
-        RaftClient old = raft.client();
-        raft = RaftLink.of(RaftGroup.valueOf(group.getGroupId(), conf.getCurrentPeers()));
-        ticker.schedule(() -> {
-            try {
-                old.close();
-            } catch (IOException e) {
-                LOG.debug("closing the previous raft client: {}", e.toString());
-            }
-        }, RETIRED_CLIENT_CLOSE_S, TimeUnit.SECONDS);
-    }
-
     /** The fsid the config sets, or a new one (the first `mon init` applied wins either way). */
     private String clusterFsid() {
         String fsid = config.get(CairnConfigKeys.Global.FSID).strip();
@@ -433,7 +360,7 @@ public final class MonDaemon implements AutoCloseable {
         if (conf == null) {
             return;
         }
-        followClientMembers(conf);
+        calls.followMembers(conf);
         boolean inConf = conf.getCurrentPeers().stream().anyMatch(p -> p.getId().toString().equals(me.name()));
         if (inConf) {
             if (!wasMember) {
@@ -455,131 +382,14 @@ public final class MonDaemon implements AutoCloseable {
         }
     }
 
+    /** The monitor's way to the Raft group: proposals, reads and the leader's queries. */
+    RaftCalls calls() {
+        return calls;
+    }
+
     /** {@code mon add} / {@code mon remove} ({@link MonitorChanges}). */
     CompletableFuture<CommandReply> changeMonitors(CommandRequest req) {
         return monitorChanges.apply(req);
-    }
-
-    /**
-     * Proposes a command to the group; completes with the reply once a majority applied it. Each
-     * proposal is its own blocking Raft call on a bounded pool: Ratis's ordered async stream would
-     * make every later request wait behind one that is being retried.
-     */
-    CompletableFuture<CommandReply> propose(CommandRequest req, boolean internal) {
-        MonLogEntry entry = MonLogEntry.newBuilder().setProposedMs(clock.wallMs()).setCommand(req)
-                .setInternal(internal).build();
-        Message msg = Message.valueOf(ByteString.copyFrom(entry.toByteArray()));
-        try {
-            return CompletableFuture.supplyAsync(() -> {
-                try {
-                    return parseReply(raft.client().io().send(msg));
-                } catch (IOException e) {
-                    throw new CairnException(ErrorCode.EAGAIN, "quorum unavailable: " + e.getMessage());
-                }
-            }, proposer);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            return CompletableFuture.completedFuture(CommandReply.newBuilder().setCode(ErrorCode.EAGAIN.code())
-                    .setMessage("monitor busy: too many commands in flight").build());
-        }
-    }
-
-    /**
-     * A linearizable read, sent to the leader: only the leader knows the quorum, so a read that
-     * needs it and lands on a follower (leadership just moved) is retried a bounded number of times.
-     */
-    CompletableFuture<CommandReply> read(CommandRequest req) {
-        return readAttempt(req, 0);
-    }
-
-    private CompletableFuture<CommandReply> readAttempt(CommandRequest req, int attempt) {
-        MonQuery q = MonQuery.newBuilder().setRead(req).setNowMs(clock.wallMs()).build();
-        DivisionInfo info = divisionInfo();
-        RaftPeerId leader = info == null ? null : info.getLeaderId();
-        Message msg = Message.valueOf(ByteString.copyFrom(q.toByteArray()));
-        RaftLink link = raft;
-        CompletableFuture<RaftClientReply> sent = link.client().async().sendReadOnlyUnordered(msg, link.known(leader));
-        return sent.thenApply(MonDaemon::parseReply).thenCompose(reply -> {
-            if (reply.getCode() == ErrorCode.EAGAIN.code() && reply.getMessage().equals(ReadCommands.NOT_LEADER)
-                    && attempt < READ_RETRIES_MAX) {
-                return CompletableFuture.supplyAsync(() -> null,
-                        CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS)).thenCompose(x -> readAttempt(req, attempt + 1));
-            }
-            return CompletableFuture.completedFuture(reply);
-        });
-    }
-
-    CompletableFuture<CommandReply> beacon(OsdBeaconRequest req) {
-        return query(MonQuery.newBuilder().setBeacon(req).setNowMs(clock.wallMs()).build());
-    }
-
-    CompletableFuture<CommandReply> failure(OsdFailureRequest req) {
-        return query(MonQuery.newBuilder().setFailure(req).setNowMs(clock.wallMs()).build());
-    }
-
-    CompletableFuture<CommandReply> stats(io.cairn.proto.v1.OsdStatsRequest req) {
-        return query(MonQuery.newBuilder().setStats(req).setNowMs(clock.wallMs()).build());
-    }
-
-    /** An MDS beacon goes to the leader, whose tracker hears it; the reply carries the leader's FsMap. */
-    CompletableFuture<MdsBeaconReply> mdsBeacon(MdsBeaconRequest req) {
-        return query(MonQuery.newBuilder().setMdsBeacon(req).setNowMs(clock.wallMs()).build(), MdsBeaconReply::parseFrom);
-    }
-
-    /** The newest FsMap, as the leader has it. */
-    CompletableFuture<FsMapData> getFsMap() {
-        return query(MonQuery.newBuilder().setGetFsmap(GetFsMapRequest.getDefaultInstance()).setNowMs(clock.wallMs())
-                .build(), FsMapData::parseFrom);
-    }
-
-    /**
-     * The newest map as the leader has it (a linearizable read, so a client sees its own writes);
-     * an older epoch from this monitor's own history. Empty when that epoch is not kept.
-     */
-    CompletableFuture<GetMapReply> getMap(int epoch) {
-        if (epoch > 0 && epoch <= sm.epoch()) {
-            try {
-                return CompletableFuture.completedFuture(sm.getMap(epoch));
-            } catch (CairnException e) {
-                return CompletableFuture.completedFuture(GetMapReply.getDefaultInstance());
-            }
-        }
-        return query(MonQuery.newBuilder().setGetMap(GetMapRequest.newBuilder().setEpoch(epoch)).build(),
-                GetMapReply::parseFrom);
-    }
-
-    /** Beacons and failure reports feed the leader's detector, so they go to the leader. */
-    private CompletableFuture<CommandReply> query(MonQuery q) {
-        return query(q, CommandReply::parseFrom);
-    }
-
-    /** How a reply the state machine wrote is read back: a message's {@code parseFrom}. */
-    private interface ReplyParser<T> {
-        T parse(java.nio.ByteBuffer bytes) throws IOException;
-    }
-
-    /** Asks the leader's state machine on Raft's read-only path and reads its reply with {@code parser}. */
-    private <T> CompletableFuture<T> query(MonQuery q, ReplyParser<T> parser) {
-        DivisionInfo info = divisionInfo();
-        RaftPeerId leader = info == null ? null : info.getLeaderId();
-        Message msg = Message.valueOf(ByteString.copyFrom(q.toByteArray()));
-        RaftLink link = raft;
-        return link.client().async().sendReadOnlyUnordered(msg, link.known(leader)).thenApply(r -> parsed(r, parser));
-    }
-
-    private static CommandReply parseReply(RaftClientReply r) {
-        return parsed(r, CommandReply::parseFrom);
-    }
-
-    private static <T> T parsed(RaftClientReply r, ReplyParser<T> parser) {
-        if (!r.isSuccess()) {
-            throw new CairnException(ErrorCode.EAGAIN, "quorum unavailable: "
-                    + (r.getException() == null ? "no reply" : r.getException().getMessage()));
-        }
-        try {
-            return parser.parse(r.getMessage().getContent().asReadOnlyByteBuffer());
-        } catch (IOException e) {
-            throw new CairnException(ErrorCode.EIO, "unreadable reply from the state machine");
-        }
     }
 
     static String describe(Throwable t) {
@@ -601,7 +411,7 @@ public final class MonDaemon implements AutoCloseable {
                 initProposed = true;
                 lastInitProposalMs = now;
                 // every monitor proposes; the first one applied creates the cluster, the rest are no-ops
-                propose(CommandRequest.newBuilder().setPrefix("mon init").setEntity(config.entity())
+                calls.propose(CommandRequest.newBuilder().setPrefix("mon init").setEntity(config.entity())
                         .putArgs("fsid", clusterFsid()).build(), true)
                         .whenComplete((r, e) -> {
                             if (e != null) {
@@ -641,16 +451,16 @@ public final class MonDaemon implements AutoCloseable {
                 mdsActions = mdsTracker.tick(fsMap, now, MdsProposals.settings(config));
             }
             for (FailureDetector.Action a : actions) {
-                propose(FailureProposals.command(a, config.entity()), true).whenComplete((r, e) -> LOG.info("{} -> {}", a,
+                calls.propose(FailureProposals.command(a, config.entity()), true).whenComplete((r, e) -> LOG.info("{} -> {}", a,
                         e != null ? describe(e) : r.getMessage()));
             }
             proposeMds(mdsActions);
             if (map != null) {
                 for (CommandRequest c : snapPurges.due(map, pgStats, config.entity())) {
-                    propose(c, true).whenComplete((r, e) -> LOG.info("{} {} -> {}", c.getPrefix(), c.getArgsMap(),
+                    calls.propose(c, true).whenComplete((r, e) -> LOG.info("{} {} -> {}", c.getPrefix(), c.getArgsMap(),
                             e != null ? describe(e) : r.getMessage()));
                 }
-                blocklistExpiry.due(map, clock.wallMs(), config.entity()).ifPresent(c -> propose(c, true)
+                blocklistExpiry.due(map, clock.wallMs(), config.entity()).ifPresent(c -> calls.propose(c, true)
                         .whenComplete((r, e) -> LOG.info("{} -> {}", c.getPrefix(), e != null ? describe(e)
                                 : r.getMessage())));
                 followHealth(map, stats);
@@ -680,7 +490,7 @@ public final class MonDaemon implements AutoCloseable {
         for (String[] line : healthLog.update(checks)) {
             CommandRequest req = CommandRequest.newBuilder().setPrefix("log").setEntity("mon." + config.entityId())
                     .putArgs("level", line[0]).putArgs("logtext", line[1]).build();
-            chain = chain.thenCompose(x -> propose(req, true));
+            chain = chain.thenCompose(x -> calls.propose(req, true));
         }
         chain.whenComplete((r, e) -> {
             if (e != null) {
@@ -691,7 +501,7 @@ public final class MonDaemon implements AutoCloseable {
         checks.forEach(c -> raised.add(c.code()));
         for (var m : sm.mutes(clock.wallMs())) {
             if (!m.getSticky() && !raised.contains(m.getCode())) {
-                propose(CommandRequest.newBuilder().setPrefix("health unmute").setEntity(config.entity())
+                calls.propose(CommandRequest.newBuilder().setPrefix("health unmute").setEntity(config.entity())
                         .putArgs("code", m.getCode()).build(), true);
             }
         }
@@ -700,7 +510,7 @@ public final class MonDaemon implements AutoCloseable {
     /** Proposes what the MDS beacon tracker decided; never waits (beacons arrive on Ratis's query thread). */
     private void proposeMds(List<MdsBeaconTracker.Action> actions) {
         for (MdsBeaconTracker.Action a : actions) {
-            propose(MdsProposals.command(a, config.entity()), true).whenComplete((r, e) -> LOG.info("{} -> {}", a,
+            calls.propose(MdsProposals.command(a, config.entity()), true).whenComplete((r, e) -> LOG.info("{} -> {}", a,
                     e != null ? describe(e) : r.getCode() != 0 ? ErrorCode.of(r.getCode()) + " " + r.getMessage()
                             : r.getMessage()));
         }
@@ -794,11 +604,7 @@ public final class MonDaemon implements AutoCloseable {
         }
         grpcServer.shutdownNow();
         proposer.shutdownNow();
-        try {
-            raft.client().close();
-        } catch (IOException e) {
-            LOG.debug("closing raft client: {}", e.toString());
-        }
+        calls.close();
         try {
             raftServer.close();
         } catch (IOException e) {

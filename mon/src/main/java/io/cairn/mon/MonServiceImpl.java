@@ -63,14 +63,14 @@ final class MonServiceImpl extends MonServiceGrpc.MonServiceImplBase {
         Timer timer;
         if (ReadCommands.isRead(prefix) || ConfigViews.READS.contains(prefix)) {
             timer = readLatency;
-            f = daemon.read(req);
+            f = daemon.calls().read(req);
         } else if (prefix.equals("mon add") || prefix.equals("mon remove")) {
             timer = writeLatency;
             f = daemon.changeMonitors(req);
         } else if (prefix.equals(REWEIGHT_BY_UTILIZATION)) {
             // the leader plans from its PG stats; every monitor then applies the same explicit weights
             timer = writeLatency;
-            f = daemon.read(req.toBuilder().setPrefix("osd test-" + REWEIGHT_BY_UTILIZATION.substring(4)).build())
+            f = daemon.calls().read(req.toBuilder().setPrefix("osd test-" + REWEIGHT_BY_UTILIZATION.substring(4)).build())
                     .thenCompose(plan -> applyReweights(req, plan));
         } else if (WriteCommands.isWrite(prefix) || FsCommands.isWrite(prefix) || NoteCommands.WRITES.contains(prefix)
                 || ConfigCommands.WRITES.contains(prefix)) {
@@ -79,7 +79,7 @@ final class MonServiceImpl extends MonServiceGrpc.MonServiceImplBase {
                 f = CompletableFuture.completedFuture(error(ErrorCode.EPERM, "'" + prefix + "' is for monitors only"));
             } else {
                 try {
-                    f = daemon.propose(CommandPreparer.prepare(req, daemon.config()), false);
+                    f = daemon.calls().propose(CommandPreparer.prepare(req, daemon.config()), false);
                 } catch (CairnException e) {
                     f = CompletableFuture.completedFuture(error(e.code(), e.getMessage()));
                 } catch (IllegalArgumentException e) {
@@ -109,7 +109,7 @@ final class MonServiceImpl extends MonServiceGrpc.MonServiceImplBase {
         }
         CommandRequest apply = CommandRequest.newBuilder().setPrefix("osd reweightn").setEntity(req.getEntity())
                 .putArgs("weights", weights.toString()).build();
-        return daemon.propose(apply, false).thenApply(r -> r.getCode() != 0 ? r
+        return daemon.calls().propose(apply, false).thenApply(r -> r.getCode() != 0 ? r
                 : plan.toBuilder().setEpoch(r.getEpoch()).setMessage(r.getMessage()).build());
     }
 
@@ -119,7 +119,7 @@ final class MonServiceImpl extends MonServiceGrpc.MonServiceImplBase {
 
     @Override
     public void getMap(GetMapRequest req, StreamObserver<GetMapReply> out) {
-        daemon.getMap(req.getEpoch()).whenComplete((reply, err) -> {
+        daemon.calls().getMap(req.getEpoch()).whenComplete((reply, err) -> {
             if (err != null) {
                 out.onError(Status.UNAVAILABLE.withDescription(MonDaemon.describe(err)).asRuntimeException());
             } else if (!reply.hasMap()) {
@@ -150,7 +150,7 @@ final class MonServiceImpl extends MonServiceGrpc.MonServiceImplBase {
                 .putArgs("addr", req.getAddress()).putArgs("host", req.getHost())
                 .putArgs("crush_location", req.getCrushLocation())
                 .putArgs("weight", Double.toString(req.getCrushWeight())).build();
-        daemon.propose(cmd, true).whenComplete((reply, err) -> {
+        daemon.calls().propose(cmd, true).whenComplete((reply, err) -> {
             if (err != null) {
                 out.onError(Status.UNAVAILABLE.withDescription(MonDaemon.describe(err)).asRuntimeException());
             } else if (reply.getCode() != 0) {
@@ -164,17 +164,17 @@ final class MonServiceImpl extends MonServiceGrpc.MonServiceImplBase {
 
     @Override
     public void osdBeacon(OsdBeaconRequest req, StreamObserver<Ack> out) {
-        ack(daemon.beacon(req), out);
+        ack(daemon.calls().beacon(req), out);
     }
 
     @Override
     public void osdFailure(OsdFailureRequest req, StreamObserver<Ack> out) {
-        ack(daemon.failure(req), out);
+        ack(daemon.calls().failure(req), out);
     }
 
     @Override
     public void osdStats(io.cairn.proto.v1.OsdStatsRequest req, StreamObserver<Ack> out) {
-        ack(daemon.stats(req), out);
+        ack(daemon.calls().stats(req), out);
     }
 
     /** Beacons feed the leader's tracker; the reply is the FsMap the leader has, so the daemon learns its role. */
@@ -185,12 +185,12 @@ final class MonServiceImpl extends MonServiceGrpc.MonServiceImplBase {
                     .asRuntimeException());
             return;
         }
-        answer(daemon.mdsBeacon(req), out);
+        answer(daemon.calls().mdsBeacon(req), out);
     }
 
     @Override
     public void getFsMap(GetFsMapRequest req, StreamObserver<FsMapData> out) {
-        answer(daemon.getFsMap(), out);
+        answer(daemon.calls().getFsMap(), out);
     }
 
     private static <T> void answer(CompletableFuture<T> f, StreamObserver<T> out) {
